@@ -1,0 +1,123 @@
+#pragma once
+// Evaluation with type-level common-subexpression elimination. The distinct operation nodes of
+// an expression are listed once, children before parents (`slot_order_t`, computed once per
+// type); evaluation fills one slot per distinct node, so a sub-expression that occurs many times
+// in the tree (σ(x) three times in the derivative of x·σ(x)) is computed once per call. Leaves
+// and comparisons are cheap and are evaluated where they are used.
+
+#include <cstddef>
+#include <type_traits>
+
+#include "expr.hpp"
+#include "ops.hpp"
+#include "type_list.hpp"
+
+namespace hardwired::detail {
+
+template <class E>
+inline constexpr bool is_slot_v = false;
+template <class Op, class... Args>
+inline constexpr bool is_slot_v<expr<Op, Args...>> = Op::kind != ops::op_kind::condition;
+
+template <class E>
+struct slot_order {
+    using type = type_list<>;
+};
+template <class Op, class... Args>
+struct slot_order<expr<Op, Args...>> {
+    using children = set_union_t<typename slot_order<Args>::type...>;
+    using type = std::conditional_t<is_slot_v<expr<Op, Args...>>,
+                                    decltype(children{} + type_tag<expr<Op, Args...>>{}), children>;
+};
+
+/// The distinct operation nodes of E in evaluation order.
+template <class E>
+using slot_order_t = typename slot_order<E>::type;
+
+// Values bound to variables by position (`f(0.5, 1.0)`).
+template <class T, std::size_t N>
+struct positional_env {
+    using value_type = T;
+    T values[N];
+    template <class Tag>
+    constexpr T const& get() const {
+        static_assert(Tag::position < N, "hardwired: the expression has a variable at a position "
+                                         "that was not given a value; pass one number per "
+                                         "variable position (hw::yhat, then hw::y)");
+        return values[Tag::position];
+    }
+};
+
+// Values bound to variables by name (`f(hw::yhat = 0.5, hw::y = 1.0)`).
+template <class T, class... Bindings>
+struct named_env {
+    using value_type = T;
+    T values[sizeof...(Bindings)];
+    template <class Tag>
+    constexpr T const& get() const {
+        static_assert((std::is_same_v<typename Bindings::variable, var<Tag>> || ...),
+                      "hardwired: no value was bound to one of the expression's variables");
+        constexpr bool hits[] = {std::is_same_v<typename Bindings::variable, var<Tag>>...};
+        std::size_t i = 0;
+        while (!hits[i])
+            ++i;
+        return values[i];
+    }
+};
+
+template <class Slots, class Order, class Env, class E>
+constexpr auto value_of(Slots const& slots, Env const& env, E) {
+    using T = typename Env::value_type;
+    using S = scalar_of_t<T>;
+    if constexpr (std::is_same_v<E, zero_t>)
+        return T(S(0));
+    else if constexpr (requires { E::num; })
+        return T(
+            static_cast<S>(static_cast<long double>(E::num) / static_cast<long double>(E::den)));
+    else if constexpr (requires { typename E::tag; })
+        return env.template get<typename E::tag>();
+    else if constexpr (is_slot_v<E>)
+        return slots[index_of<E>(Order{})];
+    else // a comparison: evaluated in place, gives bool or batch_bool
+        return [&]<class Op, class... Args>(expr<Op, Args...>) {
+            return Op::apply(value_of<Slots, Order>(slots, env, Args{})...);
+        }(E{});
+}
+
+template <class Order, class Env, class... Nodes, class E>
+constexpr auto evaluate_slots(type_list<Nodes...>, Env const& env, E) {
+    using T = typename Env::value_type;
+    T slots[sizeof...(Nodes) + 1]{};
+    // One assignment per distinct node, children first (a comma fold runs left to right).
+    ((slots[index_of<Nodes>(Order{})] =
+          [&]<class Op, class... Args>(expr<Op, Args...>) {
+              return T(Op::apply(value_of<decltype(slots), Order>(slots, env, Args{})...));
+          }(Nodes{})),
+     ...);
+    return value_of<decltype(slots), Order>(slots, env, E{});
+}
+
+template <class E, class Env>
+constexpr auto evaluate_in(E e, Env const& env) {
+    using order = slot_order_t<E>;
+    return evaluate_slots<order>(order{}, env, e);
+}
+
+// Integers are evaluated in double, like std::exp(int).
+template <class... Ts>
+using value_type_for = std::conditional_t<std::is_integral_v<std::common_type_t<Ts...>>, double,
+                                          std::common_type_t<Ts...>>;
+
+template <class E, class... Args>
+constexpr auto evaluate_positional(E e, Args const&... args) {
+    using T = value_type_for<Args...>;
+    return evaluate_in(e, positional_env<T, sizeof...(Args)>{{T(args)...}});
+}
+
+template <class E, class... Bindings>
+constexpr auto evaluate_named(E e, Bindings const&... bindings) {
+    using T = value_type_for<decltype(bindings.value)...>;
+    return evaluate_in(e, named_env<T, Bindings...>{{T(bindings.value)...}});
+}
+
+} // namespace hardwired::detail

@@ -1,0 +1,130 @@
+#pragma once
+// Node types of the symbolic scalar algebra.
+//
+// Every expression is an empty, structural type, so an expression *value* can be a C++20
+// template argument (`hw::dense<8, hw::x * hw::sigmoid(hw::x)>`) and two equal formulas are the
+// same type. The type is the whole formula; there is nothing to store at run time.
+
+#include <cstddef>
+#include <cstdint>
+#include <type_traits>
+
+namespace hardwired {
+
+template <class Self>
+struct formula;
+
+/// A variable. `Tag` supplies `static constexpr const char* name` (for printing) and
+/// `static constexpr std::size_t position` (its argument position when an expression is called
+/// with plain numbers). `hw::x`, `hw::yhat`, `hw::y` and `hw::a` are the predefined ones; users
+/// may declare more.
+template <class Tag>
+struct var;
+
+/// An exact rational constant N/D, always stored reduced with D > 0. Write it as `hw::c<N, D>`.
+template <std::int64_t N, std::int64_t D = 1>
+struct rational;
+
+/// The structural zero produced by differentiation (d/dx of a constant, of another variable).
+/// Unlike a user-written `hw::c<0>`, it may be folded away: `zero * e` is `zero` even where `e`
+/// evaluates to inf or NaN, because it stands for "does not depend on the variable at all".
+struct zero_t;
+
+/// An operation `Op` applied to sub-expressions `Args...` (see ops.hpp for the operations).
+template <class Op, class... Args>
+struct expr;
+
+/// The value bound to a variable when evaluating by name: `e(hw::yhat = 0.3, hw::y = 1.0)`.
+template <class Var, class T>
+struct binding {
+    using variable = Var;
+    T value;
+};
+
+namespace detail {
+
+template <class T>
+struct is_expression : std::false_type {};
+template <class Tag>
+struct is_expression<var<Tag>> : std::true_type {};
+template <std::int64_t N, std::int64_t D>
+struct is_expression<rational<N, D>> : std::true_type {};
+template <>
+struct is_expression<zero_t> : std::true_type {};
+template <class Op, class... Args>
+struct is_expression<expr<Op, Args...>> : std::true_type {};
+
+template <class T>
+struct is_binding : std::false_type {};
+template <class V, class T>
+struct is_binding<binding<V, T>> : std::true_type {};
+
+// Defined in evaluate.hpp and substitute.hpp; declared here because formula::operator() uses them.
+template <class E, class... Args>
+constexpr auto evaluate_positional(E, Args const&... args);
+template <class E, class... Bindings>
+constexpr auto evaluate_named(E, Bindings const&... bindings);
+template <class E, class... Args>
+constexpr auto compose(E, Args...);
+
+} // namespace detail
+
+/// True for every symbolic expression type (variables, constants, operation nodes).
+template <class T>
+concept expression = detail::is_expression<std::remove_cvref_t<T>>::value;
+
+/// Common base of all expression types: calling an expression either evaluates it or composes it.
+///
+/// - `f(0.5f)`, `f(batch)`: evaluate; argument i binds every variable whose position is i
+///   (`hw::x` and `hw::yhat` are position 0, `hw::y` position 1).
+/// - `f(hw::yhat = 0.3, hw::y = 1.0)`: evaluate with the variables bound by name.
+/// - `f(g)` with expressions: substitute, e.g. `hw::tanh(hw::c<2> * hw::x)` is tanh(2·x).
+template <class Self>
+struct formula {
+    template <class... Args>
+    constexpr auto operator()(Args const&... args) const {
+        constexpr bool all_expressions = (expression<Args> && ...);
+        constexpr bool all_bindings = (detail::is_binding<Args>::value && ...);
+        static_assert(sizeof...(Args) > 0, "hardwired: an expression needs at least one argument");
+        static_assert(all_expressions || !(expression<Args> || ...),
+                      "hardwired: call an expression either with numbers (evaluate) or with "
+                      "expressions (substitute), not a mix of both");
+        if constexpr (all_expressions)
+            return detail::compose(Self{}, args...);
+        else if constexpr (all_bindings)
+            return detail::evaluate_named(Self{}, args...);
+        else {
+            static_assert(!(detail::is_binding<Args>::value || ...),
+                          "hardwired: bind either every variable by name or none");
+            return detail::evaluate_positional(Self{}, args...);
+        }
+    }
+};
+
+template <class Tag>
+struct var : formula<var<Tag>> {
+    using tag = Tag;
+    static constexpr std::size_t position = Tag::position;
+
+    /// `hw::yhat = 0.3` makes a binding for evaluation by name.
+    template <class T>
+    constexpr binding<var, T> operator=(T value) const {
+        return {value};
+    }
+};
+
+template <std::int64_t N, std::int64_t D>
+struct rational : formula<rational<N, D>> {
+    static_assert(D > 0, "hardwired: rational constants keep their sign in the numerator");
+    static constexpr std::int64_t num = N;
+    static constexpr std::int64_t den = D;
+};
+
+struct zero_t : formula<zero_t> {};
+
+template <class Op, class... Args>
+struct expr : formula<expr<Op, Args...>> {
+    using op = Op;
+};
+
+} // namespace hardwired

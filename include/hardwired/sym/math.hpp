@@ -1,0 +1,78 @@
+#pragma once
+// Numeric kernels behind the operations, written once for every value type: float, double,
+// xsimd::batch<float/double> and user number types (the tests use a dual number). Primitive
+// functions are called unqualified after `using std::f;`, so ADL finds xsimd's (or a user type's)
+// overloads. Conditions are `bool` for scalars and `batch_bool` for batches.
+
+#include <cmath>
+#include <type_traits>
+
+namespace hardwired::detail {
+
+/// The scalar type underlying a value type: T itself for arithmetic types, T::value_type for
+/// xsimd batches and number-like classes.
+template <class T>
+struct scalar_of {
+    using type = typename T::value_type;
+};
+template <class T>
+requires std::is_arithmetic_v<T>
+struct scalar_of<T> {
+    using type = T;
+};
+template <class T>
+using scalar_of_t = typename scalar_of<T>::type;
+
+/// `cond ? a : b` lane-wise; both branches are already evaluated (no 0·inf is ever formed).
+/// For `xsimd::batch_bool` the unqualified call below finds the more specialised `xsimd::select`.
+template <class C, class T>
+constexpr T select(C const& cond, T const& a, T const& b) {
+    if constexpr (std::is_same_v<C, bool>)
+        return cond ? a : b;
+    else
+        return select(cond, a, b);
+}
+
+/// σ(x) = 1/(1+e^{-x}) computed from e = e^{-|x|}, which never overflows: 1/(1+e) for x ≥ 0 and
+/// e/(1+e) for x < 0. One exp, no branch.
+template <class T>
+constexpr T sigmoid(T const& x) {
+    using std::abs;
+    using std::exp;
+    const T e = exp(-abs(x));
+    const T r = T(1) / (T(1) + e);
+    return detail::select(x >= T(0), r, e * r);
+}
+
+/// softplus(x) = log(1 + e^x) = max(x, 0) + log1p(e^{-|x|}): exact for large |x|, never overflows.
+template <class T>
+constexpr T softplus(T const& x) {
+    using std::abs;
+    using std::exp;
+    using std::log1p;
+    return detail::select(x < T(0), T(0), x) + log1p(exp(-abs(x)));
+}
+
+/// relu(x) = max(x, 0); NaN propagates (as in PyTorch).
+template <class T>
+constexpr T relu(T const& x) {
+    return detail::select(x < T(0), T(0), x);
+}
+
+/// x^K for an integer K by repeated squaring (exact for K = 2, the common case).
+template <int K, class T>
+constexpr T ipow(T const& x) {
+    if constexpr (K < 0)
+        return T(1) / ipow<-K>(x);
+    else if constexpr (K == 0)
+        return T(1);
+    else if constexpr (K == 1)
+        return x;
+    else if constexpr (K % 2 == 0) {
+        const T h = ipow<K / 2>(x);
+        return h * h;
+    } else
+        return x * ipow<K - 1>(x);
+}
+
+} // namespace hardwired::detail
