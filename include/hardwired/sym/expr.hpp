@@ -90,7 +90,7 @@ struct formula {
                       "hardwired: call an expression either with numbers (evaluate) or with "
                       "expressions (substitute), not a mix of both");
         if constexpr (all_expressions)
-            return detail::compose(Self{}, args...);
+            return decltype(detail::compose(Self{}, args...)){}; // type only, see rewrite.hpp
         else if constexpr (all_bindings)
             return detail::evaluate_named(Self{}, args...);
         else {

@@ -49,23 +49,23 @@ inline constexpr var<vars::a> a{};
 
 template <expression A, expression B>
 constexpr auto operator+(A, B) {
-    return detail::make<ops::add>(A{}, B{});
+    return detail::make_t<ops::add, A, B>{};
 }
 template <expression A, expression B>
 constexpr auto operator-(A, B) {
-    return detail::make<ops::sub>(A{}, B{});
+    return detail::make_t<ops::sub, A, B>{};
 }
 template <expression A, expression B>
 constexpr auto operator*(A, B) {
-    return detail::make<ops::mul>(A{}, B{});
+    return detail::make_t<ops::mul, A, B>{};
 }
 template <expression A, expression B>
 constexpr auto operator/(A, B) {
-    return detail::make<ops::div>(A{}, B{});
+    return detail::make_t<ops::div, A, B>{};
 }
 template <expression A>
 constexpr auto operator-(A) {
-    return detail::make<ops::neg>(A{});
+    return detail::make_t<ops::neg, A>{};
 }
 template <expression A>
 constexpr A operator+(A a) {
@@ -134,7 +134,7 @@ inline constexpr auto softplus = expr<ops::softplus, var<vars::x>>{};
 inline constexpr auto relu = expr<ops::relu, var<vars::x>>{};
 /// x^K for an integer K: `hw::pow<3>(e)`.
 template <int K>
-inline constexpr auto pow = detail::make<ops::pow<K>>(x);
+inline constexpr auto pow = detail::make_t<ops::pow<K>, var<vars::x>>{};
 
 /// Piecewise formula: `a` where `cond` holds, `b` elsewhere. Differentiates piecewise.
 template <expression C, expression A, expression B>
@@ -142,7 +142,7 @@ constexpr auto select(C, A, B) {
     static_assert(detail::is_condition_v<C>,
                   "hardwired::select(cond, a, b) needs a comparison such as hw::x > hw::c<0> as "
                   "its first argument");
-    return detail::make<ops::select>(C{}, A{}, B{});
+    return detail::make_t<ops::select, C, A, B>{};
 }
 
 /// max(a, b) as select(a < b, b, a): NaN in `a` propagates.

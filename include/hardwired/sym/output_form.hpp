@@ -35,7 +35,7 @@ constexpr auto output_derivative(F f) {
     static_assert(is_output_expressible(F{}),
                   "hardwired::output_derivative(f): f' cannot be written in f's output alone; "
                   "check hw::is_output_expressible(f) first");
-    return detail::output_form_candidate(f);
+    return decltype(detail::output_form_candidate(f)){};
 }
 
 } // namespace hardwired

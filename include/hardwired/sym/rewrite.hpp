@@ -33,6 +33,11 @@ template <std::int64_t N, std::int64_t D>
 inline constexpr bool is_rational_v<rational<N, D>> = true;
 
 template <class T>
+inline constexpr bool is_variable_v = false;
+template <class Tag>
+inline constexpr bool is_variable_v<var<Tag>> = true;
+
+template <class T>
 inline constexpr bool is_zero_v = std::is_same_v<T, zero_t>;
 
 template <class T>
@@ -223,6 +228,13 @@ constexpr auto make(Args... args) {
         return expr<Op, Args...>{};
 }
 
+/// The type `make<Op>(Args{}...)` builds. Public entry points return `make_t<...>{}` rather
+/// than calling `make`: the type is computed by (memoized) instantiation alone, whereas a
+/// constant-evaluated call would walk the whole expression tree, which is exponential for
+/// derivatives and not memoized by every compiler (Clang 14 does not).
+template <class Op, class... Args>
+using make_t = decltype(make<Op>(Args{}...));
+
 template <class E>
 constexpr E simplify_impl(E e) {
     return e;
@@ -241,7 +253,7 @@ namespace hardwired {
 /// `simplify(simplify(e))` has the same type as `simplify(e)`.
 template <expression E>
 constexpr auto simplify(E e) {
-    return detail::simplify_impl(e);
+    return decltype(detail::simplify_impl(e)){};
 }
 
 } // namespace hardwired

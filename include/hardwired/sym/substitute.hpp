@@ -52,7 +52,7 @@ namespace hardwired {
 /// `e` with every occurrence of the variable `v` replaced by the expression `by`.
 template <expression E, class Tag, expression By>
 constexpr auto substitute(E, var<Tag>, By) {
-    return detail::replace<var<Tag>, By>(E{});
+    return decltype(detail::replace<var<Tag>, By>(E{})){};
 }
 
 } // namespace hardwired
