@@ -3,5 +3,12 @@
 /// whole public library.
 
 #include "activation.hpp"
+#include "backprop.hpp"
+#include "diagnostics.hpp"
+#include "init.hpp"
 #include "loss.hpp"
+#include "network.hpp"
+#include "params.hpp"
 #include "sym.hpp"
+#include "train/fit.hpp"
+#include "train/optimizers.hpp"

@@ -1,0 +1,194 @@
+#pragma once
+/// Forward pass, and gradients by back-propagation generated from the layer list at compile
+/// time. Conventions, equal to PyTorch's with reduction="mean":
+///
+///   - the loss of one sample is the mean of the element-wise loss over the outputs,
+///     L = (1/O)·Σₒ loss(ŷₒ, yₒ); the loss of a batch is the mean over its samples;
+///   - gradients are those of that mean, so a batch gradient is the average of the samples'.
+///
+/// With one output and `hw::squared_error`, L = ½(ŷ − y)² and ∂L/∂ŷ = ŷ − y, as in the seeds.
+///
+///     auto y = hw::forward(p, std::array{0.f, 1.f});
+///     hw::gradients<net> g;
+///     float loss = hw::gradient<hw::squared_error>(p, x, target, g);
+
+#include <array>
+#include <cstddef>
+#include <span>
+#include <utility>
+
+#include "diagnostics.hpp"
+#include "kernels/dense_scalar.hpp"
+#include "loss.hpp"
+#include "params.hpp"
+
+namespace hardwired {
+
+/// Activations, pre-activations and back-propagated signals of one sample.
+template <class Net, class T>
+struct workspace {
+    alignas(64) std::array<T, Net::activation_count> a{}; // a[0..inputs) is the input
+    alignas(64) std::array<T, Net::activation_count> z{};
+    alignas(64) std::array<T, Net::activation_count> g{};
+
+    /// Offset of layer l's values (l = 0 is the input, l = depth the output).
+    static constexpr std::size_t offset(std::size_t l) {
+        std::size_t n = 0;
+        for (std::size_t i = 0; i < l; ++i)
+            n += Net::sizes[i];
+        return n;
+    }
+};
+
+namespace detail {
+
+template <class Net, class T>
+constexpr void forward_into(params<Net, T> const& p, workspace<Net, T>& ws) {
+    [&]<std::size_t... L>(std::index_sequence<L...>) {
+        ((kernels::dense_forward<Net::template layer<L>::activation>(
+             p.template layer<L>(), ws.a.data() + ws.offset(L), ws.z.data() + ws.offset(L + 1),
+             ws.a.data() + ws.offset(L + 1))),
+         ...);
+    }
+    (std::make_index_sequence<Net::depth>{});
+}
+
+// Back-propagates from ws.g at the output layer, accumulating into `grads`; writes ∂L/∂input
+// into ws.g[0..inputs) when `want_input` is set.
+template <class Net, class T>
+constexpr void backward_from_output(params<Net, T> const& p, workspace<Net, T>& ws,
+                                    params<Net, T>& grads, bool want_input) {
+    [&]<std::size_t... R>(std::index_sequence<R...>) {
+        (
+            [&] {
+                constexpr std::size_t L = Net::depth - 1 - R;
+                T* g_in = (L > 0 || want_input) ? ws.g.data() + ws.offset(L) : nullptr;
+                kernels::dense_backward<Net::template layer<L>::activation>(
+                    p.template layer<L>(), grads.template layer<L>(), ws.a.data() + ws.offset(L),
+                    ws.z.data() + ws.offset(L + 1), ws.a.data() + ws.offset(L + 1),
+                    ws.g.data() + ws.offset(L + 1), g_in);
+            }(),
+            ...);
+    }
+    (std::make_index_sequence<Net::depth>{});
+}
+
+// One sample: forward, loss, backward. `scale` multiplies the sample's loss gradient (1/B for a
+// batch mean). Returns the sample's loss (mean over outputs). Gradients are accumulated.
+template <auto Loss, class Net, class T>
+constexpr T accumulate_sample(params<Net, T> const& p, workspace<Net, T>& ws,
+                              std::span<const T, Net::inputs> x, std::span<const T, Net::outputs> y,
+                              params<Net, T>& grads, T scale, bool want_input) {
+    static_assert(loss<decltype(Loss)>, HARDWIRED_MSG_LOSS);
+    for (std::size_t i = 0; i < Net::inputs; ++i)
+        ws.a[i] = x[i];
+    forward_into(p, ws);
+    constexpr std::size_t out = workspace<Net, T>::offset(Net::depth);
+    constexpr T per_output = T(1) / T(Net::outputs);
+    T total = 0;
+    for (std::size_t o = 0; o < Net::outputs; ++o) {
+        const T yhat_o = ws.a[out + o];
+        total += Loss(yhat_o, y[o]);
+        ws.g[out + o] = loss_gradient(Loss)(yhat_o, y[o]) * per_output * scale;
+    }
+    backward_from_output(p, ws, grads, want_input);
+    return total * per_output;
+}
+
+template <std::size_t Expected, std::size_t Given>
+constexpr bool check_input_size() {
+    if constexpr (Expected != Given) {
+        static_assert(Expected == Given, HARDWIRED_MSG_INPUT_SIZE);
+        return diagnostic::report<
+            typename diagnostic::network_takes_inputs<Expected>::template but_was_given<Given>>();
+    }
+    return true;
+}
+template <std::size_t Expected, std::size_t Given>
+constexpr bool check_target_size() {
+    if constexpr (Expected != Given) {
+        static_assert(Expected == Given, HARDWIRED_MSG_TARGET_SIZE);
+        return diagnostic::report<typename diagnostic::network_produces_outputs<
+            Expected>::template but_target_has<Given>>();
+    }
+    return true;
+}
+
+} // namespace detail
+
+/// The network's output for one input: `hw::forward(p, std::array{0.f, 1.f})`.
+template <class Net, class T, std::size_t N>
+constexpr std::array<T, Net::outputs> forward(params<Net, T> const& p, std::array<T, N> const& x) {
+    if constexpr (!detail::check_input_size<Net::inputs, N>())
+        return {};
+    else {
+        workspace<Net, T> ws;
+        for (std::size_t i = 0; i < N; ++i)
+            ws.a[i] = x[i];
+        detail::forward_into(p, ws);
+        std::array<T, Net::outputs> y;
+        for (std::size_t o = 0; o < Net::outputs; ++o)
+            y[o] = ws.a[workspace<Net, T>::offset(Net::depth) + o];
+        return y;
+    }
+}
+
+/// Outputs for a batch: outputs[i] = forward(p, inputs[i]). The spans must have equal lengths.
+template <class Net, class T, std::size_t N, std::size_t M>
+constexpr void forward_batch(params<Net, T> const& p, std::span<const std::array<T, N>> inputs,
+                             std::span<std::array<T, M>> outputs) {
+    if constexpr (detail::check_input_size<Net::inputs, N>() &&
+                  detail::check_target_size<Net::outputs, M>()) {
+        const std::size_t n = inputs.size() < outputs.size() ? inputs.size() : outputs.size();
+        for (std::size_t i = 0; i < n; ++i)
+            outputs[i] = forward(p, inputs[i]);
+    }
+}
+
+/// Loss and gradients for one sample: `grads` is overwritten with ∂L/∂parameters and the loss
+/// (mean over outputs) is returned. With `input_grad`, ∂L/∂x is written there too.
+template <auto Loss, class Net, class T, std::size_t N, std::size_t M>
+constexpr T gradient(params<Net, T> const& p, std::array<T, N> const& x,
+                     std::array<T, M> const& target, params<Net, T>& grads,
+                     std::array<T, N>* input_grad = nullptr) {
+    if constexpr (!detail::check_input_size<Net::inputs, N>() ||
+                  !detail::check_target_size<Net::outputs, M>())
+        return T(0);
+    else {
+        workspace<Net, T> ws;
+        grads.values.fill(T(0));
+        const T l = detail::accumulate_sample<Loss>(p, ws, std::span<const T, N>(x),
+                                                    std::span<const T, M>(target), grads, T(1),
+                                                    input_grad != nullptr);
+        if (input_grad)
+            for (std::size_t i = 0; i < N; ++i)
+                (*input_grad)[i] = ws.g[i];
+        return l;
+    }
+}
+
+/// Mean loss and mean gradients over a batch (PyTorch's reduction="mean"); `grads` is
+/// overwritten. An empty batch gives loss 0 and zero gradients.
+template <auto Loss, class Net, class T, std::size_t N, std::size_t M>
+constexpr T batch_gradient(params<Net, T> const& p, std::span<const std::array<T, N>> inputs,
+                           std::span<const std::array<T, M>> targets, params<Net, T>& grads) {
+    grads.values.fill(T(0));
+    if constexpr (!detail::check_input_size<Net::inputs, N>() ||
+                  !detail::check_target_size<Net::outputs, M>())
+        return T(0);
+    else {
+        const std::size_t n = inputs.size() < targets.size() ? inputs.size() : targets.size();
+        if (n == 0)
+            return T(0);
+        workspace<Net, T> ws;
+        const T scale = T(1) / static_cast<T>(n);
+        T total = 0;
+        for (std::size_t i = 0; i < n; ++i)
+            total += detail::accumulate_sample<Loss>(p, ws, std::span<const T, N>(inputs[i]),
+                                                     std::span<const T, M>(targets[i]), grads,
+                                                     scale, false);
+        return total * scale;
+    }
+}
+
+} // namespace hardwired

@@ -1,0 +1,150 @@
+#pragma once
+/// Training over a data set: epochs of (mini-)batches, seeded shuffling, a progress callback,
+/// and loss history.
+///
+///     std::array<std::array<float, 2>, 4> xs{...};
+///     std::array<std::array<float, 1>, 4> ys{...};
+///     hw::sgd<net> opt{.lr = 0.5f};
+///     auto result = hw::fit<hw::squared_error>(p, opt, std::span{xs}, std::span{ys},
+///                                              {.epochs = 2000, .batch_size = 4, .seed = 1});
+///
+/// Failure loses nothing: sizes are checked before any update (std::invalid_argument), and a
+/// non-finite loss or gradient stops training with hw::training_error naming the epoch and
+/// batch, with the parameters as they were after the last finite step.
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <functional>
+#include <limits>
+#include <numeric>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <unistd.h>
+#include <vector>
+
+#include "../backprop.hpp"
+#include "../init.hpp"
+
+namespace hardwired {
+
+/// `batch_size = hw::full_batch` trains on the whole data set per step.
+inline constexpr std::size_t full_batch = std::numeric_limits<std::size_t>::max();
+
+/// What the progress callback receives after each epoch.
+struct fit_progress {
+    std::size_t epoch;  ///< 1-based
+    std::size_t epochs; ///< total requested
+    double loss;        ///< mean loss over the epoch's samples (before each sample's update)
+    double samples_per_second;
+};
+
+struct fit_options {
+    std::size_t epochs = 100;
+    /// 1 = stochastic, hw::full_batch = full batch, anything between = mini-batch. The last
+    /// batch of an epoch may be smaller. 0 is an error.
+    std::size_t batch_size = 32;
+    std::uint64_t seed = 0; ///< shuffling seed; same seed, same data, same build ⇒ same result
+    bool shuffle = true;
+    /// Called after every epoch. Return value ignored.
+    std::function<void(fit_progress const&)> on_epoch = {};
+    /// Print a compact progress line (epoch, loss, samples/s) on stderr: by default only when
+    /// stderr is a terminal.
+    bool print_progress = ::isatty(2) != 0;
+};
+
+/// Thrown when training produces a non-finite loss or gradient.
+struct training_error : std::runtime_error {
+    std::size_t epoch, batch;
+    training_error(std::size_t e, std::size_t b, std::string const& what)
+        : std::runtime_error(what), epoch(e), batch(b) {}
+};
+
+template <class T>
+struct fit_result {
+    std::vector<T> loss_history; ///< one mean loss per epoch
+    double seconds = 0;
+};
+
+/// Trains `p` with `opt` on (inputs[i], targets[i]) pairs, minimising the mean of `Loss`.
+template <auto Loss, class Net, class T, class Optimizer, std::size_t N, std::size_t M>
+fit_result<T> fit(params<Net, T>& p, Optimizer& opt, std::span<const std::array<T, N>> inputs,
+                  std::span<const std::array<T, M>> targets, fit_options const& options = {}) {
+    static_assert(detail::check_input_size<Net::inputs, N>() &&
+                  detail::check_target_size<Net::outputs, M>());
+    const std::size_t n = inputs.size();
+    if (n != targets.size())
+        throw std::invalid_argument("hardwired::fit: " + std::to_string(n) + " inputs but " +
+                                    std::to_string(targets.size()) + " targets");
+    if (n == 0)
+        throw std::invalid_argument("hardwired::fit: the data set is empty");
+    if (options.batch_size == 0)
+        throw std::invalid_argument("hardwired::fit: batch_size is 0");
+    if (options.batch_size != full_batch && options.batch_size > n)
+        throw std::invalid_argument("hardwired::fit: batch_size " +
+                                    std::to_string(options.batch_size) + " exceeds the " +
+                                    std::to_string(n) + " samples (use hw::full_batch)");
+    const std::size_t batch = std::min(options.batch_size, n);
+
+    // Everything allocated here, before the first epoch; an epoch allocates nothing.
+    fit_result<T> result;
+    result.loss_history.reserve(options.epochs);
+    std::vector<std::size_t> order(n);
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    splitmix64 rng{options.seed};
+    workspace<Net, T> ws;
+    gradients<Net, T> grads;
+    const auto start = std::chrono::steady_clock::now();
+    auto last_print = start;
+
+    for (std::size_t epoch = 1; epoch <= options.epochs; ++epoch) {
+        const auto epoch_start = std::chrono::steady_clock::now();
+        if (options.shuffle)
+            for (std::size_t i = n - 1; i > 0; --i)
+                std::swap(order[i], order[rng.below(i + 1)]);
+        double epoch_loss = 0;
+        for (std::size_t b0 = 0, b = 1; b0 < n; b0 += batch, ++b) {
+            const std::size_t size = std::min(batch, n - b0);
+            grads.values.fill(T(0));
+            const T scale = T(1) / static_cast<T>(size);
+            T batch_loss = 0;
+            for (std::size_t i = b0; i < b0 + size; ++i)
+                batch_loss += detail::accumulate_sample<Loss>(
+                    p, ws, std::span<const T, N>(inputs[order[i]]),
+                    std::span<const T, M>(targets[order[i]]), grads, scale, false);
+            bool finite = std::isfinite(static_cast<double>(batch_loss));
+            for (T g : grads.values)
+                finite = finite && std::isfinite(static_cast<double>(g));
+            if (!finite)
+                throw training_error(epoch, b,
+                                     "hardwired::fit: non-finite loss or gradient in epoch " +
+                                         std::to_string(epoch) + ", batch " + std::to_string(b) +
+                                         "; parameters are as after the last finite step");
+            opt.step(p, grads);
+            epoch_loss += static_cast<double>(batch_loss);
+        }
+        const auto now = std::chrono::steady_clock::now();
+        const double secs = std::chrono::duration<double>(now - epoch_start).count();
+        const fit_progress progress{epoch, options.epochs, epoch_loss / static_cast<double>(n),
+                                    secs > 0 ? static_cast<double>(n) / secs : 0.0};
+        result.loss_history.push_back(static_cast<T>(progress.loss));
+        if (options.on_epoch)
+            options.on_epoch(progress);
+        if (options.print_progress &&
+            (epoch == options.epochs || now - last_print > std::chrono::milliseconds(100))) {
+            last_print = now;
+            std::fprintf(stderr, "\repoch %zu/%zu  loss %.6g  %.3g samples/s%s", epoch,
+                         options.epochs, progress.loss, progress.samples_per_second,
+                         epoch == options.epochs ? "\n" : "");
+        }
+    }
+    result.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return result;
+}
+
+} // namespace hardwired
