@@ -14,7 +14,11 @@
 
 #include <array>
 #include <cstddef>
+#include <ranges>
 #include <span>
+#include <stdexcept>
+#include <string>
+#include <tuple>
 #include <utility>
 
 #include "diagnostics.hpp"
@@ -104,6 +108,12 @@ constexpr bool check_input_size() {
     }
     return true;
 }
+template <auto Loss>
+constexpr bool check_loss() {
+    static_assert(loss<decltype(Loss)>, HARDWIRED_MSG_LOSS);
+    return loss<decltype(Loss)>;
+}
+
 template <std::size_t Expected, std::size_t Given>
 constexpr bool check_target_size() {
     if constexpr (Expected != Given) {
@@ -112,6 +122,22 @@ constexpr bool check_target_size() {
             Expected>::template but_target_has<Given>>();
     }
     return true;
+}
+
+/// A contiguous range of samples, each a std::array<T, N>: std::vector, std::array, std::span, a
+/// C array.
+template <class R>
+concept sample_range = std::ranges::contiguous_range<R> && std::ranges::sized_range<R> && requires {
+    std::tuple_size<std::ranges::range_value_t<R>>::value;
+};
+
+template <class R>
+using sample_t = std::remove_cv_t<std::ranges::range_value_t<R>>;
+
+/// The samples of `r` as a span of arrays.
+template <sample_range R>
+constexpr auto as_samples(R const& r) {
+    return std::span<const sample_t<R>>(std::ranges::data(r), std::ranges::size(r));
 }
 
 } // namespace detail
@@ -133,15 +159,22 @@ constexpr std::array<T, Net::outputs> forward(params<Net, T> const& p, std::arra
     }
 }
 
-/// Outputs for a batch: outputs[i] = forward(p, inputs[i]). The spans must have equal lengths.
-template <class Net, class T, std::size_t N, std::size_t M>
-constexpr void forward_batch(params<Net, T> const& p, std::span<const std::array<T, N>> inputs,
-                             std::span<std::array<T, M>> outputs) {
+/// Outputs for a batch: outputs[i] = forward(p, inputs[i]), for contiguous ranges of arrays
+/// (std::vector, std::array, std::span). Throws std::invalid_argument if the lengths differ.
+template <class Net, class T, detail::sample_range Inputs, class Outputs>
+constexpr void forward_batch(params<Net, T> const& p, Inputs const& inputs, Outputs&& outputs) {
+    constexpr std::size_t N = std::tuple_size_v<detail::sample_t<Inputs>>;
+    constexpr std::size_t M = std::tuple_size_v<std::ranges::range_value_t<Outputs>>;
     if constexpr (detail::check_input_size<Net::inputs, N>() &&
                   detail::check_target_size<Net::outputs, M>()) {
-        const std::size_t n = inputs.size() < outputs.size() ? inputs.size() : outputs.size();
-        for (std::size_t i = 0; i < n; ++i)
-            outputs[i] = forward(p, inputs[i]);
+        const auto xs = detail::as_samples(inputs);
+        if (xs.size() != std::ranges::size(outputs))
+            throw std::invalid_argument("hardwired::forward_batch: " + std::to_string(xs.size()) +
+                                        " inputs but room for " +
+                                        std::to_string(std::ranges::size(outputs)) + " outputs");
+        auto out = std::ranges::data(outputs);
+        for (std::size_t i = 0; i < xs.size(); ++i)
+            out[i] = forward(p, xs[i]);
     }
 }
 
@@ -152,7 +185,7 @@ constexpr T gradient(params<Net, T> const& p, std::array<T, N> const& x,
                      std::array<T, M> const& target, params<Net, T>& grads,
                      std::array<T, N>* input_grad = nullptr) {
     if constexpr (!detail::check_input_size<Net::inputs, N>() ||
-                  !detail::check_target_size<Net::outputs, M>())
+                  !detail::check_target_size<Net::outputs, M>() || !detail::check_loss<Loss>())
         return T(0);
     else {
         workspace<Net, T> ws;
@@ -168,25 +201,33 @@ constexpr T gradient(params<Net, T> const& p, std::array<T, N> const& x,
 }
 
 /// Mean loss and mean gradients over a batch (PyTorch's reduction="mean"); `grads` is
-/// overwritten. An empty batch gives loss 0 and zero gradients.
-template <auto Loss, class Net, class T, std::size_t N, std::size_t M>
-constexpr T batch_gradient(params<Net, T> const& p, std::span<const std::array<T, N>> inputs,
-                           std::span<const std::array<T, M>> targets, params<Net, T>& grads) {
+/// overwritten. Inputs and targets are contiguous ranges of arrays of equal length (else
+/// std::invalid_argument). An empty batch gives loss 0 and zero gradients.
+template <auto Loss, class Net, class T, detail::sample_range Inputs, detail::sample_range Targets>
+constexpr T batch_gradient(params<Net, T> const& p, Inputs const& inputs, Targets const& targets,
+                           params<Net, T>& grads) {
+    constexpr std::size_t N = std::tuple_size_v<detail::sample_t<Inputs>>;
+    constexpr std::size_t M = std::tuple_size_v<detail::sample_t<Targets>>;
     grads.values.fill(T(0));
     if constexpr (!detail::check_input_size<Net::inputs, N>() ||
-                  !detail::check_target_size<Net::outputs, M>())
+                  !detail::check_target_size<Net::outputs, M>() || !detail::check_loss<Loss>())
         return T(0);
     else {
-        const std::size_t n = inputs.size() < targets.size() ? inputs.size() : targets.size();
+        const auto xs = detail::as_samples(inputs);
+        const auto ys = detail::as_samples(targets);
+        if (xs.size() != ys.size())
+            throw std::invalid_argument("hardwired::batch_gradient: " + std::to_string(xs.size()) +
+                                        " inputs but " + std::to_string(ys.size()) + " targets");
+        const std::size_t n = xs.size();
         if (n == 0)
             return T(0);
         workspace<Net, T> ws;
         const T scale = T(1) / static_cast<T>(n);
         T total = 0;
         for (std::size_t i = 0; i < n; ++i)
-            total += detail::accumulate_sample<Loss>(p, ws, std::span<const T, N>(inputs[i]),
-                                                     std::span<const T, M>(targets[i]), grads,
-                                                     scale, false);
+            total +=
+                detail::accumulate_sample<Loss>(p, ws, std::span<const T, N>(xs[i]),
+                                                std::span<const T, M>(ys[i]), grads, scale, false);
         return total * scale;
     }
 }

@@ -5,7 +5,7 @@
 ///     std::array<std::array<float, 2>, 4> xs{...};
 ///     std::array<std::array<float, 1>, 4> ys{...};
 ///     hw::sgd<net> opt{.lr = 0.5f};
-///     auto result = hw::fit<hw::squared_error>(p, opt, std::span{xs}, std::span{ys},
+///     auto result = hw::fit<hw::squared_error>(p, opt, xs, ys,
 ///                                              {.epochs = 2000, .batch_size = 4, .seed = 1});
 ///
 /// Failure loses nothing: sizes are checked before any update (std::invalid_argument), and a
@@ -70,12 +70,10 @@ struct fit_result {
     double seconds = 0;
 };
 
-/// Trains `p` with `opt` on (inputs[i], targets[i]) pairs, minimising the mean of `Loss`.
+namespace detail {
 template <auto Loss, class Net, class T, class Optimizer, std::size_t N, std::size_t M>
-fit_result<T> fit(params<Net, T>& p, Optimizer& opt, std::span<const std::array<T, N>> inputs,
-                  std::span<const std::array<T, M>> targets, fit_options const& options = {}) {
-    static_assert(detail::check_input_size<Net::inputs, N>() &&
-                  detail::check_target_size<Net::outputs, M>());
+fit_result<T> fit_impl(params<Net, T>& p, Optimizer& opt, std::span<const std::array<T, N>> inputs,
+                       std::span<const std::array<T, M>> targets, fit_options const& options) {
     const std::size_t n = inputs.size();
     if (n != targets.size())
         throw std::invalid_argument("hardwired::fit: " + std::to_string(n) + " inputs but " +
@@ -145,6 +143,25 @@ fit_result<T> fit(params<Net, T>& p, Optimizer& opt, std::span<const std::array<
     result.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return result;
+}
+
+} // namespace detail
+
+/// Trains `p` with `opt` on (inputs[i], targets[i]) pairs, minimising the mean of `Loss`.
+/// `inputs` and `targets` are contiguous ranges of std::array<T, N> and std::array<T, M>
+/// (std::vector, std::array, std::span, C arrays), N and M the network's inputs and outputs.
+template <auto Loss, class Net, class T, class Optimizer, detail::sample_range Inputs,
+          detail::sample_range Targets>
+fit_result<T> fit(params<Net, T>& p, Optimizer& opt, Inputs const& inputs, Targets const& targets,
+                  fit_options const& options = {}) {
+    constexpr std::size_t N = std::tuple_size_v<detail::sample_t<Inputs>>;
+    constexpr std::size_t M = std::tuple_size_v<detail::sample_t<Targets>>;
+    if constexpr (!detail::check_input_size<Net::inputs, N>() ||
+                  !detail::check_target_size<Net::outputs, M>() || !detail::check_loss<Loss>())
+        return {};
+    else
+        return detail::fit_impl<Loss>(p, opt, detail::as_samples(inputs),
+                                      detail::as_samples(targets), options);
 }
 
 } // namespace hardwired
