@@ -16,6 +16,7 @@
 #include <hardwired/hardwired.hpp>
 #include <limits>
 #include <random>
+#include <string>
 #include <vector>
 #include <xsimd/xsimd.hpp>
 
@@ -116,6 +117,12 @@ void check_all() {
 }
 
 } // namespace
+
+#ifdef HARDWIRED_EXPECT_ARCH
+TEST_CASE("built for the expected instruction set", "[sym][simd][isa]") {
+    CHECK(std::string(xsimd::default_arch::name()) == HARDWIRED_EXPECT_ARCH);
+}
+#endif
 
 TEST_CASE("xsimd::batch<float> evaluation matches scalar: values 4 ULP, derivatives 16",
           "[sym][simd]") {

@@ -1,0 +1,33 @@
+# SIMD tests built once per instruction set: the host's native set, AVX2+FMA, and the x86-64
+# baseline SSE2. Each build asserts that xsimd picked the expected architecture
+# (HARDWIRED_EXPECT_ARCH), so a flag that silently does nothing fails the test. A variant is
+# added only when the host can run it.
+set(HARDWIRED_ISA_TEST_SOURCES test_sym_simd.cpp)
+if(CMAKE_SYSTEM_PROCESSOR MATCHES "x86_64|AMD64")
+    include(CheckCXXSourceRuns)
+    set(CMAKE_REQUIRED_FLAGS "-mavx2 -mfma")
+    check_cxx_source_runs("
+        #include <immintrin.h>
+        int main() { __m256 a = _mm256_set1_ps(1.f); a = _mm256_fmadd_ps(a, a, a);
+                     return _mm256_cvtss_f32(a) == 2.f ? 0 : 1; }" HARDWIRED_HOST_HAS_AVX2)
+    unset(CMAKE_REQUIRED_FLAGS)
+    set(isa_variants "sse2|-mno-avx|sse2")
+    if(HARDWIRED_HOST_HAS_AVX2)
+        list(APPEND isa_variants "avx2|-mavx2,-mfma|fma3+avx2" "native|-march=native|")
+    endif()
+    foreach(variant IN LISTS isa_variants)
+        string(REPLACE "|" ";" parts "${variant}")
+        list(GET parts 0 isa)
+        list(GET parts 1 flags)
+        list(GET parts 2 expect)
+        string(REPLACE "," ";" flags "${flags}")
+        foreach(src IN LISTS HARDWIRED_ISA_TEST_SOURCES)
+            get_filename_component(stem ${src} NAME_WE)
+            hardwired_add_test(${stem}_${isa} ${src})
+            target_compile_options(${stem}_${isa} PRIVATE ${flags})
+            if(expect)
+                target_compile_definitions(${stem}_${isa} PRIVATE HARDWIRED_EXPECT_ARCH="${expect}")
+            endif()
+        endforeach()
+    endforeach()
+endif()
