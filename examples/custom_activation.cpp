@@ -25,7 +25,8 @@ int main() {
         const double numeric = (mish(x + h) - mish(x - h)) / (2 * h);
         const double analytic = mish_prime(x);
         std::printf("%8.2f %14.8f %14.8f %14.8f\n", x, mish(x), analytic, numeric);
-        if (std::fabs(analytic - numeric) > 1e-5 + 1e-3 * std::fabs(numeric)) ++failures;
+        if (std::fabs(analytic - numeric) > 1e-5 + 1e-3 * std::fabs(numeric))
+            ++failures;
     }
 
     // The same formula evaluates in float and lane-wise on SIMD batches.
@@ -41,6 +42,7 @@ int main() {
     std::printf("sigmoid' in terms of the output a = sigmoid(x): %s\n",
                 hw::to_string(hw::output_derivative(hw::sigmoid)).c_str());
 
-    if (failures) std::printf("\n%d derivative(s) disagree with the central difference\n", failures);
+    if (failures)
+        std::printf("\n%d derivative(s) disagree with the central difference\n", failures);
     return failures == 0 ? 0 : 1;
 }

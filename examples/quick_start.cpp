@@ -16,7 +16,8 @@ int main() {
     hw::sgd<xor_net> opt{.lr = 0.5f, .momentum = 0.9f};
     hw::fit<hw::squared_error>(p, opt, xs, ys, {.epochs = 2000, .batch_size = 4});
 
-    for (auto const& x : xs) std::printf("%g xor %g = %.3f\n", x[0], x[1], hw::forward(p, x)[0]);
+    for (auto const& x : xs)
+        std::printf("%g xor %g = %.3f\n", x[0], x[1], hw::forward(p, x)[0]);
 
     // Any formula in hw::x is an activation: hw::dense<8, swish> works the same way.
     constexpr auto swish = hw::x * hw::sigmoid(hw::x);

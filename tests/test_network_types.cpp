@@ -104,3 +104,35 @@ TEST_CASE("initializers are deterministic, seeded and within their bounds", "[ne
     hw::splitmix64 rng{0};
     CHECK(rng.next() == 0xE220A8397B1DCDAFull);
 }
+
+TEST_CASE("forward with a workspace exposes every layer's values", "[network]") {
+    using net = hw::network<hw::input<2>, hw::dense<3>, hw::dense<1>>;
+    hw::params<net, double> p;
+    hw::init::constant(p, 1); // literals of another type are accepted
+    hw::workspace<net, double> ws;
+    CHECK(hw::forward(p, std::array{0.0, 0.0}, ws)[0] == 4.0);
+    for (double h : ws.activations<1>())
+        CHECK(h == 1.0);
+    for (double z : ws.pre_activations<1>())
+        CHECK(z == 1.0);
+    CHECK(ws.activations<0>()[0] == 0.0);
+    CHECK(ws.activations<2>()[0] == 4.0);
+}
+
+TEST_CASE("fit stops when stop_when returns true", "[network][fit]") {
+    using net = hw::network<hw::input<1>, hw::dense<1>>;
+    hw::params<net> p;
+    hw::sgd<net> opt{.lr = 0.1f};
+    const std::array<std::array<float, 1>, 2> xs{{{0}, {1}}};
+    const std::array<std::array<float, 1>, 2> ys{{{1}, {2}}};
+    std::size_t calls = 0;
+    const auto r = hw::fit<hw::squared_error>(
+        p, opt, xs, ys,
+        {.epochs = 100,
+         .batch_size = 2,
+         .on_epoch = [&](hw::fit_progress const&) { ++calls; },
+         .stop_when = [](hw::fit_progress const& s) { return s.epoch == 7; },
+         .print_progress = false});
+    CHECK(calls == 7);
+    CHECK(r.loss_history.size() == 7);
+}

@@ -42,6 +42,18 @@ struct workspace {
             n += Net::sizes[i];
         return n;
     }
+
+    /// Layer L's activations a = f(z) after a forward pass (L = 0: the input, L = depth: the
+    /// output), and its pre-activations z (L ≥ 1).
+    template <std::size_t L>
+    constexpr std::span<const T, Net::sizes[L]> activations() const {
+        return std::span<const T, Net::sizes[L]>(a.data() + offset(L), Net::sizes[L]);
+    }
+    template <std::size_t L>
+    constexpr std::span<const T, Net::sizes[L]> pre_activations() const {
+        static_assert(L >= 1, "hardwired::workspace: the input layer has no pre-activations");
+        return std::span<const T, Net::sizes[L]>(z.data() + offset(L), Net::sizes[L]);
+    }
 };
 
 namespace detail {
@@ -144,19 +156,31 @@ constexpr auto as_samples(R const& r) {
 
 /// The network's output for one input: `hw::forward(p, std::array{0.f, 1.f})`.
 template <class Net, class T, std::size_t N>
-constexpr std::array<T, Net::outputs> forward(params<Net, T> const& p, std::array<T, N> const& x) {
+constexpr std::array<T, Net::outputs> forward(params<Net, T> const& p, std::array<T, N> const& x);
+
+/// Forward pass that keeps every layer's values in `ws` (ws.activations<L>(),
+/// ws.pre_activations<L>()), for inspecting hidden layers. Returns the output.
+template <class Net, class T, std::size_t N>
+constexpr std::array<T, Net::outputs> forward(params<Net, T> const& p, std::array<T, N> const& x,
+                                              workspace<Net, T>& ws) {
     if constexpr (!detail::check_input_size<Net::inputs, N>())
         return {};
     else {
-        workspace<Net, T> ws;
         for (std::size_t i = 0; i < N; ++i)
             ws.a[i] = x[i];
         detail::forward_into(p, ws);
         std::array<T, Net::outputs> y;
+        const auto out = ws.template activations<Net::depth>();
         for (std::size_t o = 0; o < Net::outputs; ++o)
-            y[o] = ws.a[workspace<Net, T>::offset(Net::depth) + o];
+            y[o] = out[o];
         return y;
     }
+}
+
+template <class Net, class T, std::size_t N>
+constexpr std::array<T, Net::outputs> forward(params<Net, T> const& p, std::array<T, N> const& x) {
+    workspace<Net, T> ws;
+    return forward(p, x, ws);
 }
 
 /// Outputs for a batch: outputs[i] = forward(p, inputs[i]), for contiguous ranges of arrays

@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <type_traits>
 #include <utility>
 
 #include "params.hpp"
@@ -55,13 +56,14 @@ void uniform_weights(params<Net, T>& p, std::uint64_t seed, double (*bound)(doub
 
 /// Every weight and bias set to `value` (the seeds' worked example uses 1).
 template <class Net, class T>
-void constant(params<Net, T>& p, T value) {
+void constant(params<Net, T>& p, std::type_identity_t<T> value) {
     p.values.fill(value);
 }
 
 /// Every weight and bias uniform in [lo, hi).
 template <class Net, class T>
-void uniform(params<Net, T>& p, T lo, T hi, std::uint64_t seed) {
+void uniform(params<Net, T>& p, std::type_identity_t<T> lo, std::type_identity_t<T> hi,
+             std::uint64_t seed) {
     splitmix64 rng{seed};
     for (T& v : p.values)
         v = static_cast<T>(lo + (hi - lo) * rng.uniform());

@@ -50,8 +50,10 @@ struct fit_options {
     std::size_t batch_size = 32;
     std::uint64_t seed = 0; ///< shuffling seed; same seed, same data, same build ⇒ same result
     bool shuffle = true;
-    /// Called after every epoch. Return value ignored.
+    /// Called after every epoch.
     std::function<void(fit_progress const&)> on_epoch = {};
+    /// Called after every epoch (after on_epoch); returning true ends training there.
+    std::function<bool(fit_progress const&)> stop_when = {};
     /// Print a compact progress line (epoch, loss, samples/s) on stderr: by default only when
     /// stderr is a terminal.
     bool print_progress = ::isatty(2) != 0;
@@ -132,13 +134,16 @@ fit_result<T> fit_impl(params<Net, T>& p, Optimizer& opt, std::span<const std::a
         result.loss_history.push_back(static_cast<T>(progress.loss));
         if (options.on_epoch)
             options.on_epoch(progress);
-        if (options.print_progress &&
-            (epoch == options.epochs || now - last_print > std::chrono::milliseconds(100))) {
+        const bool stop = options.stop_when && options.stop_when(progress);
+        if (options.print_progress && (epoch == options.epochs || stop ||
+                                       now - last_print > std::chrono::milliseconds(100))) {
             last_print = now;
             std::fprintf(stderr, "\repoch %zu/%zu  loss %.6g  %.3g samples/s%s", epoch,
                          options.epochs, progress.loss, progress.samples_per_second,
-                         epoch == options.epochs ? "\n" : "");
+                         epoch == options.epochs || stop ? "\n" : "");
         }
+        if (stop)
+            break;
     }
     result.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
