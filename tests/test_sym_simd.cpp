@@ -2,8 +2,9 @@
 // The scalar path uses the C library's exp/log/tanh, the batch path xsimd's own, so the two
 // differ by the accuracy of those (xsimd documents ≤ 2–4 ULP for its float functions).
 //
-// Bounds (measured maxima in parentheses, AVX2 machine): values within 4 ULP in float and
-// double (3); derivatives within 4 ULP in double (4) and 16 ULP in float (16, for tanh' = 1 - t²
+// Bounds (measured maxima in parentheses, x86-64 with SSE2, AVX2 and AVX-512 builds): values
+// within 4 ULP in float and double (3); derivatives within 8 ULP in double (4 with GCC, 7 for
+// gelu' with Clang, which contracts a·b + c into FMA) and 16 ULP in float (16, for tanh' = 1 − t²
 // and gelu'; 8 for swish'), because 1 − tanh² and 1 − σ cancel and amplify the primitives' own
 // ≤ 2-ULP difference. Results smaller than 2^-20 (float) / 2^-40 (double) are measured in ULPs
 // of that floor, so the relative error of a value that has cancelled to nearly 0 does not count.
@@ -73,7 +74,7 @@ double max_ulps(E e) {
 }
 
 template <class T>
-constexpr double derivative_bound = sizeof(T) == 4 ? 16 : 4;
+constexpr double derivative_bound = sizeof(T) == 4 ? 16 : 8;
 
 template <class T, class E>
 void check_activation(E e) {
@@ -130,7 +131,7 @@ TEST_CASE("xsimd::batch<float> evaluation matches scalar: values 4 ULP, derivati
     check_all<float>();
 }
 
-TEST_CASE("xsimd::batch<double> evaluation matches scalar within 4 ULP", "[sym][simd]") {
+TEST_CASE("xsimd::batch<double> evaluation matches scalar: values 4 ULP, derivatives 8", "[sym][simd]") {
     INFO("arch " << xsimd::default_arch::name() << ", " << xsimd::batch<double>::size << " lanes");
     check_all<double>();
 }

@@ -113,12 +113,11 @@ constexpr T accumulate_sample(params<Net, T> const& p, workspace<Net, T>& ws,
 
 template <std::size_t Expected, std::size_t Given>
 constexpr bool check_input_size() {
-    if constexpr (Expected != Given) {
-        static_assert(Expected == Given, HARDWIRED_MSG_INPUT_SIZE);
-        return diagnostic::report<
-            typename diagnostic::network_takes_inputs<Expected>::template but_was_given<Given>>();
-    }
-    return true;
+    if constexpr (Expected != Given)
+        static_assert(diagnostic::holds<typename diagnostic::network_takes_inputs<
+                          Expected>::template but_was_given<Given>>,
+                      HARDWIRED_MSG_INPUT_SIZE);
+    return Expected == Given;
 }
 template <auto Loss>
 constexpr bool check_loss() {
@@ -128,12 +127,11 @@ constexpr bool check_loss() {
 
 template <std::size_t Expected, std::size_t Given>
 constexpr bool check_target_size() {
-    if constexpr (Expected != Given) {
-        static_assert(Expected == Given, HARDWIRED_MSG_TARGET_SIZE);
-        return diagnostic::report<typename diagnostic::network_produces_outputs<
-            Expected>::template but_target_has<Given>>();
-    }
-    return true;
+    if constexpr (Expected != Given)
+        static_assert(diagnostic::holds<typename diagnostic::network_produces_outputs<
+                          Expected>::template but_target_has<Given>>,
+                      HARDWIRED_MSG_TARGET_SIZE);
+    return Expected == Given;
 }
 
 /// A contiguous range of samples, each a std::array<T, N>: std::vector, std::array, std::span, a

@@ -1,9 +1,10 @@
 #pragma once
 /// Every compile-time diagnostic of the library, in one place and in user words.
 ///
-/// A C++20 static_assert message cannot contain numbers, so where sizes matter the check also
-/// names an incomplete "message type" whose template arguments carry them; the compiler prints
-/// it, e.g. `hardwired::diagnostic::network_takes_inputs<2>::but_was_given<3>`.
+/// A C++20 static_assert message cannot contain numbers, so where sizes matter the asserted
+/// condition is `holds<Message>` for a "message type" whose template arguments carry them; the
+/// compiler prints it in the one error, e.g.
+/// `hardwired::diagnostic::network_takes_inputs<2>::but_was_given<3>`.
 
 #include <cstddef>
 
@@ -19,14 +20,10 @@ struct network_produces_outputs {
     template <std::size_t Given>
     struct but_target_has;
 };
-template <std::size_t Layer>
-struct layer_has_no_neurons;
-
-/// Instantiating this names the sizes in the error output; it is never complete.
+/// False for every message: `static_assert(holds<Message>, ...)` fails with one error and the
+/// compiler prints the message type with its numbers.
 template <class Message>
-constexpr bool report() {
-    return sizeof(Message) == 0;
-}
+inline constexpr bool holds = false;
 
 } // namespace hardwired::diagnostic
 
@@ -42,8 +39,8 @@ constexpr bool report() {
     "hardwired::dense<N, Activation>: Activation must be a formula in hw::x (such as hw::tanh "    \
     "or hw::x * hw::sigmoid(hw::x))"
 #define HARDWIRED_MSG_INPUT_SIZE                                                                   \
-    "hardwired::forward/backward: the input array's size is not the network's number of inputs"
+    "hardwired: the input array's size is not the network's number of inputs"
 #define HARDWIRED_MSG_TARGET_SIZE                                                                  \
-    "hardwired: the target array's size is not the network's number of outputs"
+    "hardwired: the target (or output) array's size is not the network's number of outputs"
 #define HARDWIRED_MSG_LOSS                                                                         \
     "hardwired: the loss must be a formula in hw::yhat and hw::y (such as hw::squared_error)"

@@ -17,18 +17,29 @@
 
 namespace hardwired {
 
+namespace detail {
+// A layer's size; 1 for a type that is not a layer, so that a wrong layer type gives one error.
+template <class T>
+inline constexpr std::size_t size_of = 1;
+template <class T>
+requires requires { T::size; }
+inline constexpr std::size_t size_of<T> = T::size;
+} // namespace detail
+
 template <class Input, class... Layers>
 struct network {
     static_assert(detail::is_input_v<Input>, HARDWIRED_MSG_FIRST_LAYER_INPUT);
     static_assert(sizeof...(Layers) > 0, HARDWIRED_MSG_NO_LAYERS);
     static_assert((detail::is_dense_v<Layers> && ...), HARDWIRED_MSG_NOT_A_LAYER);
-    static_assert(Input::size > 0 && ((Layers::size > 0) && ...), HARDWIRED_MSG_EMPTY_LAYER);
+    static_assert(detail::size_of<Input> > 0 && ((detail::size_of<Layers> > 0) && ...),
+                  HARDWIRED_MSG_EMPTY_LAYER);
 
     /// Number of layers after the input.
     static constexpr std::size_t depth = sizeof...(Layers);
     /// sizes[0] is the number of inputs, sizes[l + 1] the size of layer l.
-    static constexpr std::array<std::size_t, depth + 1> sizes = {Input::size, Layers::size...};
-    static constexpr std::size_t inputs = Input::size;
+    static constexpr std::array<std::size_t, depth + 1> sizes = {detail::size_of<Input>,
+                                                                  detail::size_of<Layers>...};
+    static constexpr std::size_t inputs = detail::size_of<Input>;
     static constexpr std::size_t outputs = sizes[depth];
 
     /// Layer l (0-based, the input not counted).

@@ -39,7 +39,12 @@ struct params {
     static_assert(detail::is_network_v<Net>, "hardwired::params<Net>: Net must be a hw::network");
     using network_type = Net;
     using value_type = T;
-    static constexpr std::size_t size = Net::parameter_count;
+    static constexpr std::size_t size = [] {
+        if constexpr (detail::is_network_v<Net>)
+            return Net::parameter_count;
+        else
+            return std::size_t{0};
+    }();
 
     alignas(64) std::array<T, size> values{};
 

@@ -125,7 +125,7 @@ constexpr auto derivative(E e) {
     using vs = detail::variables_t<E>;
     static_assert(vs::size <= 1, "hardwired::derivative(e): e has several variables; name the one "
                                  "to differentiate by, as in hw::derivative(e, hw::yhat)");
-    if constexpr (vs::size == 0)
+    if constexpr (vs::size != 1)
         return zero_t{};
     else
         return [e]<class V>(detail::type_list<V>) { return derivative(e, V{}); }(vs{});

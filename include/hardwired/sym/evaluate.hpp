@@ -57,7 +57,10 @@ struct positional_env {
         static_assert(Tag::position < N, "hardwired: the expression has a variable at a position "
                                          "that was not given a value; pass one number per "
                                          "variable position (hw::yhat, then hw::y)");
-        return values[Tag::position];
+        if constexpr (Tag::position < N)
+            return values[Tag::position];
+        else
+            return values[0];
     }
 };
 

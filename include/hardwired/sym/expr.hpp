@@ -85,19 +85,26 @@ struct formula {
     constexpr auto operator()(Args const&... args) const {
         constexpr bool all_expressions = (expression<Args> && ...);
         constexpr bool all_bindings = (detail::is_binding<Args>::value && ...);
-        static_assert(sizeof...(Args) > 0, "hardwired: an expression needs at least one argument");
-        static_assert(all_expressions || !(expression<Args> || ...),
-                      "hardwired: call an expression either with numbers (evaluate) or with "
-                      "expressions (substitute), not a mix of both");
-        if constexpr (all_expressions)
+        // Each mistake is its own branch, so that nothing else is instantiated after it.
+        if constexpr (sizeof...(Args) == 0) {
+            static_assert(sizeof...(Args) > 0,
+                          "hardwired: an expression needs at least one argument");
+            return Self{};
+        } else if constexpr (!all_expressions && (expression<Args> || ...)) {
+            static_assert(all_expressions || !(expression<Args> || ...),
+                          "hardwired: call an expression either with numbers (evaluate) or with "
+                          "expressions (substitute), not a mix of both");
+            return Self{};
+        } else if constexpr (all_expressions)
             return decltype(detail::compose(Self{}, args...)){}; // type only, see rewrite.hpp
         else if constexpr (all_bindings)
             return detail::evaluate_named(Self{}, args...);
-        else {
+        else if constexpr ((detail::is_binding<Args>::value || ...)) {
             static_assert(!(detail::is_binding<Args>::value || ...),
                           "hardwired: bind either every variable by name or none");
+            return Self{};
+        } else
             return detail::evaluate_positional(Self{}, args...);
-        }
     }
 };
 

@@ -100,7 +100,10 @@ constexpr auto operator<=(A, B) {
         static_assert(!std::is_same_v<L, L>,                                                       \
                       "hardwired: write constants in a formula as exact rationals, hw::c<N> or "   \
                       "hw::c<N, D> (for example hw::c<1, 2> * hw::x), not as numbers");            \
-        return L{};                                                                                \
+        if constexpr (expression<L>)                                                               \
+            return L{};                                                                            \
+        else                                                                                       \
+            return R{};                                                                            \
     }
 HARDWIRED_SYM_NO_LITERALS(+)
 HARDWIRED_SYM_NO_LITERALS(-)

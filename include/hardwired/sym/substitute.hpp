@@ -31,7 +31,10 @@ constexpr auto compose_impl(E, type_list<Replacements...> r) {
         static_assert(
             E::position < sizeof...(Replacements),
             "hardwired: composing f(g...) needs one expression per variable position of f");
-        return std::tuple_element_t<E::position, std::tuple<Replacements...>>{};
+        if constexpr (E::position < sizeof...(Replacements))
+            return std::tuple_element_t<E::position, std::tuple<Replacements...>>{};
+        else
+            return E{};
     } else if constexpr (requires { typename E::op; })
         return [&]<class Op, class... Args>(expr<Op, Args...>) {
             return make<Op>(compose_impl(Args{}, r)...);
