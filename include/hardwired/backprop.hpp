@@ -22,7 +22,7 @@
 #include <utility>
 
 #include "diagnostics.hpp"
-#include "kernels/dense_scalar.hpp"
+#include "kernels/dense_simd.hpp"
 #include "loss.hpp"
 #include "params.hpp"
 
@@ -58,12 +58,13 @@ struct workspace {
 
 namespace detail {
 
-template <class Net, class T>
-constexpr void forward_into(params<Net, T> const& p, workspace<Net, T>& ws) {
+// Kernel is kernels::simd (float, double) or kernels::scalar (the reference, any T).
+template <class Net, class T, class Kernel = kernels::default_kernel<T>>
+constexpr void forward_into(params<Net, T> const& p, workspace<Net, T>& ws, Kernel kernel = {}) {
     [&]<std::size_t... L>(std::index_sequence<L...>) {
         ((kernels::dense_forward<Net::template layer<L>::activation>(
-             p.template layer<L>(), ws.a.data() + ws.offset(L), ws.z.data() + ws.offset(L + 1),
-             ws.a.data() + ws.offset(L + 1))),
+             kernel, p.template layer<L>(), ws.a.data() + ws.offset(L),
+             ws.z.data() + ws.offset(L + 1), ws.a.data() + ws.offset(L + 1))),
          ...);
     }
     (std::make_index_sequence<Net::depth>{});
@@ -71,18 +72,18 @@ constexpr void forward_into(params<Net, T> const& p, workspace<Net, T>& ws) {
 
 // Back-propagates from ws.g at the output layer, accumulating into `grads`; writes ∂L/∂input
 // into ws.g[0..inputs) when `want_input` is set.
-template <class Net, class T>
+template <class Net, class T, class Kernel = kernels::default_kernel<T>>
 constexpr void backward_from_output(params<Net, T> const& p, workspace<Net, T>& ws,
-                                    params<Net, T>& grads, bool want_input) {
+                                    params<Net, T>& grads, bool want_input, Kernel kernel = {}) {
     [&]<std::size_t... R>(std::index_sequence<R...>) {
         (
             [&] {
                 constexpr std::size_t L = Net::depth - 1 - R;
                 T* g_in = (L > 0 || want_input) ? ws.g.data() + ws.offset(L) : nullptr;
                 kernels::dense_backward<Net::template layer<L>::activation>(
-                    p.template layer<L>(), grads.template layer<L>(), ws.a.data() + ws.offset(L),
-                    ws.z.data() + ws.offset(L + 1), ws.a.data() + ws.offset(L + 1),
-                    ws.g.data() + ws.offset(L + 1), g_in);
+                    kernel, p.template layer<L>(), grads.template layer<L>(),
+                    ws.a.data() + ws.offset(L), ws.z.data() + ws.offset(L + 1),
+                    ws.a.data() + ws.offset(L + 1), ws.g.data() + ws.offset(L + 1), g_in);
             }(),
             ...);
     }
@@ -91,14 +92,14 @@ constexpr void backward_from_output(params<Net, T> const& p, workspace<Net, T>& 
 
 // One sample: forward, loss, backward. `scale` multiplies the sample's loss gradient (1/B for a
 // batch mean). Returns the sample's loss (mean over outputs). Gradients are accumulated.
-template <auto Loss, class Net, class T>
+template <auto Loss, class Net, class T, class Kernel = kernels::default_kernel<T>>
 constexpr T accumulate_sample(params<Net, T> const& p, workspace<Net, T>& ws,
                               std::span<const T, Net::inputs> x, std::span<const T, Net::outputs> y,
-                              params<Net, T>& grads, T scale, bool want_input) {
+                              params<Net, T>& grads, T scale, bool want_input, Kernel kernel = {}) {
     static_assert(loss<decltype(Loss)>, HARDWIRED_MSG_LOSS);
     for (std::size_t i = 0; i < Net::inputs; ++i)
         ws.a[i] = x[i];
-    forward_into(p, ws);
+    forward_into(p, ws, kernel);
     constexpr std::size_t out = workspace<Net, T>::offset(Net::depth);
     constexpr T per_output = T(1) / T(Net::outputs);
     T total = 0;
@@ -107,16 +108,17 @@ constexpr T accumulate_sample(params<Net, T> const& p, workspace<Net, T>& ws,
         total += Loss(yhat_o, y[o]);
         ws.g[out + o] = loss_gradient(Loss)(yhat_o, y[o]) * per_output * scale;
     }
-    backward_from_output(p, ws, grads, want_input);
+    backward_from_output(p, ws, grads, want_input, kernel);
     return total * per_output;
 }
 
 template <std::size_t Expected, std::size_t Given>
 constexpr bool check_input_size() {
     if constexpr (Expected != Given)
-        static_assert(diagnostic::holds<typename diagnostic::network_takes_inputs<
-                          Expected>::template but_was_given<Given>>,
-                      HARDWIRED_MSG_INPUT_SIZE);
+        static_assert(
+            diagnostic::holds<
+                typename diagnostic::network_takes_inputs<Expected>::template but_was_given<Given>>,
+            HARDWIRED_MSG_INPUT_SIZE);
     return Expected == Given;
 }
 template <auto Loss>
