@@ -112,7 +112,7 @@ template <template <class> class Adapter>
 int main(int argc, char** argv) {
     if (argc > 1 && std::strcmp(argv[1], "--check") == 0) {
         const bool ok =
-            std::apply([](auto... s) { return (check<Adapter, decltype(s)>() & ...); }, all_nets{});
+            std::apply([](auto... s) { return (int(check<Adapter, decltype(s)>()) & ...) != 0; }, all_nets{});
         return ok ? 0 : 1;
     }
     std::apply(
