@@ -2,7 +2,8 @@
 # baseline SSE2. Each build asserts that xsimd picked the expected architecture
 # (HARDWIRED_EXPECT_ARCH), so a flag that silently does nothing fails the test. A variant is
 # added only when the host can run it.
-set(HARDWIRED_ISA_TEST_SOURCES test_sym_simd.cpp test_isa_bounds.cpp test_kernels.cpp)
+set(HARDWIRED_ISA_TEST_SOURCES test_sym_simd.cpp test_isa_bounds.cpp test_kernels.cpp
+                               test_chunk_kernels.cpp)
 if(CMAKE_SYSTEM_PROCESSOR MATCHES "x86_64|AMD64")
     include(CheckCXXSourceRuns)
     set(CMAKE_REQUIRED_FLAGS "-mavx2 -mfma")

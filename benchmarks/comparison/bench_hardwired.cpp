@@ -1,5 +1,6 @@
 // hardwired: the network is a type built from the spec; forward and the training step are the
-// library's public functions (hw::forward, hw::batch_gradient with hw::mse_loss, hw::sgd).
+// library's public functions (hw::forward, hw::forward_batch, hw::batch_gradient with
+// hw::mse_loss, hw::sgd), the batch functions given a workspace made once.
 
 #include <cstring>
 #include <hardwired/hardwired.hpp>
@@ -34,6 +35,7 @@ struct hardwired_adapter {
     hw::params<net> p;
     hw::gradients<net> g;
     hw::sgd<net> opt;
+    hw::batch_workspace<net> ws;
 
     explicit hardwired_adapter(bench::weights const& w) {
         [&]<std::size_t... L>(std::index_sequence<L...>) {
@@ -55,13 +57,13 @@ struct hardwired_adapter {
         std::memcpy(y, out.data(), sizeof(out));
     }
     void forward_batch(const float* x, std::size_t n, float* y) {
-        for (std::size_t s = 0; s < n; ++s)
-            forward1(x + s * S::inputs, y + s * S::outputs);
+        hw::forward_batch(p, std::span<const input>(reinterpret_cast<const input*>(x), n),
+                          std::span<output>(reinterpret_cast<output*>(y), n), ws);
     }
     void train_step(const float* x, const float* y, std::size_t n, float lr) {
         const std::span<const input> xs(reinterpret_cast<const input*>(x), n);
         const std::span<const output> ys(reinterpret_cast<const output*>(y), n);
-        hw::batch_gradient<hw::mse_loss>(p, xs, ys, g);
+        hw::batch_gradient<hw::mse_loss>(p, xs, ys, g, ws);
         opt.lr = lr;
         opt.step(p, g);
     }

@@ -7,6 +7,8 @@
 //   bench_<library> --check    checks outputs and weights after one training step against the
 //                              float64 reference (1e-4), prints one line per network, exits 1 on
 //                              a mismatch. ./dev test runs this mode.
+//
+// Timing runs under hw::flush_denormals (FTZ/DAZ) for every library alike.
 
 #include <benchmark/benchmark.h>
 
@@ -19,6 +21,7 @@
 #include <vector>
 
 #include "common.hpp"
+#include <hardwired/flush_denormals.hpp>
 
 namespace bench {
 
@@ -111,8 +114,8 @@ bool check() {
 template <template <class> class Adapter>
 int main(int argc, char** argv) {
     if (argc > 1 && std::strcmp(argv[1], "--check") == 0) {
-        const bool ok =
-            std::apply([](auto... s) { return (int(check<Adapter, decltype(s)>()) & ...) != 0; }, all_nets{});
+        const bool ok = std::apply(
+            [](auto... s) { return (int(check<Adapter, decltype(s)>()) & ...) != 0; }, all_nets{});
         return ok ? 0 : 1;
     }
     std::apply(
@@ -129,6 +132,8 @@ int main(int argc, char** argv) {
         },
         all_nets{});
     benchmark::Initialize(&argc, argv);
+    // Every library is timed with denormals flushed to zero (the check above runs without).
+    const hardwired::flush_denormals ftz;
     benchmark::RunSpecifiedBenchmarks();
     benchmark::Shutdown();
     return 0;

@@ -21,6 +21,7 @@
 #include <tuple>
 #include <utility>
 
+#include "batch_workspace.hpp"
 #include "diagnostics.hpp"
 #include "kernels/dense_simd.hpp"
 #include "loss.hpp"
@@ -152,6 +153,35 @@ constexpr auto as_samples(R const& r) {
     return std::span<const sample_t<R>>(std::ranges::data(r), std::ranges::size(r));
 }
 
+/// Float and double batches take the chunked SIMD path.
+template <class T>
+inline constexpr bool batched = std::is_same_v<kernels::default_kernel<T>, kernels::simd>;
+
+/// Mean loss over samples [0, n) (input_at(i), target_at(i) pointers), mean gradients added to
+/// `grads`: chunks for float and double, one sample at a time otherwise.
+template <auto Loss, class Net, class T, class InputAt, class TargetAt>
+T accumulate_batch(params<Net, T> const& p, batch_workspace<Net, T>& ws, InputAt const& input_at,
+                   TargetAt const& target_at, std::size_t n, params<Net, T>& grads) {
+    if (n == 0)
+        return T(0);
+    const T scale = T(1) / static_cast<T>(n);
+    T total = 0;
+    if constexpr (batched<T>) {
+        for (std::size_t c = 0; c < n; c += ws.chunk)
+            total += accumulate_chunk<Loss>(
+                p, ws, [&](std::size_t s) { return input_at(c + s); },
+                [&](std::size_t s) { return target_at(c + s); }, std::min(ws.chunk, n - c), grads,
+                scale);
+    } else {
+        workspace<Net, T> one;
+        for (std::size_t i = 0; i < n; ++i)
+            total += accumulate_sample<Loss>(
+                p, one, std::span<const T, Net::inputs>(input_at(i), Net::inputs),
+                std::span<const T, Net::outputs>(target_at(i), Net::outputs), grads, scale, false);
+    }
+    return total * scale;
+}
+
 } // namespace detail
 
 /// The network's output for one input: `hw::forward(p, std::array{0.f, 1.f})`.
@@ -185,8 +215,10 @@ constexpr std::array<T, Net::outputs> forward(params<Net, T> const& p, std::arra
 
 /// Outputs for a batch: outputs[i] = forward(p, inputs[i]), for contiguous ranges of arrays
 /// (std::vector, std::array, std::span). Throws std::invalid_argument if the lengths differ.
+/// Float and double batches run in chunks with samples in SIMD lanes, in `ws`.
 template <class Net, class T, detail::sample_range Inputs, class Outputs>
-constexpr void forward_batch(params<Net, T> const& p, Inputs const& inputs, Outputs&& outputs) {
+void forward_batch(params<Net, T> const& p, Inputs const& inputs, Outputs&& outputs,
+                   batch_workspace<Net, T>& ws) {
     constexpr std::size_t N = std::tuple_size_v<detail::sample_t<Inputs>>;
     constexpr std::size_t M = std::tuple_size_v<std::ranges::range_value_t<Outputs>>;
     if constexpr (detail::check_input_size<Net::inputs, N>() &&
@@ -197,9 +229,23 @@ constexpr void forward_batch(params<Net, T> const& p, Inputs const& inputs, Outp
                                         " inputs but room for " +
                                         std::to_string(std::ranges::size(outputs)) + " outputs");
         auto out = std::ranges::data(outputs);
-        for (std::size_t i = 0; i < xs.size(); ++i)
-            out[i] = forward(p, xs[i]);
+        if constexpr (detail::batched<T>) {
+            for (std::size_t c = 0; c < xs.size(); c += ws.chunk)
+                detail::forward_chunk_samples(
+                    p, ws, [&](std::size_t s) { return xs[c + s].data(); },
+                    [&](std::size_t s) { return out[c + s].data(); },
+                    std::min(ws.chunk, xs.size() - c));
+        } else {
+            for (std::size_t i = 0; i < xs.size(); ++i)
+                out[i] = forward(p, xs[i]);
+        }
     }
+}
+
+template <class Net, class T, detail::sample_range Inputs, class Outputs>
+void forward_batch(params<Net, T> const& p, Inputs const& inputs, Outputs&& outputs) {
+    batch_workspace<Net, T> ws;
+    forward_batch(p, inputs, outputs, ws);
 }
 
 /// Loss and gradients for one sample: `grads` is overwritten with ∂L/∂parameters and the loss
@@ -226,10 +272,11 @@ constexpr T gradient(params<Net, T> const& p, std::array<T, N> const& x,
 
 /// Mean loss and mean gradients over a batch (PyTorch's reduction="mean"); `grads` is
 /// overwritten. Inputs and targets are contiguous ranges of arrays of equal length (else
-/// std::invalid_argument). An empty batch gives loss 0 and zero gradients.
+/// std::invalid_argument). An empty batch gives loss 0 and zero gradients. Float and double
+/// batches run in chunks with samples in SIMD lanes, in `ws`.
 template <auto Loss, class Net, class T, detail::sample_range Inputs, detail::sample_range Targets>
-constexpr T batch_gradient(params<Net, T> const& p, Inputs const& inputs, Targets const& targets,
-                           params<Net, T>& grads) {
+T batch_gradient(params<Net, T> const& p, Inputs const& inputs, Targets const& targets,
+                 params<Net, T>& grads, batch_workspace<Net, T>& ws) {
     constexpr std::size_t N = std::tuple_size_v<detail::sample_t<Inputs>>;
     constexpr std::size_t M = std::tuple_size_v<detail::sample_t<Targets>>;
     grads.values.fill(T(0));
@@ -242,18 +289,17 @@ constexpr T batch_gradient(params<Net, T> const& p, Inputs const& inputs, Target
         if (xs.size() != ys.size())
             throw std::invalid_argument("hardwired::batch_gradient: " + std::to_string(xs.size()) +
                                         " inputs but " + std::to_string(ys.size()) + " targets");
-        const std::size_t n = xs.size();
-        if (n == 0)
-            return T(0);
-        workspace<Net, T> ws;
-        const T scale = T(1) / static_cast<T>(n);
-        T total = 0;
-        for (std::size_t i = 0; i < n; ++i)
-            total +=
-                detail::accumulate_sample<Loss>(p, ws, std::span<const T, N>(xs[i]),
-                                                std::span<const T, M>(ys[i]), grads, scale, false);
-        return total * scale;
+        return detail::accumulate_batch<Loss>(
+            p, ws, [&](std::size_t i) { return xs[i].data(); },
+            [&](std::size_t i) { return ys[i].data(); }, xs.size(), grads);
     }
+}
+
+template <auto Loss, class Net, class T, detail::sample_range Inputs, detail::sample_range Targets>
+T batch_gradient(params<Net, T> const& p, Inputs const& inputs, Targets const& targets,
+                 params<Net, T>& grads) {
+    batch_workspace<Net, T> ws;
+    return batch_gradient<Loss>(p, inputs, targets, grads, ws);
 }
 
 } // namespace hardwired

@@ -4,7 +4,9 @@
 
 #include "activation.hpp"
 #include "backprop.hpp"
+#include "batch_workspace.hpp"
 #include "diagnostics.hpp"
+#include "flush_denormals.hpp"
 #include "init.hpp"
 #include "loss.hpp"
 #include "network.hpp"

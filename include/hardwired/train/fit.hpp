@@ -20,6 +20,7 @@
 #include <cstdio>
 #include <functional>
 #include <limits>
+#include <memory>
 #include <numeric>
 #include <span>
 #include <stdexcept>
@@ -96,7 +97,7 @@ fit_result<T> fit_impl(params<Net, T>& p, Optimizer& opt, std::span<const std::a
     std::vector<std::size_t> order(n);
     std::iota(order.begin(), order.end(), std::size_t{0});
     splitmix64 rng{options.seed};
-    workspace<Net, T> ws;
+    const auto ws = std::make_unique<batch_workspace<Net, T>>();
     gradients<Net, T> grads;
     const auto start = std::chrono::steady_clock::now();
     auto last_print = start;
@@ -110,12 +111,10 @@ fit_result<T> fit_impl(params<Net, T>& p, Optimizer& opt, std::span<const std::a
         for (std::size_t b0 = 0, b = 1; b0 < n; b0 += batch, ++b) {
             const std::size_t size = std::min(batch, n - b0);
             grads.values.fill(T(0));
-            const T scale = T(1) / static_cast<T>(size);
-            T batch_loss = 0;
-            for (std::size_t i = b0; i < b0 + size; ++i)
-                batch_loss += detail::accumulate_sample<Loss>(
-                    p, ws, std::span<const T, N>(inputs[order[i]]),
-                    std::span<const T, M>(targets[order[i]]), grads, scale, false);
+            const std::size_t* batch_order = order.data() + b0;
+            const T batch_loss = detail::accumulate_batch<Loss>(
+                p, *ws, [&](std::size_t i) { return inputs[batch_order[i]].data(); },
+                [&](std::size_t i) { return targets[batch_order[i]].data(); }, size, grads);
             bool finite = std::isfinite(static_cast<double>(batch_loss));
             for (T g : grads.values)
                 finite = finite && std::isfinite(static_cast<double>(g));

@@ -11,9 +11,42 @@
 #include <cmath>
 #include <cstddef>
 
+#include <type_traits>
+#include <utility>
+
+#include "../kernels/dense_simd.hpp"
 #include "../params.hpp"
 
 namespace hardwired {
+
+namespace detail {
+/// One pass over the flat parameters: f(g, p, s...) for every index, with g the gradient (by
+/// value), p the parameter and s... the optimizer's state arrays (by reference, updated in
+/// place). Float and double go through xsimd batches, then a scalar tail; constant evaluation and
+/// other types are scalar.
+template <class T, class F, std::size_t N, class... State>
+constexpr void update_each(F f, std::array<T, N> const& g, std::array<T, N>& p, State&... s) {
+    std::size_t i = 0;
+    if constexpr (std::is_same_v<kernels::default_kernel<T>, kernels::simd>) {
+        if (!std::is_constant_evaluated()) {
+            using B = xsimd::batch<T>;
+            for (; i + B::size <= N; i += B::size) {
+                B w = B::load_unaligned(p.data() + i);
+                B state[sizeof...(State) + 1] = {B::load_unaligned(s.data() + i)...};
+                [&]<std::size_t... I>(std::index_sequence<I...>) {
+                    f(B::load_unaligned(g.data() + i), w, state[I]...);
+                }
+                (std::index_sequence_for<State...>{});
+                w.store_unaligned(p.data() + i);
+                std::size_t k = 0;
+                ((state[k++].store_unaligned(s.data() + i)), ...);
+            }
+        }
+    }
+    for (; i < N; ++i)
+        f(g[i], p[i], s[i]...);
+}
+} // namespace detail
 
 /// Stochastic gradient descent with optional momentum, Nesterov momentum and L2 weight decay:
 /// g ← ∇ + λ·p;  v ← μ·v + g;  p ← p − lr·(Nesterov ? g + μ·v : v)  (plain: p ← p − lr·g).
@@ -26,21 +59,32 @@ struct sgd {
     std::array<T, Net::parameter_count> velocity{};
 
     constexpr void step(params<Net, T>& p, gradients<Net, T> const& g) {
-        for (std::size_t i = 0; i < Net::parameter_count; ++i) {
-            T d = g.values[i] + weight_decay * p.values[i];
-            if (momentum != T(0)) {
-                velocity[i] = momentum * velocity[i] + d;
-                d = nesterov ? d + momentum * velocity[i] : velocity[i];
-            }
-            p.values[i] -= lr * d;
-        }
+        const T lr_ = lr, mu = momentum, wd = weight_decay;
+        if (mu == T(0))
+            detail::update_each<T>([=](auto d, auto& w) { w -= lr_ * (d + wd * w); }, g.values,
+                                   p.values);
+        else if (nesterov)
+            detail::update_each<T>(
+                [=](auto d, auto& w, auto& vel) {
+                    d += wd * w;
+                    vel = mu * vel + d;
+                    w -= lr_ * (d + mu * vel);
+                },
+                g.values, p.values, velocity);
+        else
+            detail::update_each<T>(
+                [=](auto d, auto& w, auto& vel) {
+                    vel = mu * vel + (d + wd * w);
+                    w -= lr_ * vel;
+                },
+                g.values, p.values, velocity);
     }
 };
 
 namespace detail {
 // Adam's moment update and step for one parameter, shared by adam and adamw.
-template <class T>
-constexpr T adam_delta(T g, T& m, T& v, T beta1, T beta2, T eps, T correction1, T correction2) {
+template <class V, class T>
+constexpr V adam_delta(V g, V& m, V& v, T beta1, T beta2, T eps, T correction1, T correction2) {
     m = beta1 * m + (T(1) - beta1) * g;
     v = beta2 * v + (T(1) - beta2) * g * g;
     using std::sqrt;
@@ -65,10 +109,13 @@ struct adam {
         using std::pow;
         const T c1 = T(1) - static_cast<T>(pow(beta1, static_cast<T>(t)));
         const T c2 = T(1) - static_cast<T>(pow(beta2, static_cast<T>(t)));
-        for (std::size_t i = 0; i < Net::parameter_count; ++i) {
-            const T d = g.values[i] + weight_decay * p.values[i];
-            p.values[i] -= lr * detail::adam_delta(d, m[i], v[i], beta1, beta2, eps, c1, c2);
-        }
+        const T lr_ = lr, wd = weight_decay, b1 = beta1, b2 = beta2, e = eps;
+        detail::update_each<T>(
+            [=](auto d, auto& w, auto& mi, auto& vi) {
+                d += wd * w;
+                w -= lr_ * detail::adam_delta(d, mi, vi, b1, b2, e, c1, c2);
+            },
+            g.values, p.values, m, v);
     }
 };
 
@@ -90,11 +137,13 @@ struct adamw {
         using std::pow;
         const T c1 = T(1) - static_cast<T>(pow(beta1, static_cast<T>(t)));
         const T c2 = T(1) - static_cast<T>(pow(beta2, static_cast<T>(t)));
-        for (std::size_t i = 0; i < Net::parameter_count; ++i) {
-            p.values[i] *= T(1) - lr * weight_decay;
-            p.values[i] -=
-                lr * detail::adam_delta(g.values[i], m[i], v[i], beta1, beta2, eps, c1, c2);
-        }
+        const T lr_ = lr, decay = T(1) - lr * weight_decay, b1 = beta1, b2 = beta2, e = eps;
+        detail::update_each<T>(
+            [=](auto d, auto& w, auto& mi, auto& vi) {
+                w *= decay;
+                w -= lr_ * detail::adam_delta(d, mi, vi, b1, b2, e, c1, c2);
+            },
+            g.values, p.values, m, v);
     }
 };
 

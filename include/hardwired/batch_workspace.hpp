@@ -1,0 +1,156 @@
+#pragma once
+/// The batched path: a network's forward pass and gradients on chunks of
+/// `kernels::chunk_samples` samples held with samples in SIMD lanes (kernels/chunk_simd.hpp).
+/// `hw::forward_batch`, `hw::batch_gradient` and `hw::fit` use it for float and double; the
+/// one-sample functions keep the outputs-in-lanes kernel.
+///
+/// `hw::batch_workspace<Net, T>` holds one chunk's values (`sizeof(hw::batch_workspace<Net, T>)`
+/// bytes). The batch functions make one on the stack unless given one; `hw::fit` allocates one
+/// before its first epoch.
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <type_traits>
+#include <xsimd/xsimd.hpp>
+
+#include "kernels/chunk_simd.hpp"
+#include "kernels/dense_simd.hpp"
+#include "loss.hpp"
+#include "params.hpp"
+
+namespace hardwired {
+
+/// One chunk's activations, pre-activations, back-propagated signals and targets, each row
+/// `kernels::chunk_samples` long. Not initialised: every value is written before it is read.
+template <class Net, class T = float>
+struct batch_workspace {
+    static constexpr std::size_t chunk = kernels::chunk_samples;
+    static constexpr std::size_t widest = [] {
+        std::size_t w = 0;
+        for (std::size_t s : Net::sizes)
+            w = std::max(w, s);
+        return w;
+    }();
+    static_assert(!std::is_same_v<kernels::default_kernel<T>, kernels::simd> ||
+                      chunk % xsimd::batch<T>::size == 0,
+                  "hardwired: kernels::chunk_samples must be a multiple of the SIMD width");
+
+    alignas(64) std::array<T, Net::activation_count * chunk> a; // row i: neuron i's values
+    alignas(64) std::array<T, Net::activation_count * chunk> z;
+    alignas(64) std::array<T, 2 * widest * chunk> g;
+    alignas(64) std::array<T, Net::outputs * chunk> y;
+
+    /// First row of layer l (l = 0: the input).
+    static constexpr std::size_t row(std::size_t l) {
+        std::size_t n = 0;
+        for (std::size_t i = 0; i < l; ++i)
+            n += Net::sizes[i];
+        return n * chunk;
+    }
+};
+
+namespace detail {
+
+/// Sample vectors covering n samples.
+template <class T>
+constexpr std::size_t chunk_vectors(std::size_t n) {
+    constexpr std::size_t L = xsimd::batch<T>::size;
+    return (n + L - 1) / L;
+}
+
+/// Writes sample `sample_at(s)` (a pointer to N values), s < n, transposed into `rows` (N rows),
+/// and zeros for the padding up to whole vectors.
+template <std::size_t N, class T, class At>
+void load_transposed(T* rows, At const& sample_at, std::size_t n) {
+    const std::size_t padded = chunk_vectors<T>(n) * xsimd::batch<T>::size;
+    for (std::size_t s = 0; s < n; ++s) {
+        T const* x = sample_at(s);
+        for (std::size_t k = 0; k < N; ++k)
+            rows[k * kernels::chunk_samples + s] = x[k];
+    }
+    for (std::size_t k = 0; k < N; ++k)
+        for (std::size_t s = n; s < padded; ++s)
+            rows[k * kernels::chunk_samples + s] = T(0);
+}
+
+/// Forward on the chunk in ws (input rows loaded), nv sample vectors. With `training`, keeps the
+/// pre-activations the backward pass needs.
+template <class Net, class T>
+void forward_chunk(params<Net, T> const& p, batch_workspace<Net, T>& ws, std::size_t nv,
+                   bool training) {
+    using W = batch_workspace<Net, T>;
+    kernels::detail::static_for<Net::depth>([&](auto l) {
+        constexpr auto act = Net::template layer<l>::activation;
+        kernels::dense_forward_chunk<act>(p.template layer<l>(), ws.a.data() + W::row(l),
+                                          ws.z.data() + W::row(l + 1), ws.a.data() + W::row(l + 1),
+                                          nv, training && !is_output_expressible(act));
+    });
+}
+
+/// Forward, loss and backward for the n ≤ chunk samples (input_at(s), target_at(s) pointers);
+/// each sample's loss gradient is multiplied by `scale`. Accumulates into `grads`; returns the
+/// sum over the samples of each sample's loss (the mean over its outputs).
+template <auto Loss, class Net, class T, class InputAt, class TargetAt>
+T accumulate_chunk(params<Net, T> const& p, batch_workspace<Net, T>& ws, InputAt const& input_at,
+                   TargetAt const& target_at, std::size_t n, params<Net, T>& grads, T scale) {
+    using B = xsimd::batch<T>;
+    using W = batch_workspace<Net, T>;
+    constexpr std::size_t L = B::size, C = W::chunk, O = Net::outputs;
+    const std::size_t nv = chunk_vectors<T>(n);
+    load_transposed<Net::inputs>(ws.a.data(), input_at, n);
+    load_transposed<O>(ws.y.data(), target_at, n);
+    forward_chunk(p, ws, nv, true);
+
+    // ∂L/∂ŷ into the first g buffer, zero on the padding.
+    alignas(64) std::array<T, L> lane;
+    for (std::size_t i = 0; i < L; ++i)
+        lane[i] = T(i);
+    const auto valid = B::load_aligned(lane.data()) < B(T(n - (nv - 1) * L));
+    const B factor(scale / T(O));
+    T const* yhat = ws.a.data() + W::row(Net::depth);
+    T* g = ws.g.data();
+    B losses(T(0));
+    for (std::size_t o = 0; o < O; ++o)
+        for (std::size_t v = 0; v < nv; ++v) {
+            const std::size_t at = o * C + v * L;
+            const B yh = B::load_aligned(yhat + at), yt = B::load_aligned(ws.y.data() + at);
+            B d = loss_gradient(Loss)(yh, yt) * factor, l = Loss(yh, yt);
+            if (v + 1 == nv) {
+                d = xsimd::select(valid, d, B(T(0)));
+                l = xsimd::select(valid, l, B(T(0)));
+            }
+            d.store_aligned(g + at);
+            losses += l;
+        }
+
+    // Backward, layer by layer, through two alternating g buffers.
+    kernels::detail::static_for<Net::depth>([&](auto r) {
+        constexpr std::size_t l = Net::depth - 1 - r;
+        constexpr auto act = Net::template layer<l>::activation;
+        T* g_out = ws.g.data() + (r % 2) * W::widest * C;
+        T* g_in = l > 0 ? ws.g.data() + ((r + 1) % 2) * W::widest * C : nullptr;
+        kernels::dense_backward_chunk<act>(p.template layer<l>(), grads.template layer<l>(),
+                                           ws.a.data() + W::row(l), ws.z.data() + W::row(l + 1),
+                                           ws.a.data() + W::row(l + 1), g_out, g_in, nv);
+    });
+    return xsimd::hadd(losses) / T(O);
+}
+
+/// outputs_at(s)[o] = the network's output o for input_at(s), s < n ≤ chunk.
+template <class Net, class T, class InputAt, class OutputAt>
+void forward_chunk_samples(params<Net, T> const& p, batch_workspace<Net, T>& ws,
+                           InputAt const& input_at, OutputAt const& output_at, std::size_t n) {
+    using W = batch_workspace<Net, T>;
+    load_transposed<Net::inputs>(ws.a.data(), input_at, n);
+    forward_chunk(p, ws, chunk_vectors<T>(n), false);
+    T const* out = ws.a.data() + W::row(Net::depth);
+    for (std::size_t s = 0; s < n; ++s) {
+        T* y = output_at(s);
+        for (std::size_t o = 0; o < Net::outputs; ++o)
+            y[o] = out[o * W::chunk + s];
+    }
+}
+
+} // namespace detail
+} // namespace hardwired

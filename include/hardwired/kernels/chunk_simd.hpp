@@ -1,0 +1,210 @@
+#pragma once
+// The batched xsimd kernels: samples in SIMD lanes. A chunk of up to `chunk_samples` samples is
+// held transposed, one row of `chunk_samples` values per neuron (row i, sample s at
+// i·chunk_samples + s), so every vector holds one neuron of several samples and a layer of 3
+// neurons still fills every lane. On a chunk:
+//
+//   forward      Z[j] = b_j + Σ_k W(j, k)·A[k], a register-blocked product (rows × sample
+//                vectors of accumulators, each weight broadcast), then A'[j] = f(Z[j]) on whole
+//                vectors;
+//   backward     δ[j] = G[j] ⊙ f'(Z[j] or A'[j]) on whole vectors; db_j += Σ_s δ[j][s];
+//                dW(j, k) += Σ_s δ[j][s]·A[k][s], L weights at a time: L products reduced by one
+//                parallel horizontal add (xsimd::haddp) into a vector of L consecutive entries of
+//                the flat dW; G_prev[k] = Σ_j W(j, k)·δ[j], the same blocked product.
+//
+// Samples past the chunk's count (in its last vector) are padding: their inputs are zero and the
+// loss gradient is zero there, so they add nothing to the gradients.
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <type_traits>
+#include <utility>
+#include <xsimd/xsimd.hpp>
+
+#include "../params.hpp"
+#include "dense_scalar.hpp"
+
+namespace hardwired::kernels {
+
+/// Samples per chunk of the batched kernels (a multiple of every SIMD width used).
+inline constexpr std::size_t chunk_samples = 32;
+
+namespace detail {
+
+template <std::size_t N, class F>
+constexpr void static_for(F&& f) {
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+        (f(std::integral_constant<std::size_t, I>{}), ...);
+    }
+    (std::make_index_sequence<N>{});
+}
+
+/// Rows of a register block of the chunk product, and sample vectors per block: 6 × 2
+/// accumulators fit AVX2's 16 registers with the two loaded input vectors and a broadcast.
+inline constexpr std::size_t block_rows = 6;
+inline constexpr std::size_t block_vectors = 2;
+
+/// One block: out[r0 + i][v0 + u] for i < R, u < V, from Red input rows.
+/// W(r, q) = w[r·RS + q·QS]; `init(r)` is the accumulator's start (bias or 0); `store(r, v, acc)`
+/// takes each result.
+template <std::size_t R, std::size_t V, std::size_t Red, std::size_t RS, std::size_t QS, class T,
+          class Init, class Store>
+inline void chunk_block(T const* w, T const* src, std::size_t r0, std::size_t v0, Init& init,
+                        Store& store) {
+    using B = xsimd::batch<T>;
+    constexpr std::size_t L = B::size;
+    B acc[R][V];
+    static_for<R>([&](auto i) {
+        const B start(init(r0 + i));
+        static_for<V>([&](auto u) { acc[i][u] = start; });
+    });
+    T const* wr = w + r0 * RS;
+    for (std::size_t q = 0; q < Red; ++q) {
+        B in[V];
+        static_for<V>(
+            [&](auto u) { in[u] = B::load_aligned(src + q * chunk_samples + (v0 + u) * L); });
+        static_for<R>([&](auto i) {
+            const B weight(wr[i * RS + q * QS]);
+            static_for<V>([&](auto u) { acc[i][u] = xsimd::fma(weight, in[u], acc[i][u]); });
+        });
+    }
+    static_for<R>(
+        [&](auto i) { static_for<V>([&](auto u) { store(r0 + i, v0 + u, acc[i][u]); }); });
+}
+
+/// out[r][v] for every row r < Rows and sample vector v < nv (see chunk_block).
+template <std::size_t Rows, std::size_t Red, std::size_t RS, std::size_t QS, class T, class Init,
+          class Store>
+inline void chunk_product(T const* w, T const* src, std::size_t nv, Init init, Store store) {
+    constexpr std::size_t full = Rows / block_rows * block_rows;
+    constexpr std::size_t tail = Rows - full;
+    std::size_t v = 0;
+    for (; v + block_vectors <= nv; v += block_vectors) {
+        for (std::size_t r = 0; r < full; r += block_rows)
+            chunk_block<block_rows, block_vectors, Red, RS, QS>(w, src, r, v, init, store);
+        if constexpr (tail > 0)
+            chunk_block<tail, block_vectors, Red, RS, QS>(w, src, full, v, init, store);
+    }
+    for (; v < nv; ++v) {
+        for (std::size_t r = 0; r < full; r += block_rows)
+            chunk_block<block_rows, 1, Red, RS, QS>(w, src, r, v, init, store);
+        if constexpr (tail > 0)
+            chunk_block<tail, 1, Red, RS, QS>(w, src, full, v, init, store);
+    }
+}
+
+/// r[i] = the sum of the lanes of rows[i]: xsimd::haddp, whose AVX-512 float version in xsimd
+/// 8.1 returns the sums in the order 0 1 4 5 2 3 6 7 8 9 12 13 10 11 14 15. That order is its own
+/// inverse, so giving it the rows in that order puts every sum in place.
+template <class B>
+inline B row_sums(std::array<B, B::size> const& rows) {
+    using T = typename B::value_type;
+    if constexpr (std::is_same_v<T, float> &&
+                  std::is_base_of_v<xsimd::avx512f, typename B::arch_type>) {
+        constexpr std::size_t order[16] = {0, 1, 4, 5, 2, 3, 6, 7, 8, 9, 12, 13, 10, 11, 14, 15};
+        std::array<B, B::size> permuted;
+        static_for<B::size>([&](auto i) { permuted[i] = rows[order[i]]; });
+        return xsimd::haddp(permuted.data());
+    } else {
+        return xsimd::haddp(rows.data());
+    }
+}
+
+} // namespace detail
+
+/// Forward on a chunk of nv sample vectors: a_in holds In rows, z and a_out Out rows (each row
+/// chunk_samples long). z is written only when `keep_z` (the backward pass needs it when f' is
+/// not output-expressible).
+template <auto Act, class T, std::size_t In, std::size_t Out>
+inline void dense_forward_chunk(layer_view<const T, In, Out> w, T const* a_in, T* z, T* a_out,
+                                std::size_t nv, bool keep_z) {
+    using B = xsimd::batch<T>;
+    constexpr std::size_t L = B::size;
+    // W(j, k) = data[k·Out + j]: row stride 1, reduction stride Out.
+    detail::chunk_product<Out, In, 1, Out>(
+        w.data, a_in, nv, [&](std::size_t j) { return w.b(j); },
+        [&](std::size_t j, std::size_t v, B acc) {
+            const std::size_t at = j * chunk_samples + v * L;
+            if (keep_z)
+                acc.store_aligned(z + at);
+            Act(acc).store_aligned(a_out + at);
+        });
+}
+
+/// Backward on a chunk: g_out holds ∂L/∂a_out (Out rows; zero on padding) and is overwritten
+/// with δ; the layer's gradients are accumulated into `dw`; when g_in is not null it receives
+/// ∂L/∂a_in (In rows).
+template <auto Act, class T, std::size_t In, std::size_t Out>
+inline void dense_backward_chunk(layer_view<const T, In, Out> w, layer_view<T, In, Out> dw,
+                                 T const* a_in, T const* z, T const* a_out, T* g_out, T* g_in,
+                                 std::size_t nv) {
+    using B = xsimd::batch<T>;
+    constexpr std::size_t L = B::size;
+    for (std::size_t j = 0; j < Out; ++j) {
+        B sum(T(0));
+        for (std::size_t v = 0; v < nv; ++v) {
+            const std::size_t at = j * chunk_samples + v * L;
+            B d = B::load_aligned(g_out + at);
+            if constexpr (is_output_expressible(Act))
+                d *= output_derivative(Act)(B::load_aligned(a_out + at));
+            else
+                d *= derivative(Act)(B::load_aligned(z + at));
+            d.store_aligned(g_out + at);
+            sum += d;
+        }
+        dw.b(j) += xsimd::hadd(sum);
+    }
+
+    // dW in the flat order f = k·Out + j, L entries at a time: L sums of products over the
+    // samples, reduced together by haddp. When Out is a multiple of L a group shares its input
+    // row k, loaded once per sample vector.
+    constexpr std::size_t count = In * Out;
+    T* flat = dw.data;
+    auto products = [&]<std::size_t N>(std::size_t f0, std::integral_constant<std::size_t, N>) {
+        alignas(64) std::array<B, L> acc;
+        detail::static_for<L>([&](auto i) { acc[i] = B(T(0)); });
+        if constexpr (Out % L == 0) {
+            T const* in = a_in + f0 / Out * chunk_samples;
+            T const* d = g_out + f0 % Out * chunk_samples;
+            for (std::size_t v = 0; v < nv; ++v) {
+                const B x = B::load_aligned(in + v * L);
+                detail::static_for<L>([&](auto i) {
+                    acc[i] = xsimd::fma(B::load_aligned(d + i * chunk_samples + v * L), x, acc[i]);
+                });
+            }
+        } else {
+            detail::static_for<N>([&](auto i) {
+                const std::size_t f = f0 + i;
+                T const* in = a_in + f / Out * chunk_samples;
+                T const* d = g_out + f % Out * chunk_samples;
+                for (std::size_t v = 0; v < nv; ++v)
+                    acc[i] =
+                        xsimd::fma(B::load_aligned(d + v * L), B::load_aligned(in + v * L), acc[i]);
+            });
+        }
+        return detail::row_sums(acc);
+    };
+    constexpr std::size_t full = count / L * L;
+    for (std::size_t f0 = 0; f0 < full; f0 += L)
+        (B::load_unaligned(flat + f0) + products(f0, std::integral_constant<std::size_t, L>{}))
+            .store_unaligned(flat + f0);
+    if constexpr (full < count) {
+        alignas(64) std::array<T, L> rest;
+        products(full, std::integral_constant<std::size_t, count - full>{})
+            .store_aligned(rest.data());
+        for (std::size_t i = 0; i < count - full; ++i)
+            flat[full + i] += rest[i];
+    }
+
+    if (g_in) {
+        // G_in[k] = Σ_j W(j, k)·δ[j]: row k, reduction over j; W(j, k) = data[k·Out + j].
+        detail::chunk_product<In, Out, Out, 1>(
+            w.data, g_out, nv, [](std::size_t) { return T(0); },
+            [&](std::size_t k, std::size_t v, B acc) {
+                acc.store_aligned(g_in + k * chunk_samples + v * L);
+            });
+    }
+}
+
+} // namespace hardwired::kernels

@@ -1,0 +1,126 @@
+// The batched (samples-in-lanes) kernels against the scalar reference kernel run one sample at a
+// time: hw::forward_batch's outputs, and hw::batch_gradient's loss and every parameter's
+// gradient, for float and double, for batch sizes that leave a partial vector, fill whole
+// vectors, and span several chunks, and for every named activation (output-expressible ones
+// and those whose derivative needs the pre-activation). Built for SSE2, AVX2+FMA and native too
+// (tests/isa.cmake).
+//
+// Bound: the paths differ by FMA rounding, the summation order over samples, and xsimd's
+// exp/tanh against the C library's; relative to the largest magnitude of the compared vector,
+// 1e-5 in float and 1e-13 in double (as tests/test_kernels.cpp).
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <hardwired/hardwired.hpp>
+#include <vector>
+
+namespace hw = hardwired;
+
+namespace {
+
+template <class T>
+constexpr double tolerance = sizeof(T) == 4 ? 1e-5 : 1e-13;
+
+template <class Range>
+double scale_of(Range const& v) {
+    double m = 1e-30;
+    for (auto e : v)
+        m = std::max(m, double(std::abs(e)));
+    return m;
+}
+
+template <class Net, class T, auto Loss = hw::mse_loss>
+void compare_batched(std::size_t n) {
+    hw::params<Net, T> p;
+    hw::init::xavier(p, 5);
+    for (auto& b : p.values)
+        b += T(0.01);
+    hw::splitmix64 rng{n};
+    std::vector<std::array<T, Net::inputs>> xs(n);
+    std::vector<std::array<T, Net::outputs>> ys(n);
+    for (auto& x : xs)
+        for (auto& v : x)
+            v = T(4 * rng.uniform() - 2);
+    for (auto& y : ys)
+        for (auto& v : y)
+            v = T(rng.uniform());
+
+    // Reference: the scalar kernel, one sample at a time.
+    hw::workspace<Net, T> ws;
+    hw::gradients<Net, T> g_ref{};
+    T l_ref = 0;
+    const T scale = T(1) / T(n);
+    for (std::size_t i = 0; i < n; ++i)
+        l_ref += hw::detail::accumulate_sample<Loss>(p, ws, std::span<const T, Net::inputs>(xs[i]),
+                                                     std::span<const T, Net::outputs>(ys[i]), g_ref,
+                                                     scale, false, hw::kernels::scalar{});
+    l_ref *= scale;
+
+    hw::gradients<Net, T> g;
+    g.values.fill(T(7)); // overwritten
+    const T l = hw::batch_gradient<Loss>(p, xs, ys, g);
+
+    INFO("sizes " << Net::sizes[0] << " ... " << Net::outputs << ", " << sizeof(T) * 8
+                  << "-bit, batch " << n);
+    CHECK(std::abs(double(l - l_ref)) <= tolerance<T> * std::max(1.0, double(std::abs(l_ref))));
+    const double g_scale = scale_of(g_ref.values);
+    for (std::size_t i = 0; i < g.values.size(); ++i) {
+        INFO("parameter " << i);
+        CHECK(std::abs(double(g.values[i] - g_ref.values[i])) <= tolerance<T> * g_scale);
+    }
+
+    std::vector<std::array<T, Net::outputs>> out(n);
+    hw::forward_batch(p, xs, out);
+    for (std::size_t i = 0; i < n; ++i) {
+        std::array<T, Net::outputs> ref{};
+        std::copy(xs[i].begin(), xs[i].end(), ws.a.begin());
+        hw::detail::forward_into(p, ws, hw::kernels::scalar{});
+        const auto last = ws.template activations<Net::depth>();
+        std::copy(last.begin(), last.end(), ref.begin());
+        const double o_scale = scale_of(ref);
+        for (std::size_t o = 0; o < Net::outputs; ++o)
+            CHECK(std::abs(double(out[i][o] - ref[o])) <= tolerance<T> * std::max(1.0, o_scale));
+    }
+}
+
+// Every named activation, two networks: output-expressible derivatives and ones that need the
+// pre-activation side by side, widths that fill vectors and leave tails.
+using mix1 = hw::network<hw::input<5>, hw::dense<19, hw::tanh>, hw::dense<32, hw::swish>,
+                         hw::dense<3, hw::sigmoid>, hw::dense<2>>;
+using mix2 = hw::network<hw::input<7>, hw::dense<17, hw::gelu>, hw::dense<16, hw::relu>,
+                         hw::dense<9, hw::softplus>, hw::dense<4, hw::elu<>>,
+                         hw::dense<3, hw::leaky_relu<>>>;
+
+// Batch sizes: 1, partial vectors for every lane width, whole vectors, one chunk, several.
+constexpr std::array<std::size_t, 9> batch_sizes{1, 3, 7, 8, 17, 32, 33, 64, 70};
+
+template <class Net>
+void all_sizes() {
+    for (std::size_t n : batch_sizes) {
+        compare_batched<Net, float>(n);
+        compare_batched<Net, double>(n);
+    }
+}
+
+} // namespace
+
+TEST_CASE("batched kernels equal the scalar reference kernel", "[kernels][batch]") {
+    all_sizes<mix1>();
+    all_sizes<mix2>();
+}
+
+TEST_CASE("batched kernels: the comparison suite's largest shape, other losses",
+          "[kernels][batch]") {
+    using wide = hw::network<hw::input<128>, hw::dense<128, hw::tanh>, hw::dense<128, hw::tanh>,
+                             hw::dense<16>>;
+    compare_batched<wide, float>(32);
+    compare_batched<wide, float>(45);
+    using classifier = hw::network<hw::input<4>, hw::dense<6, hw::tanh>, hw::dense<1>>;
+    for (std::size_t n : batch_sizes) {
+        compare_batched<classifier, float, hw::bce_with_logits>(n);
+        compare_batched<classifier, double, hw::huber<>>(n);
+    }
+}
