@@ -7,7 +7,10 @@
 // results equal the scalar reference kernel's up to the rounding of FMA and of xsimd's
 // exp/tanh (tests/test_kernels.cpp states the bound).
 
+#include <array>
 #include <cstddef>
+#include <type_traits>
+#include <utility>
 #include <xsimd/xsimd.hpp>
 
 #include "dense_scalar.hpp"
@@ -27,6 +30,57 @@ template <class T>
 using batch = xsimd::batch<T>;
 template <class T>
 inline constexpr std::size_t lanes = batch<T>::size;
+
+/// The narrowest batch of T with at least R lanes, or void.
+template <class T, std::size_t R, std::size_t N = 1>
+struct narrow_batch {
+    using type =
+        std::conditional_t<N >= R && !std::is_void_v<xsimd::make_sized_batch_t<T, N>>,
+                           xsimd::make_sized_batch_t<T, N>,
+                           typename std::conditional_t<(N < lanes<T>), narrow_batch<T, R, 2 * N>,
+                                                       std::type_identity<void>>::type>;
+};
+
+/// Outputs [Full, Out) of a layer whose width is not a multiple of the batch: one narrower batch
+/// (say 4 lanes for a 3-neuron layer), so the activation is evaluated once, in SIMD, rather than
+/// once per neuron by the C library. Its columns are read N lanes at a time from Full; the
+/// lanes past Out read the next column or the biases and are never stored. The reads stay
+/// inside the layer's parameters when N ≤ Out + (Out − Full); otherwise, or without such a
+/// batch, the tail is done by scalar formulas.
+template <auto Act, std::size_t In, std::size_t Out, std::size_t Full, class T>
+void forward_tail(layer_view<const T, In, Out> w, T const* a_in, T* z, T* a_out) {
+    constexpr std::size_t R = Out - Full;
+    using N = typename narrow_batch<T, R>::type;
+    constexpr bool fits = [] {
+        if constexpr (std::is_void_v<N>)
+            return false;
+        else
+            return N::size <= Out + R;
+    }();
+    if constexpr (!fits) {
+        for (std::size_t t = Full; t < Out; ++t) {
+            T acc = w.b(t);
+            for (std::size_t k = 0; k < In; ++k)
+                acc += w.column(k)[t] * a_in[k];
+            z[t] = acc;
+            a_out[t] = Act(acc);
+        }
+    } else {
+        N acc = [&]<std::size_t... I>(std::index_sequence<I...>) {
+            return N{(I < R ? w.b(Full + (I < R ? I : 0)) : T(0))...};
+        }
+        (std::make_index_sequence<N::size>{});
+        for (std::size_t k = 0; k < In; ++k)
+            acc = xsimd::fma(N::load_unaligned(w.column(k) + Full), N(a_in[k]), acc);
+        alignas(64) std::array<T, N::size> zt, at;
+        acc.store_aligned(zt.data());
+        Act(acc).store_aligned(at.data());
+        for (std::size_t i = 0; i < R; ++i) {
+            z[Full + i] = zt[i];
+            a_out[Full + i] = at[i];
+        }
+    }
+}
 
 } // namespace detail
 
@@ -61,18 +115,10 @@ void dense_forward(simd, layer_view<const T, In, Out> w, T const* a_in, T* z, T*
             acc = xsimd::fma(B::load_unaligned(w.column(k) + j), B(a_in[k]), acc);
         acc.store_unaligned(z + j);
     }
-    for (std::size_t t = full; t < Out; ++t) {
-        T acc = w.b(t);
-        for (std::size_t k = 0; k < In; ++k)
-            acc += w.column(k)[t] * a_in[k];
-        z[t] = acc;
-    }
     for (j = 0; j < full; j += L)
         Act(B::load_unaligned(z + j)).store_unaligned(a_out + j);
-    // The outputs that do not fill a batch: scalar formulas. (Measured on AVX-512: evaluating
-    // them as one zero-padded batch, full or SSE width, made the 4-2-2-1 net 2x slower.)
-    for (std::size_t t = full; t < Out; ++t)
-        a_out[t] = Act(z[t]);
+    if constexpr (full < Out)
+        detail::forward_tail<Act, In, Out, full>(w, a_in, z, a_out);
 }
 
 template <auto Act, class T, std::size_t In, std::size_t Out>
