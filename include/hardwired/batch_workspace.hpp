@@ -33,8 +33,8 @@ struct batch_workspace {
         return w;
     }();
     static_assert(!std::is_same_v<kernels::default_kernel<T>, kernels::simd> ||
-                      chunk % xsimd::batch<T>::size == 0,
-                  "hardwired: kernels::chunk_samples must be a multiple of the SIMD width");
+                      chunk % (kernels::detail::block_vectors * xsimd::batch<T>::size) == 0,
+                  "hardwired: kernels::chunk_samples must be a multiple of two SIMD widths");
 
     alignas(64) std::array<T, Net::activation_count * chunk> a; // row i: neuron i's values
     alignas(64) std::array<T, Net::activation_count * chunk> z;
@@ -52,11 +52,11 @@ struct batch_workspace {
 
 namespace detail {
 
-/// Sample vectors covering n samples.
+/// Sample vectors covering n samples, rounded up to whole blocks of vectors.
 template <class T>
 constexpr std::size_t chunk_vectors(std::size_t n) {
-    constexpr std::size_t L = xsimd::batch<T>::size;
-    return (n + L - 1) / L;
+    constexpr std::size_t block = kernels::detail::block_vectors * xsimd::batch<T>::size;
+    return (n + block - 1) / block * kernels::detail::block_vectors;
 }
 
 /// Writes sample `sample_at(s)` (a pointer to N values), s < n, transposed into `rows` (N rows),
@@ -106,8 +106,7 @@ T accumulate_chunk(params<Net, T> const& p, batch_workspace<Net, T>& ws, InputAt
     alignas(64) std::array<T, L> lane;
     for (std::size_t i = 0; i < L; ++i)
         lane[i] = T(i);
-    const auto valid = B::load_aligned(lane.data()) < B(T(n - (nv - 1) * L));
-    const B factor(scale / T(O));
+    const B lanes = B::load_aligned(lane.data()), factor(scale / T(O));
     T const* yhat = ws.a.data() + W::row(Net::depth);
     T* g = ws.g.data();
     B losses(T(0));
@@ -116,7 +115,8 @@ T accumulate_chunk(params<Net, T> const& p, batch_workspace<Net, T>& ws, InputAt
             const std::size_t at = o * C + v * L;
             const B yh = B::load_aligned(yhat + at), yt = B::load_aligned(ws.y.data() + at);
             B d = loss_gradient(Loss)(yh, yt) * factor, l = Loss(yh, yt);
-            if (v + 1 == nv) {
+            if ((v + 1) * L > n) { // padding in this vector
+                const auto valid = lanes < B(T(n) - T(v * L));
                 d = xsimd::select(valid, d, B(T(0)));
                 l = xsimd::select(valid, l, B(T(0)));
             }

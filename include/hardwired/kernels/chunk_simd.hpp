@@ -12,8 +12,9 @@
 //                parallel horizontal add (xsimd::haddp) into a vector of L consecutive entries of
 //                the flat dW; G_prev[k] = Σ_j W(j, k)·δ[j], the same blocked product.
 //
-// Samples past the chunk's count (in its last vector) are padding: their inputs are zero and the
-// loss gradient is zero there, so they add nothing to the gradients.
+// A chunk is processed two sample vectors at a time; samples past the chunk's count, up to a
+// whole pair of vectors, are padding: their inputs are zero and the loss gradient is zero there,
+// so they add nothing to the gradients.
 
 #include <algorithm>
 #include <array>
@@ -27,7 +28,8 @@
 
 namespace hardwired::kernels {
 
-/// Samples per chunk of the batched kernels (a multiple of every SIMD width used).
+/// Samples per chunk of the batched kernels (a multiple of two of every SIMD width used: chunks
+/// are processed two sample vectors at a time).
 inline constexpr std::size_t chunk_samples = 32;
 
 namespace detail {
@@ -73,24 +75,18 @@ inline void chunk_block(T const* w, T const* src, std::size_t r0, std::size_t v0
         [&](auto i) { static_for<V>([&](auto u) { store(r0 + i, v0 + u, acc[i][u]); }); });
 }
 
-/// out[r][v] for every row r < Rows and sample vector v < nv (see chunk_block).
+/// out[r][v] for every row r < Rows and sample vector v < nv, nv a multiple of block_vectors
+/// (see chunk_block).
 template <std::size_t Rows, std::size_t Red, std::size_t RS, std::size_t QS, class T, class Init,
           class Store>
 inline void chunk_product(T const* w, T const* src, std::size_t nv, Init init, Store store) {
     constexpr std::size_t full = Rows / block_rows * block_rows;
     constexpr std::size_t tail = Rows - full;
-    std::size_t v = 0;
-    for (; v + block_vectors <= nv; v += block_vectors) {
+    for (std::size_t v = 0; v < nv; v += block_vectors) {
         for (std::size_t r = 0; r < full; r += block_rows)
             chunk_block<block_rows, block_vectors, Red, RS, QS>(w, src, r, v, init, store);
         if constexpr (tail > 0)
             chunk_block<tail, block_vectors, Red, RS, QS>(w, src, full, v, init, store);
-    }
-    for (; v < nv; ++v) {
-        for (std::size_t r = 0; r < full; r += block_rows)
-            chunk_block<block_rows, 1, Red, RS, QS>(w, src, r, v, init, store);
-        if constexpr (tail > 0)
-            chunk_block<tail, 1, Red, RS, QS>(w, src, full, v, init, store);
     }
 }
 

@@ -10,7 +10,6 @@
 #include <array>
 #include <cmath>
 #include <cstddef>
-
 #include <type_traits>
 #include <utility>
 
@@ -60,24 +59,17 @@ struct sgd {
 
     constexpr void step(params<Net, T>& p, gradients<Net, T> const& g) {
         const T lr_ = lr, mu = momentum, wd = weight_decay;
-        if (mu == T(0))
-            detail::update_each<T>([=](auto d, auto& w) { w -= lr_ * (d + wd * w); }, g.values,
-                                   p.values);
-        else if (nesterov)
-            detail::update_each<T>(
-                [=](auto d, auto& w, auto& vel) {
-                    d += wd * w;
+        const bool nest = nesterov;
+        detail::update_each<T>(
+            [=](auto d, auto& w, auto& vel) {
+                d += wd * w;
+                if (mu != T(0)) { // the same branch for every element
                     vel = mu * vel + d;
-                    w -= lr_ * (d + mu * vel);
-                },
-                g.values, p.values, velocity);
-        else
-            detail::update_each<T>(
-                [=](auto d, auto& w, auto& vel) {
-                    vel = mu * vel + (d + wd * w);
-                    w -= lr_ * vel;
-                },
-                g.values, p.values, velocity);
+                    d = nest ? d + mu * vel : vel;
+                }
+                w -= lr_ * d;
+            },
+            g.values, p.values, velocity);
     }
 };
 
