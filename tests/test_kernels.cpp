@@ -3,9 +3,10 @@
 // batches, groups of four batches, and leave tails, and for every named activation. Built for
 // SSE2, AVX2+FMA and native too (tests/isa.cmake).
 //
-// Bound: the two paths differ by FMA rounding and by xsimd's exp/tanh against the C library's
-// (≤ 2 ULP each, amplified by the cancellations of f'); relative to the largest magnitude of the
-// compared vector, 1e-5 in float and 1e-13 in double.
+// Bound: the two paths differ by FMA rounding, by the order of the sums (the SIMD kernel adds
+// up to HARDWIRED_FMA_CHAINS partial sums per output) and by xsimd's exp/tanh against the C
+// library's (≤ 2 ULP each, amplified by the cancellations of f'); relative to the largest
+// magnitude of the compared vector, 1e-5 in float and 1e-13 in double.
 
 #include <catch2/catch.hpp>
 

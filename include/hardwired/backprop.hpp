@@ -22,6 +22,7 @@
 #include <utility>
 
 #include "batch_workspace.hpp"
+#include "config.hpp"
 #include "diagnostics.hpp"
 #include "kernels/dense_simd.hpp"
 #include "loss.hpp"
@@ -61,7 +62,8 @@ namespace detail {
 
 // Kernel is kernels::simd (float, double) or kernels::scalar (the reference, any T).
 template <class Net, class T, class Kernel = kernels::default_kernel<T>>
-constexpr void forward_into(params<Net, T> const& p, workspace<Net, T>& ws, Kernel kernel = {}) {
+HARDWIRED_FLATTEN constexpr void forward_into(params<Net, T> const& p, workspace<Net, T>& ws,
+                                              Kernel kernel = {}) {
     [&]<std::size_t... L>(std::index_sequence<L...>) {
         ((kernels::dense_forward<Net::template layer<L>::activation>(
              kernel, p.template layer<L>(), ws.a.data() + ws.offset(L),

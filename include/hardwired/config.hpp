@@ -1,0 +1,34 @@
+#pragma once
+/// Tuning macros of the one-sample SIMD kernel (kernels/dense_simd.hpp). Define one before
+/// including any hardwired header to override it; every translation unit of a program must see
+/// the same values.
+
+/// Independent FMA chains the one-sample kernel keeps in flight: the FMA latency times the FMA
+/// units per core (4 cycles × 2 on current x86 cores).
+#ifndef HARDWIRED_FMA_CHAINS
+#define HARDWIRED_FMA_CHAINS 8
+#endif
+#if HARDWIRED_FMA_CHAINS < 1
+#error "hardwired: HARDWIRED_FMA_CHAINS must be at least 1"
+#undef HARDWIRED_FMA_CHAINS // one error, not a cascade of divisions by zero
+#define HARDWIRED_FMA_CHAINS 1
+#endif
+
+/// The one-sample kernel fully unrolls a block of outputs whose product has at most this many
+/// FMAs (inputs × SIMD vectors of outputs) and loops over groups of inputs above it: code size
+/// against loop overhead.
+#ifndef HARDWIRED_UNROLL_LIMIT
+#define HARDWIRED_UNROLL_LIMIT 128
+#endif
+
+// Internal. HARDWIRED_ALWAYS_INLINE: the kernel's helpers must inline into one function so its
+// partial sums stay in registers (GCC otherwise leaves some out of line, the sums in memory).
+// HARDWIRED_FLATTEN: a one-sample forward pass is compiled as one function, activations
+// included, so no SIMD register is spilled around a call.
+#if defined(__GNUC__) || defined(__clang__)
+#define HARDWIRED_ALWAYS_INLINE inline __attribute__((always_inline))
+#define HARDWIRED_FLATTEN __attribute__((flatten))
+#else
+#define HARDWIRED_ALWAYS_INLINE inline
+#define HARDWIRED_FLATTEN
+#endif
