@@ -1,6 +1,6 @@
 // The xsimd dense kernel against the scalar reference kernel: outputs, every parameter's
 // gradient and the input gradient, for float and double, for layer widths that fill whole
-// batches, groups of four batches, and leave tails, and for every named activation. Built for
+// batches, blocks of several batches, and leave tails, and for every named activation. Built for
 // SSE2, AVX2+FMA and native too (tests/isa.cmake).
 //
 // Bound: the two paths differ by FMA rounding, by the order of the sums (the SIMD kernel adds

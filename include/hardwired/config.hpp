@@ -26,18 +26,18 @@
 // HARDWIRED_FLATTEN: a one-sample forward pass is compiled as one function, activations
 // included, so no SIMD register is spilled around a call. Both are off under AddressSanitizer,
 // where instrumenting the forced inlining multiplies compile time (4× for the kernel tests).
-#if defined(__SANITIZE_ADDRESS__)
-#define HARDWIRED_FORCE_INLINING_ 0
-#elif defined(__has_feature)
+#if defined(__SANITIZE_ADDRESS__) // GCC
+#define HARDWIRED_UNDER_ASAN_ 1
+#elif defined(__has_feature) // Clang
 #if __has_feature(address_sanitizer)
-#define HARDWIRED_FORCE_INLINING_ 0
+#define HARDWIRED_UNDER_ASAN_ 1
 #endif
 #endif
-#if !defined(HARDWIRED_FORCE_INLINING_) && (defined(__GNUC__) || defined(__clang__))
+#if !defined(HARDWIRED_UNDER_ASAN_) && (defined(__GNUC__) || defined(__clang__))
 #define HARDWIRED_ALWAYS_INLINE inline __attribute__((always_inline))
 #define HARDWIRED_FLATTEN __attribute__((flatten))
 #else
 #define HARDWIRED_ALWAYS_INLINE inline
 #define HARDWIRED_FLATTEN
 #endif
-#undef HARDWIRED_FORCE_INLINING_
+#undef HARDWIRED_UNDER_ASAN_
