@@ -17,50 +17,52 @@ namespace hardwired::detail {
 // output_form.hpp can express the derivative in the activation's output.
 template <class A>
 constexpr auto partial(ops::exp, A a) {
-    return make<ops::exp>(a);
+    return detail::make<ops::exp>(a);
 }
 template <class A>
 constexpr auto partial(ops::expm1, A a) {
-    return make<ops::exp>(a);
+    return detail::make<ops::exp>(a);
 }
 template <class A>
 constexpr auto partial(ops::log, A a) {
-    return make_div(rational<1>{}, a);
+    return detail::make_div(rational<1>{}, a);
 }
 template <class A>
 constexpr auto partial(ops::log1p, A a) {
-    return make_div(rational<1>{}, make_add(rational<1>{}, a));
+    return detail::make_div(rational<1>{}, detail::make_add(rational<1>{}, a));
 }
 template <class A>
 constexpr auto partial(ops::tanh, A a) {
-    return make_sub(rational<1>{}, make_pow<2>(make<ops::tanh>(a)));
+    return detail::make_sub(rational<1>{}, detail::make_pow<2>(detail::make<ops::tanh>(a)));
 }
 template <class A>
 constexpr auto partial(ops::sqrt, A a) {
-    return make_div(rational<1, 2>{}, make<ops::sqrt>(a));
+    return detail::make_div(rational<1, 2>{}, detail::make<ops::sqrt>(a));
 }
 template <class A>
 constexpr auto partial(ops::abs, A a) {
     // sign(a): 1, −1, and 0 at 0 (the subgradient PyTorch uses)
-    return make_select(a > rational<0>{}, rational<1>{},
-                       make_select(a < rational<0>{}, rational<-1>{}, rational<0>{}));
+    return detail::make_select(
+        a > rational<0>{}, rational<1>{},
+        detail::make_select(a < rational<0>{}, rational<-1>{}, rational<0>{}));
 }
 template <class A>
 constexpr auto partial(ops::sigmoid, A a) {
-    const auto s = make<ops::sigmoid>(a);
-    return make_mul(s, make_sub(rational<1>{}, s));
+    const auto s = detail::make<ops::sigmoid>(a);
+    return detail::make_mul(s, detail::make_sub(rational<1>{}, s));
 }
 template <class A>
 constexpr auto partial(ops::softplus, A a) {
-    return make<ops::sigmoid>(a);
+    return detail::make<ops::sigmoid>(a);
 }
 template <class A>
 constexpr auto partial(ops::relu, A a) {
-    return make_select(make<ops::relu>(a) > rational<0>{}, rational<1>{}, rational<0>{});
+    return detail::make_select(detail::make<ops::relu>(a) > rational<0>{}, rational<1>{},
+                               rational<0>{});
 }
 template <int K, class A>
 constexpr auto partial(ops::pow<K>, A a) {
-    return make_mul(rational<K>{}, make_pow<K - 1>(a));
+    return detail::make_mul(rational<K>{}, detail::make_pow<K - 1>(a));
 }
 
 template <class V, class E>
@@ -68,34 +70,36 @@ constexpr auto diff(E);
 
 template <class V, class Op, class A>
 constexpr auto diff_node(expr<Op, A>) {
-    return make_mul(partial(Op{}, A{}), diff<V>(A{}));
+    return detail::make_mul(detail::partial(Op{}, A{}), detail::diff<V>(A{}));
 }
 template <class V, class A>
 constexpr auto diff_node(expr<ops::neg, A>) {
-    return make_neg(diff<V>(A{}));
+    return detail::make_neg(detail::diff<V>(A{}));
 }
 template <class V, class A, class B>
 constexpr auto diff_node(expr<ops::add, A, B>) {
-    return make_add(diff<V>(A{}), diff<V>(B{}));
+    return detail::make_add(detail::diff<V>(A{}), detail::diff<V>(B{}));
 }
 template <class V, class A, class B>
 constexpr auto diff_node(expr<ops::sub, A, B>) {
-    return make_sub(diff<V>(A{}), diff<V>(B{}));
+    return detail::make_sub(detail::diff<V>(A{}), detail::diff<V>(B{}));
 }
 template <class V, class A, class B>
 constexpr auto diff_node(expr<ops::mul, A, B>) {
-    return make_add(make_mul(diff<V>(A{}), B{}), make_mul(A{}, diff<V>(B{})));
+    return detail::make_add(detail::make_mul(detail::diff<V>(A{}), B{}),
+                            detail::make_mul(A{}, detail::diff<V>(B{})));
 }
 template <class V, class A, class B>
 constexpr auto diff_node(expr<ops::div, A, B>) {
     // a'/b − a·b'/b²
-    return make_sub(make_div(diff<V>(A{}), B{}),
-                    make_div(make_mul(A{}, diff<V>(B{})), make_pow<2>(B{})));
+    return detail::make_sub(
+        detail::make_div(detail::diff<V>(A{}), B{}),
+        detail::make_div(detail::make_mul(A{}, detail::diff<V>(B{})), detail::make_pow<2>(B{})));
 }
 template <class V, class C, class A, class B>
 constexpr auto diff_node(expr<ops::select, C, A, B>) {
     // piecewise stays piecewise: never c·a' + (1 − c)·b', which turns 0·inf into NaN
-    return make_select(C{}, diff<V>(A{}), diff<V>(B{}));
+    return detail::make_select(C{}, detail::diff<V>(A{}), detail::diff<V>(B{}));
 }
 
 template <class V, class E>
@@ -105,7 +109,7 @@ constexpr auto diff(E) {
     else if constexpr (std::is_same_v<E, V>)
         return rational<1>{};
     else
-        return diff_node<V>(E{});
+        return detail::diff_node<V>(E{});
 }
 
 } // namespace hardwired::detail

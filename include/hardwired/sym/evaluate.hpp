@@ -83,7 +83,7 @@ struct named_env {
 
 // Slot index of a node, computed once per (node, order).
 template <class E, class Order>
-inline constexpr std::size_t slot_index_v = index_of<E>(Order{});
+inline constexpr std::size_t slot_index_v = detail::index_of<E>(Order{});
 
 template <class Order, class Slots, class Env, class E>
 constexpr auto value_of(Slots const& slots, Env const& env, E);
@@ -91,7 +91,7 @@ constexpr auto value_of(Slots const& slots, Env const& env, E);
 // Op applied to its operands' values: the body of a slot, or a comparison evaluated in place.
 template <class Order, class Slots, class Env, class Op, class... Args>
 constexpr auto apply_node(Slots const& slots, Env const& env, expr<Op, Args...>) {
-    return Op::apply(value_of<Order>(slots, env, Args{})...);
+    return Op::apply(detail::value_of<Order>(slots, env, Args{})...);
 }
 
 template <class Order, class Slots, class Env, class E>
@@ -108,7 +108,7 @@ constexpr auto value_of(Slots const& slots, Env const& env, E) {
     else if constexpr (is_slot_v<E>)
         return slots[slot_index_v<E, Order>];
     else // a comparison: gives bool or batch_bool
-        return apply_node<Order>(slots, env, E{});
+        return detail::apply_node<Order>(slots, env, E{});
 }
 
 template <class Order, class Env, class... Nodes, class E>
@@ -118,14 +118,14 @@ constexpr auto evaluate_slots(type_list<Nodes...>, Env const& env, E) {
     // One assignment per distinct node in Order, children first (a comma fold runs left to
     // right, so slot i holds the i-th node of Order).
     std::size_t i = 0;
-    ((slots[i++] = T(apply_node<Order>(slots, env, Nodes{}))), ...);
-    return value_of<Order>(slots, env, E{});
+    ((slots[i++] = T(detail::apply_node<Order>(slots, env, Nodes{}))), ...);
+    return detail::value_of<Order>(slots, env, E{});
 }
 
 template <class E, class Env>
 constexpr auto evaluate_in(E e, Env const& env) {
     using order = slot_order_t<E>;
-    return evaluate_slots<order>(order{}, env, e);
+    return detail::evaluate_slots<order>(order{}, env, e);
 }
 
 // Integers are evaluated in double, like std::exp(int).
@@ -136,13 +136,13 @@ using value_type_for = std::conditional_t<std::is_integral_v<std::common_type_t<
 template <class E, class... Args>
 constexpr auto evaluate_positional(E e, Args const&... args) {
     using T = value_type_for<Args...>;
-    return evaluate_in(e, positional_env<T, sizeof...(Args)>{{T(args)...}});
+    return detail::evaluate_in(e, positional_env<T, sizeof...(Args)>{{T(args)...}});
 }
 
 template <class E, class... Bindings>
 constexpr auto evaluate_named(E e, Bindings const&... bindings) {
     using T = value_type_for<decltype(bindings.value)...>;
-    return evaluate_in(e, named_env<T, Bindings...>{{T(bindings.value)...}});
+    return detail::evaluate_in(e, named_env<T, Bindings...>{{T(bindings.value)...}});
 }
 
 } // namespace hardwired::detail

@@ -34,8 +34,8 @@ std::string print(E);
 // Print a child, in parentheses when its precedence is below `min`.
 template <class E>
 std::string print_child(E e, int min) {
-    std::string s = print(e);
-    return precedence_of(e) < min ? "(" + s + ")" : s;
+    std::string s = detail::print(e);
+    return detail::precedence_of(e) < min ? "(" + s + ")" : s;
 }
 
 template <class Op, class A, class B>
@@ -53,7 +53,7 @@ std::string print_infix(A a, B b) {
         }
         return false;
     }();
-    return print_child(a, p) + Op::symbol + print_child(b, loose_right ? p : p + 1);
+    return detail::print_child(a, p) + Op::symbol + detail::print_child(b, loose_right ? p : p + 1);
 }
 
 template <class E>
@@ -68,19 +68,23 @@ std::string print(E e) {
     else
         return [&]<class Op, class... Args>(expr<Op, Args...>) -> std::string {
             if constexpr (Op::kind == ops::op_kind::infix)
-                return print_infix<Op>(Args{}...);
+                return detail::print_infix<Op>(Args{}...);
             else if constexpr (Op::kind == ops::op_kind::condition)
-                return [](auto l, auto r) { return print(l) + Op::symbol + print(r); }(Args{}...);
+                return [](auto l, auto r) {
+                    return detail::print(l) + Op::symbol + detail::print(r);
+                }(Args{}...);
             else if constexpr (Op::kind == ops::op_kind::negate)
-                return "-" + print_child(Args{}..., ops::prec_mul);
+                return "-" + detail::print_child(Args{}..., ops::prec_mul);
             else if constexpr (Op::kind == ops::op_kind::power)
-                return print_child(Args{}..., ops::prec_atom) + "^" + std::to_string(Op::exponent);
+                return detail::print_child(Args{}..., ops::prec_atom) + "^" +
+                       std::to_string(Op::exponent);
             else if constexpr (Op::kind == ops::op_kind::select)
                 return [](auto c, auto a, auto b) {
-                    return "select(" + print(c) + ", " + print(a) + ", " + print(b) + ")";
+                    return "select(" + detail::print(c) + ", " + detail::print(a) + ", " +
+                           detail::print(b) + ")";
                 }(Args{}...);
             else
-                return std::string(Op::name) + "(" + print(Args{}...) + ")";
+                return std::string(Op::name) + "(" + detail::print(Args{}...) + ")";
         }(e);
 }
 

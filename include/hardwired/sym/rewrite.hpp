@@ -95,7 +95,7 @@ template <class Q, class Q2, class B>
 requires is_rational_v<Q2>
 constexpr auto make_mul_rational(Q q, expr<ops::mul, Q2, B>) {
     if constexpr (foldable<Q, Q2>(rat_mul))
-        return make_mul(rational_from<rat_mul(rat_of(q), rat_of(Q2{}))>(), B{});
+        return detail::make_mul(rational_from<rat_mul(rat_of(q), rat_of(Q2{}))>(), B{});
     else
         return expr<ops::mul, Q, expr<ops::mul, Q2, B>>{};
 }
@@ -109,9 +109,9 @@ constexpr auto make_add(A a, B b) {
     else if constexpr (foldable<A, B>(rat_add))
         return rational_from<rat_add(rat_of(a), rat_of(b))>();
     else if constexpr (is_negation_v<B>)
-        return make_sub(a, negated_operand(b));
+        return detail::make_sub(a, detail::negated_operand(b));
     else if constexpr (is_negative_rational_v<B>)
-        return make_sub(a, rational_from<rat_neg(rat_of(b))>());
+        return detail::make_sub(a, rational_from<rat_neg(rat_of(b))>());
     else
         return expr<ops::add, A, B>{};
 }
@@ -121,13 +121,13 @@ constexpr auto make_sub(A a, B b) {
     if constexpr (is_zero_v<B>)
         return a;
     else if constexpr (is_zero_v<A>)
-        return make_neg(b);
+        return detail::make_neg(b);
     else if constexpr (foldable<A, B>([](rat p, rat q) { return rat_add(p, rat_neg(q)); }))
         return rational_from<rat_add(rat_of(a), rat_neg(rat_of(b)))>();
     else if constexpr (is_negation_v<B>)
-        return make_add(a, negated_operand(b));
+        return detail::make_add(a, detail::negated_operand(b));
     else if constexpr (is_negative_rational_v<B>)
-        return make_add(a, rational_from<rat_neg(rat_of(b))>());
+        return detail::make_add(a, rational_from<rat_neg(rat_of(b))>());
     else
         return expr<ops::sub, A, B>{};
 }
@@ -143,17 +143,17 @@ constexpr auto make_mul(A a, B b) {
     else if constexpr (foldable<A, B>(rat_mul))
         return rational_from<rat_mul(rat_of(a), rat_of(b))>();
     else if constexpr (is_minus_one_v<A>)
-        return make_neg(b);
+        return detail::make_neg(b);
     else if constexpr (is_minus_one_v<B>)
-        return make_neg(a);
+        return detail::make_neg(a);
     else if constexpr (is_negation_v<A>)
-        return make_neg(make_mul(negated_operand(a), b));
+        return detail::make_neg(detail::make_mul(detail::negated_operand(a), b));
     else if constexpr (is_negation_v<B>)
-        return make_neg(make_mul(a, negated_operand(b)));
+        return detail::make_neg(detail::make_mul(a, detail::negated_operand(b)));
     else if constexpr (is_rational_v<B> && !is_rational_v<A>)
-        return make_mul(b, a);
+        return detail::make_mul(b, a);
     else if constexpr (is_rational_v<A>)
-        return make_mul_rational(a, b);
+        return detail::make_mul_rational(a, b);
     else
         return expr<ops::mul, A, B>{};
 }
@@ -177,7 +177,7 @@ constexpr auto make_neg(A a) {
     else if constexpr (is_rational_v<A>)
         return rational_from<rat_neg(rat_of(a))>();
     else if constexpr (is_negation_v<A>)
-        return negated_operand(a);
+        return detail::negated_operand(a);
     else
         return expr<ops::neg, A>{};
 }
@@ -211,29 +211,29 @@ constexpr auto make_select(C, A a, B) {
 template <class Op, class... Args>
 constexpr auto make(Args... args) {
     if constexpr (std::is_same_v<Op, ops::add>)
-        return make_add(args...);
+        return detail::make_add(args...);
     else if constexpr (std::is_same_v<Op, ops::sub>)
-        return make_sub(args...);
+        return detail::make_sub(args...);
     else if constexpr (std::is_same_v<Op, ops::mul>)
-        return make_mul(args...);
+        return detail::make_mul(args...);
     else if constexpr (std::is_same_v<Op, ops::div>)
-        return make_div(args...);
+        return detail::make_div(args...);
     else if constexpr (std::is_same_v<Op, ops::neg>)
-        return make_neg(args...);
+        return detail::make_neg(args...);
     else if constexpr (std::is_same_v<Op, ops::select>)
-        return make_select(args...);
+        return detail::make_select(args...);
     else if constexpr (Op::kind == ops::op_kind::power)
-        return make_pow<Op::exponent>(args...);
+        return detail::make_pow<Op::exponent>(args...);
     else
         return expr<Op, Args...>{};
 }
 
-/// The type `make<Op>(Args{}...)` builds. Public entry points return `make_t<...>{}` rather
+/// The type `detail::make<Op>(Args{}...)` builds. Public entry points return `make_t<...>{}` rather
 /// than calling `make`: the type is computed by (memoized) instantiation alone, whereas a
 /// constant-evaluated call would walk the whole expression tree, which is exponential for
 /// derivatives and not memoized by every compiler (Clang 14 does not).
 template <class Op, class... Args>
-using make_t = decltype(make<Op>(Args{}...));
+using make_t = decltype(detail::make<Op>(Args{}...));
 
 template <class E>
 constexpr E simplify_impl(E e) {
@@ -241,7 +241,7 @@ constexpr E simplify_impl(E e) {
 }
 template <class Op, class... Args>
 constexpr auto simplify_impl(expr<Op, Args...>) {
-    return make<Op>(simplify_impl(Args{})...);
+    return detail::make<Op>(simplify_impl(Args{})...);
 }
 
 } // namespace hardwired::detail

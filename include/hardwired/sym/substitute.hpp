@@ -18,7 +18,7 @@ constexpr auto replace(E) {
         return To{};
     else if constexpr (requires { typename E::op; })
         return [&]<class Op, class... Args>(expr<Op, Args...>) {
-            return make<Op>(replace<From, To>(Args{})...);
+            return detail::make<Op>(detail::replace<From, To>(Args{})...);
         }(E{});
     else
         return E{};
@@ -37,7 +37,7 @@ constexpr auto compose_impl(E, type_list<Replacements...> r) {
             return E{};
     } else if constexpr (requires { typename E::op; })
         return [&]<class Op, class... Args>(expr<Op, Args...>) {
-            return make<Op>(compose_impl(Args{}, r)...);
+            return detail::make<Op>(detail::compose_impl(Args{}, r)...);
         }(E{});
     else
         return E{};
@@ -45,7 +45,7 @@ constexpr auto compose_impl(E, type_list<Replacements...> r) {
 
 template <class E, class... Args>
 constexpr auto compose(E e, Args...) {
-    return compose_impl(e, type_list<Args...>{});
+    return detail::compose_impl(e, type_list<Args...>{});
 }
 
 } // namespace hardwired::detail
