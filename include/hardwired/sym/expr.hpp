@@ -9,8 +9,8 @@
 // An unqualified call does argument-dependent lookup, and for that the compiler walks every
 // template argument of the argument types recursively: the whole expression tree, not the few
 // distinct types it shares. The derivative of swish nested 12 deep is such a tree (about 300,000
-// nodes over ~100 distinct types); unqualified calls made Clang 14 spend 8 s on it, qualified
-// ones 0.1 s (benchmarks/compile_time/run.sh).
+// nodes over ~100 distinct types): differentiating and evaluating it took Clang 14's front end
+// 8.8 s with unqualified calls and 0.5 s with qualified ones (0.35 s of that the headers).
 
 #include <cstddef>
 #include <cstdint>
