@@ -14,7 +14,7 @@ namespace hardwired::detail {
 
 template <class F>
 constexpr auto output_form_candidate(F f) {
-    return replace<F, var<vars::a>>(derivative(f, x));
+    return detail::replace<F, var<vars::a>>(hardwired::derivative(f, x));
 }
 
 } // namespace hardwired::detail

@@ -228,7 +228,7 @@ constexpr auto make(Args... args) {
         return expr<Op, Args...>{};
 }
 
-/// The type `detail::make<Op>(Args{}...)` builds. Public entry points return `make_t<...>{}` rather
+/// The type `make<Op>(Args{}...)` builds. Public entry points return `make_t<...>{}` rather
 /// than calling `make`: the type is computed by (memoized) instantiation alone, whereas a
 /// constant-evaluated call would walk the whole expression tree, which is exponential for
 /// derivatives and not memoized by every compiler (Clang 14 does not).
@@ -241,7 +241,7 @@ constexpr E simplify_impl(E e) {
 }
 template <class Op, class... Args>
 constexpr auto simplify_impl(expr<Op, Args...>) {
-    return detail::make<Op>(simplify_impl(Args{})...);
+    return detail::make<Op>(detail::simplify_impl(Args{})...);
 }
 
 } // namespace hardwired::detail
