@@ -13,23 +13,23 @@
 /// batch, with the parameters as they were after the last finite step.
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
-#include <functional>
 #include <limits>
 #include <memory>
 #include <numeric>
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <time.h>
 #include <unistd.h>
 #include <vector>
 
 #include "../backprop.hpp"
 #include "../init.hpp"
+#include "callback.hpp"
 
 namespace hardwired {
 
@@ -52,9 +52,9 @@ struct fit_options {
     std::uint64_t seed = 0; ///< shuffling seed; same seed, same data, same build ⇒ same result
     bool shuffle = true;
     /// Called after every epoch.
-    std::function<void(fit_progress const&)> on_epoch = {};
+    callback<void(fit_progress const&)> on_epoch = {};
     /// Called after every epoch (after on_epoch); returning true ends training there.
-    std::function<bool(fit_progress const&)> stop_when = {};
+    callback<bool(fit_progress const&)> stop_when = {};
     /// Print a compact progress line (epoch, loss, samples/s) on stderr: by default only when
     /// stderr is a terminal.
     bool print_progress = ::isatty(2) != 0;
@@ -74,6 +74,15 @@ struct fit_result {
 };
 
 namespace detail {
+
+/// Seconds on the monotonic clock (POSIX clock_gettime: <chrono> cost 0.06 s of compile time in
+/// every translation unit).
+inline double monotonic_seconds() {
+    timespec t{};
+    ::clock_gettime(CLOCK_MONOTONIC, &t);
+    return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+}
+
 template <auto Loss, class Net, class T, class Optimizer, std::size_t N, std::size_t M>
 fit_result<T> fit_impl(params<Net, T>& p, Optimizer& opt, std::span<const std::array<T, N>> inputs,
                        std::span<const std::array<T, M>> targets, fit_options const& options) {
@@ -99,11 +108,11 @@ fit_result<T> fit_impl(params<Net, T>& p, Optimizer& opt, std::span<const std::a
     splitmix64 rng{options.seed};
     const auto ws = std::make_unique<batch_workspace<Net, T>>();
     gradients<Net, T> grads;
-    const auto start = std::chrono::steady_clock::now();
+    const double start = monotonic_seconds();
     auto last_print = start;
 
     for (std::size_t epoch = 1; epoch <= options.epochs; ++epoch) {
-        const auto epoch_start = std::chrono::steady_clock::now();
+        const double epoch_start = monotonic_seconds();
         if (options.shuffle)
             for (std::size_t i = n - 1; i > 0; --i)
                 std::swap(order[i], order[rng.below(i + 1)]);
@@ -126,16 +135,15 @@ fit_result<T> fit_impl(params<Net, T>& p, Optimizer& opt, std::span<const std::a
             opt.step(p, grads);
             epoch_loss += static_cast<double>(batch_loss);
         }
-        const auto now = std::chrono::steady_clock::now();
-        const double secs = std::chrono::duration<double>(now - epoch_start).count();
+        const double now = monotonic_seconds();
+        const double secs = now - epoch_start;
         const fit_progress progress{epoch, options.epochs, epoch_loss / static_cast<double>(n),
                                     secs > 0 ? static_cast<double>(n) / secs : 0.0};
         result.loss_history.push_back(static_cast<T>(progress.loss));
         if (options.on_epoch)
             options.on_epoch(progress);
         const bool stop = options.stop_when && options.stop_when(progress);
-        if (options.print_progress && (epoch == options.epochs || stop ||
-                                       now - last_print > std::chrono::milliseconds(100))) {
+        if (options.print_progress && (epoch == options.epochs || stop || now - last_print > 0.1)) {
             last_print = now;
             std::fprintf(stderr, "\repoch %zu/%zu  loss %.6g  %.3g samples/s%s", epoch,
                          options.epochs, progress.loss, progress.samples_per_second,
@@ -144,8 +152,7 @@ fit_result<T> fit_impl(params<Net, T>& p, Optimizer& opt, std::span<const std::a
         if (stop)
             break;
     }
-    result.seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    result.seconds = monotonic_seconds() - start;
     return result;
 }
 
