@@ -6,7 +6,7 @@
 // derivative are evaluated on whole batches by the symbolic algebra. Outputs that do not fill
 // a batch form one narrower batch where its loads stay inside the parameters, else they are
 // done by the scalar formulas. The results equal the scalar reference kernel's up to the
-// rounding of FMA, the order of the sums and xsimd's exp/tanh (tests/test_kernels.cpp states
+// rounding of FMA, the order of the sums and the SIMD exp/tanh (tests/test_kernels.cpp states
 // the bound).
 
 #include <algorithm>
