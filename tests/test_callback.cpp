@@ -48,6 +48,8 @@ TEST_CASE("callback: calls lambdas and functions, converting the result", "[call
     const hw::callback<int(int)> fn = &twice;
     REQUIRE(fn);
     CHECK(fn(21) == 42);
+    const hw::callback<int(int)> by_name = twice; // a function, not a pointer: no null check
+    CHECK(by_name(1) == 2);
 
     const hw::callback<bool(int)> odd = [](int x) { return x % 2; }; // int converted to bool
     CHECK(odd(3));

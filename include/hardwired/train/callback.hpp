@@ -24,17 +24,18 @@ template <class R, class... Args>
 class callback<R(Args...)> {
 public:
     /// Empty.
-    constexpr callback() noexcept = default;
-    constexpr callback(std::nullptr_t) noexcept {}
+    callback() noexcept = default;
+    callback(std::nullptr_t) noexcept {}
 
-    /// Holds a copy of `f` (moved from an rvalue). A null function pointer gives an empty
-    /// callback.
+    /// Holds a copy of `f` (moved from an rvalue): a lambda, function object, function or
+    /// function pointer (a null one gives an empty callback); not a member pointer.
     template <class F>
     requires(!std::is_same_v<std::remove_cvref_t<F>, callback> &&
+             !std::is_member_pointer_v<std::decay_t<F>> &&
              std::is_copy_constructible_v<std::decay_t<F>> &&
              std::is_invocable_r_v<R, std::decay_t<F>&, Args...>) callback(F&& f) {
         using D = std::decay_t<F>;
-        if constexpr (std::is_pointer_v<D>)
+        if constexpr (std::is_pointer_v<std::remove_cvref_t<F>>) // not for a function's name
             if (f == nullptr)
                 return;
         object_ = new D(std::forward<F>(f));
