@@ -1,15 +1,16 @@
 // Evaluation on xsimd batches against scalar evaluation, lane by lane, within stated ULP bounds.
 // The scalar path uses the C library's exp/log/tanh, the batch path xsimd's own (tanh of float
 // batches: hardwired's, sym/math.hpp, tested against float64 at the end), so the two differ by
-// the accuracy of those (xsimd documents ≤ 2–4 ULP for its float functions).
+// the accuracy of those (xsimd documents ≤ 2–4 ULP for its float functions). The float sigmoid
+// is hardwired's on both paths (a polynomial near 0, also tested against float64 at the end).
 //
 // Bounds: values within 4 ULP (measured ≤ 3); derivatives within 16 ULP in float and double:
 // 1 − tanh² and 1 − σ cancel and amplify the primitives' own ≤ 2-ULP difference by the same
 // factor in either precision (measured in double: 4 with GCC's SSE2 build, 7 with Clang's FMA
 // contraction, 16 for gelu' in GCC's AVX2 sanitizer build, where xsimd's kernels use FMA; in
-// float: 16 for tanh' and gelu', 8 for swish'). Results smaller than 2^-20 (float) / 2^-40 (double)
-// are measured in ULPs of that floor, so the relative error of a value that has cancelled to nearly
-// 0 does not count.
+// float: 16 for tanh', 7 for gelu', 4 for swish'). Results smaller than 2^-20 (float) / 2^-40
+// (double) are measured in ULPs of that floor, so the relative error of a value that has cancelled
+// to nearly 0 does not count.
 
 #include <catch2/catch.hpp>
 
@@ -149,64 +150,119 @@ double ulps_from(float a, double r) {
     return std::abs(static_cast<double>(a) - r) / ulp;
 }
 
-} // namespace
-
-// hardwired's own float tanh on batches (sym/math.hpp): an odd polynomial for |x| < 1, the exp
-// form above, chosen lane by lane. Against float64 on every 64th float of [0, 1) (the
-// polynomial's range; every float measured 1.28 ULP at most with FMA) and 2^20 points of
-// [1, 20], in batches that mix both ranges and both signs; ±0, ±inf and NaN exactly.
-TEST_CASE("float tanh on batches: within 2 ULP of float64", "[sym][simd]") {
+// Largest error, in float ULPs against float64, of f on float batches over the points xs (both
+// signs each, mixed in batches), and where it occurs.
+template <class F, class R>
+std::pair<double, float> worst_against_float64(F f, R reference, std::vector<float> xs) {
     using batch = xsimd::batch<float>;
     constexpr std::size_t L = batch::size;
-    std::vector<float> xs;
-    for (std::uint32_t u = 0; u < 0x3f800000u; u += 64) {
-        float x;
-        std::memcpy(&x, &u, sizeof x);
-        xs.push_back(x);
-    }
-    for (int i = 0; i < (1 << 20); ++i)
-        xs.push_back(1.0f + 19.0f * static_cast<float>(i) / float(1 << 20));
     std::mt19937 rng(11);
     std::shuffle(xs.begin(), xs.end(), rng);
     for (std::size_t i = 0; i < xs.size(); i += 2)
         xs[i] = -xs[i];
     while (xs.size() % L)
         xs.push_back(0.5f);
-
     double worst = 0;
     float worst_at = 0;
     alignas(64) float out[L];
     for (std::size_t i = 0; i < xs.size(); i += L) {
-        hw::tanh(batch::load_unaligned(&xs[i])).store_aligned(out);
+        f(batch::load_unaligned(&xs[i])).store_aligned(out);
         for (std::size_t l = 0; l < L; ++l) {
-            const double e = ulps_from(out[l], std::tanh(static_cast<double>(xs[i + l])));
+            const double e = ulps_from(out[l], reference(static_cast<double>(xs[i + l])));
             if (e > worst) {
                 worst = e;
                 worst_at = xs[i + l];
             }
         }
     }
-    INFO("arch " << xsimd::default_arch::name() << ": worst " << worst
-                 << " ULP at x = " << worst_at);
-    CHECK(worst <= 2);
+    return {worst, worst_at};
+}
 
-    // Every special value in some batch, whatever the width (SSE2's 4 lanes hold half of them).
+// Every 64th float of [0, limit) and 2^20 evenly spaced points of [limit, top].
+std::vector<float> polynomial_and_beyond(float limit, float top) {
+    std::vector<float> xs;
+    std::uint32_t end;
+    std::memcpy(&end, &limit, sizeof end);
+    for (std::uint32_t u = 0; u < end; u += 64) {
+        float x;
+        std::memcpy(&x, &u, sizeof x);
+        xs.push_back(x);
+    }
+    for (int i = 0; i < (1 << 20); ++i)
+        xs.push_back(limit + (top - limit) * static_cast<float>(i) / float(1 << 20));
+    return xs;
+}
+
+// f on the special values, in batches of every width (SSE2's 4 lanes hold half of them): NaN
+// gives NaN, everything else expected(x) exactly, with its sign.
+template <class F, class E>
+void check_special_values(F f, E expected) {
+    using batch = xsimd::batch<float>;
+    constexpr std::size_t L = batch::size;
     const float inf = std::numeric_limits<float>::infinity();
     const float values[] = {0.0f, -0.0f, inf, -inf, std::nanf(""), 100.0f, -100.0f, 1e-30f};
     constexpr std::size_t count = std::size(values);
     for (std::size_t first = 0; first < count; first += L) {
-        alignas(64) float special[L];
+        alignas(64) float special[L], out[L];
         for (std::size_t l = 0; l < L; ++l)
             special[l] = values[(first + l) % count];
-        hw::tanh(batch::load_aligned(special)).store_aligned(out);
+        f(batch::load_aligned(special)).store_aligned(out);
         for (std::size_t l = 0; l < L; ++l) {
             INFO("x = " << special[l] << " gives " << out[l]);
             if (std::isnan(special[l]))
                 CHECK(std::isnan(out[l]));
             else {
-                CHECK(out[l] == std::tanh(special[l]));
-                CHECK(std::signbit(out[l]) == std::signbit(special[l]));
+                CHECK(out[l] == expected(special[l]));
+                CHECK(std::signbit(out[l]) == std::signbit(expected(special[l])));
             }
         }
     }
+}
+
+} // namespace
+
+// hardwired's own float tanh and sigmoid on batches (sym/math.hpp): a polynomial near 0 (tanh:
+// |x| < 1, every float measured 1.28 ULP at most with FMA; sigmoid: |x| < 1.5, 1.71 ULP), the
+// exp form beyond, chosen lane by lane. Against float64 on every 64th float of the polynomial's
+// range and 2^20 points beyond, in batches that mix both ranges and both signs; ±0, ±inf, NaN
+// and ±100 exactly.
+TEST_CASE("float tanh on batches: within 2 ULP of float64", "[sym][simd]") {
+    const auto tanh = [](auto x) { return hw::tanh(x); };
+    const auto [worst, at] = worst_against_float64(
+        tanh, [](double x) { return std::tanh(x); }, polynomial_and_beyond(1.0f, 20.0f));
+    INFO("arch " << xsimd::default_arch::name() << ": worst " << worst << " ULP at x = " << at);
+    CHECK(worst <= 2);
+    check_special_values(tanh, [](float x) { return std::tanh(x); });
+}
+
+// The exp form, beyond 1.5, is xsimd's exp and a division: 2.8 ULP at most on [−87, 87].
+TEST_CASE("float sigmoid on batches: within 3 ULP of float64", "[sym][simd]") {
+    const auto sigmoid = [](auto x) { return hw::sigmoid(x); };
+    const auto reference = [](double x) { return 1 / (1 + std::exp(-x)); };
+    const auto [poly, poly_at] =
+        worst_against_float64(sigmoid, reference, polynomial_and_beyond(1.5f, 1.5f));
+    INFO("arch " << xsimd::default_arch::name() << ": polynomial's worst " << poly
+                 << " ULP at x = " << poly_at);
+    CHECK(poly <= 2);
+    const auto [worst, at] =
+        worst_against_float64(sigmoid, reference, polynomial_and_beyond(1.5f, 87.0f));
+    INFO("worst " << worst << " ULP at x = " << at);
+    CHECK(worst <= 3);
+    // Below −88, xsimd's exp underflows to 0, and so does σ (σ(−100) is the subnormal 3.7·10⁻⁴⁴).
+    check_special_values(sigmoid, [](float x) {
+        return x < -88.0f ? 0.0f : static_cast<float>(1 / (1 + std::exp(-double(x))));
+    });
+
+    // Scalar floats take the same polynomial (and the C library's exp beyond).
+    const auto lane_by_lane = [](xsimd::batch<float> x) {
+        alignas(64) float v[xsimd::batch<float>::size];
+        x.store_aligned(v);
+        for (float& e : v)
+            e = hw::sigmoid(e);
+        return xsimd::batch<float>::load_aligned(v);
+    };
+    const auto [scalar, scalar_at] =
+        worst_against_float64(lane_by_lane, reference, polynomial_and_beyond(1.5f, 87.0f));
+    INFO("scalar: worst " << scalar << " ULP at x = " << scalar_at);
+    CHECK(scalar <= 3);
 }

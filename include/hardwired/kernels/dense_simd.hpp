@@ -135,32 +135,37 @@ HARDWIRED_ALWAYS_INLINE N first_lanes(T const* p, std::index_sequence<I...>) {
 /// (say 4 lanes for a 3-neuron layer), so the activation is evaluated once, in SIMD, rather than
 /// once per neuron by the C library. Its columns are read N lanes at a time from Full; the
 /// lanes past Out read the next column or the biases and are never stored. The reads stay
-/// inside the layer's parameters when N ≤ Out + (Out − Full); otherwise, or without such a
-/// batch, the tail is done by scalar formulas.
+/// inside the layer's parameters when N ≤ Out + (Out − Full); otherwise (a single output, say)
+/// the pre-activations are scalar sums, and the activation still takes them as one batch; only
+/// without such a batch is the tail done by scalar formulas.
 template <auto Act, std::size_t In, std::size_t Out, std::size_t Full, class T>
 HARDWIRED_ALWAYS_INLINE void forward_tail(layer_view<const T, In, Out> w, T const* a_in, T* z,
                                           T* a_out) {
     constexpr std::size_t R = Out - Full;
     using N = typename narrow_batch<T, R>::type;
-    constexpr bool fits = [] {
-        if constexpr (std::is_void_v<N>)
-            return false;
-        else
-            return N::size <= Out + R;
-    }();
-    if constexpr (!fits) {
-        for (std::size_t t = Full; t < Out; ++t) {
-            T acc = w.b(t);
+    auto scalar_sums = [&](T* zt) {
+        for (std::size_t i = 0; i < R; ++i) {
+            T acc = w.b(Full + i);
             for (std::size_t k = 0; k < In; ++k)
-                acc += w.column(k)[t] * a_in[k];
-            z[t] = acc;
-            a_out[t] = Act(acc);
+                acc += w.column(k)[Full + i] * a_in[k];
+            zt[i] = acc;
         }
+    };
+    if constexpr (std::is_void_v<N>) {
+        scalar_sums(z + Full);
+        for (std::size_t t = Full; t < Out; ++t)
+            a_out[t] = Act(z[t]);
     } else {
-        // The biases, built in registers (a vector load of scalar stores would stall).
-        std::array<N, 1> acc{
-            first_lanes<N, R>(w.biases() + Full, std::make_index_sequence<N::size>{})};
-        accumulate<In, Out>(acc, w.column(0) + Full, a_in);
+        std::array<N, 1> acc;
+        if constexpr (N::size <= Out + R) {
+            // The biases, built in registers (a vector load of scalar stores would stall).
+            acc[0] = first_lanes<N, R>(w.biases() + Full, std::make_index_sequence<N::size>{});
+            accumulate<In, Out>(acc, w.column(0) + Full, a_in);
+        } else {
+            std::array<T, R> zt;
+            scalar_sums(zt.data());
+            acc[0] = first_lanes<N, R>(zt.data(), std::make_index_sequence<N::size>{});
+        }
         alignas(64) std::array<T, N::size> zt, at;
         acc[0].store_aligned(zt.data());
         Act(acc[0]).store_aligned(at.data());
