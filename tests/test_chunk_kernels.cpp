@@ -16,6 +16,7 @@
 #include <cmath>
 #include <hardwired/hardwired.hpp>
 #include <vector>
+#include <xsimd/xsimd.hpp>
 
 namespace hw = hardwired;
 
@@ -118,9 +119,37 @@ TEST_CASE("batched kernels: the comparison suite's largest shape, other losses",
                              hw::dense<16>>;
     compare_batched<wide, float>(32);
     compare_batched<wide, float>(45);
+    // 96 and 80 outputs: whole vectors of outputs left over after blocks of four (AVX-512: 6 and
+    // 5 vectors; AVX: 10) in the weight gradients with outputs in lanes.
+    using uneven = hw::network<hw::input<7>, hw::dense<96, hw::tanh>, hw::dense<80, hw::sigmoid>,
+                               hw::dense<2>>;
+    compare_batched<uneven, float>(32);
+    compare_batched<uneven, float>(21);
     using classifier = hw::network<hw::input<4>, hw::dense<6, hw::tanh>, hw::dense<1>>;
     for (std::size_t n : batch_sizes) {
         compare_batched<classifier, float, hw::bce_with_logits>(n);
         compare_batched<classifier, double, hw::huber<>>(n);
+    }
+}
+
+TEST_CASE("the in-register transpose of the weight gradients", "[kernels][batch]") {
+    using B = xsimd::batch<float>;
+    if constexpr (hw::kernels::detail::has_transpose<B>) {
+        constexpr std::size_t L = B::size, stride = hw::kernels::chunk_samples;
+        alignas(64) std::array<float, L * stride> src;
+        alignas(64) std::array<float, 2 * L * L> dst;
+        for (std::size_t i = 0; i < src.size(); ++i)
+            src[i] = float(i);
+        dst.fill(-1);
+        // Rows of a chunk (stride chunk_samples) into rows of 2L values, the second half untouched.
+        hw::kernels::detail::transpose_block<B>(src.data() + L, stride, dst.data(), 2 * L);
+        for (std::size_t s = 0; s < L; ++s)
+            for (std::size_t i = 0; i < L; ++i) {
+                INFO("sample " << s << ", row " << i);
+                CHECK(dst[s * 2 * L + i] == src[i * stride + L + s]);
+                CHECK(dst[s * 2 * L + L + i] == -1);
+            }
+    } else {
+        SUCCEED("no in-register transpose for " << xsimd::default_arch::name());
     }
 }

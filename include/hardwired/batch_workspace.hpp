@@ -39,6 +39,7 @@ struct batch_workspace {
     alignas(64) std::array<T, Net::activation_count * chunk> a; // row i: neuron i's values
     alignas(64) std::array<T, Net::activation_count * chunk> z;
     alignas(64) std::array<T, 2 * widest * chunk> g;
+    alignas(64) std::array<T, widest * chunk> t; // a layer's δ transposed (kernels/chunk_simd.hpp)
     alignas(64) std::array<T, Net::outputs * chunk> y;
 
     /// First row of layer l (l = 0: the input).
@@ -130,9 +131,9 @@ T accumulate_chunk(params<Net, T> const& p, batch_workspace<Net, T>& ws, InputAt
         constexpr auto act = Net::template layer<l>::activation;
         T* g_out = ws.g.data() + (r % 2) * W::widest * C;
         T* g_in = l > 0 ? ws.g.data() + ((r + 1) % 2) * W::widest * C : nullptr;
-        kernels::dense_backward_chunk<act>(p.template layer<l>(), grads.template layer<l>(),
-                                           ws.a.data() + W::row(l), ws.z.data() + W::row(l + 1),
-                                           ws.a.data() + W::row(l + 1), g_out, g_in, nv);
+        kernels::dense_backward_chunk<act>(
+            p.template layer<l>(), grads.template layer<l>(), ws.a.data() + W::row(l),
+            ws.z.data() + W::row(l + 1), ws.a.data() + W::row(l + 1), g_out, g_in, ws.t.data(), nv);
     });
     return xsimd::hadd(losses) / T(O);
 }

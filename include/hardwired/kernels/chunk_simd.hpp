@@ -144,6 +144,166 @@ inline B row_sums(std::array<B, B::size> const& rows) {
     }
 }
 
+/// True when transpose_block has an in-register version for batches B (float on SSE2, AVX and
+/// AVX-512); the backward pass then computes weight gradients with outputs in lanes.
+template <class B>
+inline constexpr bool has_transpose = std::is_same_v<typename B::value_type, float> &&
+                                      (false
+#if XSIMD_WITH_AVX512F
+                                       || std::is_base_of_v<xsimd::avx512f, typename B::arch_type>
+#endif
+#if XSIMD_WITH_AVX
+                                       || std::is_base_of_v<xsimd::avx, typename B::arch_type>
+#endif
+#if XSIMD_WITH_SSE2
+                                       || std::is_base_of_v<xsimd::sse2, typename B::arch_type>
+#endif
+                                      );
+
+/// The L×L block src[i·src_stride + s] (i, s < L, rows aligned) written transposed to
+/// dst[s·dst_stride + i] (rows aligned), in registers: 4 × 16 shuffles for AVX-512's 16 × 16,
+/// 3 × 8 for AVX's 8 × 8, 8 for SSE's 4 × 4 (each level interleaves pairs of rows at a wider
+/// grain: single floats, pairs, 128-bit lanes, 256-bit halves).
+template <class B>
+inline void transpose_block(float const* src, std::size_t src_stride, float* dst,
+                            std::size_t dst_stride) {
+    static_assert(has_transpose<B>);
+#if XSIMD_WITH_AVX512F
+    if constexpr (std::is_base_of_v<xsimd::avx512f, typename B::arch_type>) {
+        __m512 r[16], t[16];
+#pragma GCC unroll 16
+        for (std::size_t i = 0; i < 16; ++i)
+            r[i] = _mm512_load_ps(src + i * src_stride);
+#pragma GCC unroll 4
+        for (std::size_t q = 0; q < 16; q += 4) {
+            t[q] = _mm512_unpacklo_ps(r[q], r[q + 1]);
+            t[q + 1] = _mm512_unpackhi_ps(r[q], r[q + 1]);
+            t[q + 2] = _mm512_unpacklo_ps(r[q + 2], r[q + 3]);
+            t[q + 3] = _mm512_unpackhi_ps(r[q + 2], r[q + 3]);
+            const auto pd = [](__m512 x) { return _mm512_castps_pd(x); };
+            r[q] = _mm512_castpd_ps(_mm512_unpacklo_pd(pd(t[q]), pd(t[q + 2])));
+            r[q + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(pd(t[q]), pd(t[q + 2])));
+            r[q + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(pd(t[q + 1]), pd(t[q + 3])));
+            r[q + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(pd(t[q + 1]), pd(t[q + 3])));
+        }
+        // r[4q + c]: in 128-bit lane l, column 4l + c of rows 4q … 4q + 3.
+#pragma GCC unroll 8
+        for (std::size_t i = 0; i < 8; ++i) {
+            const std::size_t h = i / 4 * 8, c = i % 4;
+            t[h + c] = _mm512_shuffle_f32x4(r[h + c], r[h + 4 + c], 0x88);
+            t[h + 4 + c] = _mm512_shuffle_f32x4(r[h + c], r[h + 4 + c], 0xdd);
+        }
+#pragma GCC unroll 8
+        for (std::size_t i = 0; i < 8; ++i) {
+            _mm512_store_ps(dst + i * dst_stride, _mm512_shuffle_f32x4(t[i], t[i + 8], 0x88));
+            _mm512_store_ps(dst + (i + 8) * dst_stride, _mm512_shuffle_f32x4(t[i], t[i + 8], 0xdd));
+        }
+    } else
+#endif
+#if XSIMD_WITH_AVX
+        if constexpr (std::is_base_of_v<xsimd::avx, typename B::arch_type>) {
+        __m256 r[8], t[8];
+#pragma GCC unroll 8
+        for (std::size_t i = 0; i < 8; ++i)
+            r[i] = _mm256_load_ps(src + i * src_stride);
+#pragma GCC unroll 2
+        for (std::size_t q = 0; q < 8; q += 4) {
+            t[q] = _mm256_unpacklo_ps(r[q], r[q + 1]);
+            t[q + 1] = _mm256_unpackhi_ps(r[q], r[q + 1]);
+            t[q + 2] = _mm256_unpacklo_ps(r[q + 2], r[q + 3]);
+            t[q + 3] = _mm256_unpackhi_ps(r[q + 2], r[q + 3]);
+            r[q] = _mm256_shuffle_ps(t[q], t[q + 2], 0x44);
+            r[q + 1] = _mm256_shuffle_ps(t[q], t[q + 2], 0xee);
+            r[q + 2] = _mm256_shuffle_ps(t[q + 1], t[q + 3], 0x44);
+            r[q + 3] = _mm256_shuffle_ps(t[q + 1], t[q + 3], 0xee);
+        }
+#pragma GCC unroll 4
+        for (std::size_t c = 0; c < 4; ++c) {
+            _mm256_store_ps(dst + c * dst_stride, _mm256_permute2f128_ps(r[c], r[c + 4], 0x20));
+            _mm256_store_ps(dst + (c + 4) * dst_stride,
+                            _mm256_permute2f128_ps(r[c], r[c + 4], 0x31));
+        }
+    } else
+#endif
+#if XSIMD_WITH_SSE2
+        if constexpr (std::is_base_of_v<xsimd::sse2, typename B::arch_type>) {
+        __m128 r0 = _mm_load_ps(src), r1 = _mm_load_ps(src + src_stride),
+               r2 = _mm_load_ps(src + 2 * src_stride), r3 = _mm_load_ps(src + 3 * src_stride);
+        _MM_TRANSPOSE4_PS(r0, r1, r2, r3);
+        _mm_store_ps(dst, r0);
+        _mm_store_ps(dst + dst_stride, r1);
+        _mm_store_ps(dst + 2 * dst_stride, r2);
+        _mm_store_ps(dst + 3 * dst_stride, r3);
+    } else
+#endif
+    {
+        // Not reached: has_transpose<B> holds.
+    }
+}
+
+/// Weight gradients with outputs in lanes, one block: for the K inputs k0 … and the U output
+/// vectors u0 …, dW(u·L …, k) = flat[k·Out + u·L …] += Σ_{s < ns} a_in[k][s]·Δᵀ[s][u·L …],
+/// Δᵀ = dt (row s at s·Out), each a_in value broadcast from memory.
+template <std::size_t K, std::size_t U, std::size_t Out, class T>
+inline void gradient_block(T const* a_in, T const* dt, std::size_t ns, std::size_t k0,
+                           std::size_t u0, T* flat) {
+    using B = xsimd::batch<T>;
+    constexpr std::size_t L = B::size;
+    B acc[K][U];
+#pragma GCC unroll 16
+    for (std::size_t i = 0; i < K; ++i)
+#pragma GCC unroll 16
+        for (std::size_t u = 0; u < U; ++u)
+            acc[i][u] = B(T(0));
+    for (std::size_t s = 0; s < ns; ++s) {
+        B d[U];
+#pragma GCC unroll 16
+        for (std::size_t u = 0; u < U; ++u)
+            d[u] = B::load_aligned(dt + s * Out + (u0 + u) * L);
+#pragma GCC unroll 16
+        for (std::size_t i = 0; i < K; ++i) {
+            const B x(a_in[(k0 + i) * chunk_samples + s]);
+#pragma GCC unroll 16
+            for (std::size_t u = 0; u < U; ++u)
+                acc[i][u] = xsimd::fma(x, d[u], acc[i][u]);
+        }
+    }
+#pragma GCC unroll 16
+    for (std::size_t i = 0; i < K; ++i)
+#pragma GCC unroll 16
+        for (std::size_t u = 0; u < U; ++u) {
+            T* at = flat + (k0 + i) * Out + (u0 + u) * L;
+            (B::load_unaligned(at) + acc[i][u]).store_unaligned(at);
+        }
+}
+
+/// Weight and bias gradients from Δᵀ (dt, ns sample rows of Out values, Out a multiple of L),
+/// in blocks of up to 4 output vectors × as many inputs as keep 16 accumulators.
+template <std::size_t In, std::size_t Out, class T>
+inline void transposed_gradients(T const* a_in, T const* dt, std::size_t ns, T* flat, T* db) {
+    using B = xsimd::batch<T>;
+    constexpr std::size_t L = B::size, V = Out / L, U = std::min<std::size_t>(V, 4);
+    constexpr std::size_t K = std::min<std::size_t>(In, 16 / U);
+    auto rows = [&]<std::size_t Ur>(std::size_t u0) {
+        std::size_t k0 = 0;
+        for (; k0 + K <= In; k0 += K)
+            gradient_block<K, Ur, Out>(a_in, dt, ns, k0, u0, flat);
+        if constexpr (In % K != 0)
+            gradient_block<In % K, Ur, Out>(a_in, dt, ns, k0, u0, flat);
+    };
+    std::size_t u0 = 0;
+    for (; u0 + U <= V; u0 += U)
+        rows.template operator()<U>(u0);
+    if constexpr (V % U != 0)
+        rows.template operator()<V % U>(u0);
+    for (std::size_t u = 0; u < V; ++u) {
+        B sum(T(0));
+        for (std::size_t s = 0; s < ns; ++s)
+            sum += B::load_aligned(dt + s * Out + u * L);
+        (B::load_unaligned(db + u * L) + sum).store_unaligned(db + u * L);
+    }
+}
+
 } // namespace detail
 
 /// Forward on a chunk of nv sample vectors: a_in holds In rows, z and a_out Out rows (each row
@@ -171,9 +331,12 @@ inline void dense_forward_chunk(layer_view<const T, In, Out> w, T const* a_in, T
 template <auto Act, class T, std::size_t In, std::size_t Out>
 inline void dense_backward_chunk(layer_view<const T, In, Out> w, layer_view<T, In, Out> dw,
                                  T const* a_in, T const* z, T const* a_out, T* g_out, T* g_in,
-                                 std::size_t nv) {
+                                 T* scratch, std::size_t nv) {
     using B = xsimd::batch<T>;
     constexpr std::size_t L = B::size;
+    // With outputs a multiple of the width and an in-register transpose, the weight gradients
+    // take outputs in lanes (transposed_gradients); otherwise samples in lanes, reduced by haddp.
+    constexpr bool transposed = Out % L == 0 && detail::has_transpose<B>;
     for (std::size_t j = 0; j < Out; ++j) {
         B sum(T(0));
         for (std::size_t v = 0; v < nv; ++v) {
@@ -186,49 +349,60 @@ inline void dense_backward_chunk(layer_view<const T, In, Out> w, layer_view<T, I
             d.store_aligned(g_out + at);
             sum += d;
         }
-        dw.b(j) += xsimd::hadd(sum);
+        if constexpr (!transposed)
+            dw.b(j) += xsimd::hadd(sum);
     }
 
-    // dW in the flat order f = k·Out + j, L entries at a time: L sums of products over the
-    // samples, reduced together by haddp. When Out is a multiple of L a group shares its input
-    // row k, loaded once per sample vector.
-    constexpr std::size_t count = In * Out;
-    T* flat = dw.data;
-    auto products = [&]<std::size_t N>(std::size_t f0, std::integral_constant<std::size_t, N>) {
-        alignas(64) std::array<B, L> acc;
-        acc.fill(B(T(0)));
-        if constexpr (Out % L == 0) {
-            T const* in = a_in + f0 / Out * chunk_samples;
-            T const* d = g_out + f0 % Out * chunk_samples;
-            for (std::size_t v = 0; v < nv; ++v) {
-                const B x = B::load_aligned(in + v * L);
+    if constexpr (transposed) {
+        // Δᵀ into scratch (sample s's δ at s·Out), then the gradients from it.
+        for (std::size_t j = 0; j < Out; j += L)
+            for (std::size_t v = 0; v < nv; ++v)
+                detail::transpose_block<B>(g_out + j * chunk_samples + v * L, chunk_samples,
+                                           scratch + v * L * Out + j, Out);
+        detail::transposed_gradients<In, Out>(a_in, scratch, nv * L, dw.data, dw.biases());
+    } else {
+        // dW in the flat order f = k·Out + j, L entries at a time: L sums of products over the
+        // samples, reduced together by haddp. When Out is a multiple of L a group shares its input
+        // row k, loaded once per sample vector.
+        constexpr std::size_t count = In * Out;
+        T* flat = dw.data;
+        auto products = [&]<std::size_t N>(std::size_t f0, std::integral_constant<std::size_t, N>) {
+            alignas(64) std::array<B, L> acc;
+            acc.fill(B(T(0)));
+            if constexpr (Out % L == 0) {
+                T const* in = a_in + f0 / Out * chunk_samples;
+                T const* d = g_out + f0 % Out * chunk_samples;
+                for (std::size_t v = 0; v < nv; ++v) {
+                    const B x = B::load_aligned(in + v * L);
 #pragma GCC unroll 16
-                for (std::size_t i = 0; i < L; ++i)
-                    acc[i] = xsimd::fma(B::load_aligned(d + i * chunk_samples + v * L), x, acc[i]);
-            }
-        } else {
+                    for (std::size_t i = 0; i < L; ++i)
+                        acc[i] =
+                            xsimd::fma(B::load_aligned(d + i * chunk_samples + v * L), x, acc[i]);
+                }
+            } else {
 #pragma GCC unroll 16
-            for (std::size_t i = 0; i < N; ++i) {
-                const std::size_t f = f0 + i;
-                T const* in = a_in + f / Out * chunk_samples;
-                T const* d = g_out + f % Out * chunk_samples;
-                for (std::size_t v = 0; v < nv; ++v)
-                    acc[i] =
-                        xsimd::fma(B::load_aligned(d + v * L), B::load_aligned(in + v * L), acc[i]);
+                for (std::size_t i = 0; i < N; ++i) {
+                    const std::size_t f = f0 + i;
+                    T const* in = a_in + f / Out * chunk_samples;
+                    T const* d = g_out + f % Out * chunk_samples;
+                    for (std::size_t v = 0; v < nv; ++v)
+                        acc[i] = xsimd::fma(B::load_aligned(d + v * L), B::load_aligned(in + v * L),
+                                            acc[i]);
+                }
             }
+            return detail::row_sums(acc);
+        };
+        constexpr std::size_t full = count / L * L;
+        for (std::size_t f0 = 0; f0 < full; f0 += L)
+            (B::load_unaligned(flat + f0) + products(f0, std::integral_constant<std::size_t, L>{}))
+                .store_unaligned(flat + f0);
+        if constexpr (full < count) {
+            alignas(64) std::array<T, L> rest;
+            products(full, std::integral_constant<std::size_t, count - full>{})
+                .store_aligned(rest.data());
+            for (std::size_t i = 0; i < count - full; ++i)
+                flat[full + i] += rest[i];
         }
-        return detail::row_sums(acc);
-    };
-    constexpr std::size_t full = count / L * L;
-    for (std::size_t f0 = 0; f0 < full; f0 += L)
-        (B::load_unaligned(flat + f0) + products(f0, std::integral_constant<std::size_t, L>{}))
-            .store_unaligned(flat + f0);
-    if constexpr (full < count) {
-        alignas(64) std::array<T, L> rest;
-        products(full, std::integral_constant<std::size_t, count - full>{})
-            .store_aligned(rest.data());
-        for (std::size_t i = 0; i < count - full; ++i)
-            flat[full + i] += rest[i];
     }
 
     if (g_in) {
