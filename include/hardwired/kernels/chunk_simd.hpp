@@ -7,10 +7,14 @@
 //   forward      Z[j] = b_j + Σ_k W(j, k)·A[k], a register-blocked product (rows × sample
 //                vectors of accumulators, each weight broadcast), then A'[j] = f(Z[j]) on whole
 //                vectors;
-//   backward     δ[j] = G[j] ⊙ f'(Z[j] or A'[j]) on whole vectors; db_j += Σ_s δ[j][s];
+//   backward     δ[j] = G[j] ⊙ f'(Z[j] or A'[j]) on whole vectors; then, when the outputs
+//                fill whole vectors and the ISA has transpose_block (float on SSE2, AVX,
+//                AVX-512), δ is transposed in registers and dW(·, k) += Σ_s A[k][s]·δᵀ[s],
+//                db += Σ_s δᵀ[s] take outputs in lanes (no reductions); otherwise
 //                dW(j, k) += Σ_s δ[j][s]·A[k][s], L weights at a time: L products reduced by one
 //                parallel horizontal add (xsimd::haddp) into a vector of L consecutive entries of
-//                the flat dW; G_prev[k] = Σ_j W(j, k)·δ[j], the same blocked product.
+//                the flat dW, and db_j += Σ_s δ[j][s]; G_prev[k] = Σ_j W(j, k)·δ[j], the same
+//                blocked product as forward.
 //
 // A chunk is processed two sample vectors at a time; samples past the chunk's count, up to a
 // whole pair of vectors, are padding: their inputs are zero and the loss gradient is zero there,
