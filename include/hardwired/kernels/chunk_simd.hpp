@@ -184,11 +184,10 @@ inline void transpose_block(float const* src, std::size_t src_stride, float* dst
             t[q + 1] = _mm512_unpackhi_ps(r[q], r[q + 1]);
             t[q + 2] = _mm512_unpacklo_ps(r[q + 2], r[q + 3]);
             t[q + 3] = _mm512_unpackhi_ps(r[q + 2], r[q + 3]);
-            const auto pd = [](__m512 x) { return _mm512_castps_pd(x); };
-            r[q] = _mm512_castpd_ps(_mm512_unpacklo_pd(pd(t[q]), pd(t[q + 2])));
-            r[q + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(pd(t[q]), pd(t[q + 2])));
-            r[q + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(pd(t[q + 1]), pd(t[q + 3])));
-            r[q + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(pd(t[q + 1]), pd(t[q + 3])));
+            r[q] = _mm512_shuffle_ps(t[q], t[q + 2], 0x44);
+            r[q + 1] = _mm512_shuffle_ps(t[q], t[q + 2], 0xee);
+            r[q + 2] = _mm512_shuffle_ps(t[q + 1], t[q + 3], 0x44);
+            r[q + 3] = _mm512_shuffle_ps(t[q + 1], t[q + 3], 0xee);
         }
         // r[4q + c]: in 128-bit lane l, column 4l + c of rows 4q … 4q + 3.
 #pragma GCC unroll 8

@@ -162,9 +162,9 @@ HARDWIRED_ALWAYS_INLINE void forward_tail(layer_view<const T, In, Out> w, T cons
             acc[0] = first_lanes<N, R>(w.biases() + Full, std::make_index_sequence<N::size>{});
             accumulate<In, Out>(acc, w.column(0) + Full, a_in);
         } else {
-            std::array<T, R> zt;
-            scalar_sums(zt.data());
-            acc[0] = first_lanes<N, R>(zt.data(), std::make_index_sequence<N::size>{});
+            std::array<T, R> sums;
+            scalar_sums(sums.data());
+            acc[0] = first_lanes<N, R>(sums.data(), std::make_index_sequence<N::size>{});
         }
         alignas(64) std::array<T, N::size> zt, at;
         acc[0].store_aligned(zt.data());

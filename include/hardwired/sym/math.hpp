@@ -70,7 +70,7 @@ constexpr T madd(T const& a, T const& b, T const& c) {
 /// σ(x) for |x| < 1.5, float: ½ + x·(¼ + s·q(s)), s = x², q of degree 5 (a Chebyshev fit of
 /// ((σ(x) − ½)/x − ¼)/s on [0, 2.25]; 2.5·10⁻⁹ off in σ), by Estrin's scheme. No exp and no
 /// division. ≤ 1.71 ULP against float64 (tests/test_sym_simd.cpp), where the exp form measures
-/// 2.7. A wider range does not pay: on [−2, 2] the final ½ + … cancels to 4 ULP even with q of
+/// 2.8. A wider range does not pay: on [−2, 2] the final ½ + … cancels to 4 ULP even with q of
 /// degree 8.
 template <class T>
 constexpr T sigmoid_polynomial(T const& x) {
