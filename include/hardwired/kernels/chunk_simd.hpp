@@ -350,7 +350,8 @@ inline void dense_backward_chunk(layer_view<const T, In, Out> w, layer_view<T, I
             else
                 d *= derivative(Act)(B::load_aligned(z + at));
             d.store_aligned(g_out + at);
-            sum += d;
+            if constexpr (!transposed) // else the biases are sums of Δᵀ rows
+                sum += d;
         }
         if constexpr (!transposed)
             dw.b(j) += xsimd::hadd(sum);
