@@ -54,9 +54,21 @@ constexpr void static_for(F&& f) {
     (std::make_index_sequence<N>{});
 }
 
-/// Rows of a register block of the chunk product, and sample vectors per block: 6 × 2
-/// accumulators fit AVX2's 16 registers with the two loaded input vectors and a broadcast.
-inline constexpr std::size_t block_rows = 6;
+/// True when batches B have 32 vector registers (AVX-512), not 16.
+template <class B>
+inline constexpr bool has_32_registers =
+#if XSIMD_WITH_AVX512F
+    std::is_base_of_v<xsimd::avx512f, typename B::arch_type>;
+#else
+    false;
+#endif
+
+/// Rows of a register block of the chunk product, and sample vectors per block: with the two
+/// loaded input vectors and a broadcast, 6 × 2 accumulators fit 16 registers (SSE2, AVX2) and
+/// 8 × 2 fit 32 (AVX-512). Measured against 6 × 2 on AVX-512 (Zen 4): batch-64 forward of nets
+/// C–F 1–4% faster, training steps even within the noise; 12 × 2 spills and is 5–30% slower.
+template <class B>
+inline constexpr std::size_t block_rows = has_32_registers<B> ? 8 : 6;
 inline constexpr std::size_t block_vectors = 2;
 
 /// One block: out[r0 + i][v0 + u] for i < R, u < V, from Red input rows.
@@ -113,7 +125,8 @@ template <std::size_t R, std::size_t V, std::size_t Red, std::size_t RS, std::si
 template <std::size_t Rows, std::size_t Red, std::size_t RS, std::size_t QS, bool Outline = false,
           class T, class Init, class Store>
 inline void chunk_product(T const* w, T const* src, std::size_t nv, Init init, Store store) {
-    constexpr std::size_t full = Rows / block_rows * block_rows;
+    constexpr std::size_t rows = block_rows<xsimd::batch<T>>;
+    constexpr std::size_t full = Rows / rows * rows;
     constexpr std::size_t tail = Rows - full;
     auto block = [&]<std::size_t R>(std::size_t r, std::size_t v) {
         if constexpr (Outline)
@@ -122,8 +135,8 @@ inline void chunk_product(T const* w, T const* src, std::size_t nv, Init init, S
             chunk_block<R, block_vectors, Red, RS, QS>(w, src, r, v, init, store);
     };
     for (std::size_t v = 0; v < nv; v += block_vectors) {
-        for (std::size_t r = 0; r < full; r += block_rows)
-            block.template operator()<block_rows>(r, v);
+        for (std::size_t r = 0; r < full; r += rows)
+            block.template operator()<rows>(r, v);
         if constexpr (tail > 0)
             block.template operator()<tail>(full, v);
     }
