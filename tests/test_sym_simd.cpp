@@ -15,6 +15,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -265,4 +266,29 @@ TEST_CASE("float sigmoid on batches: within 3 ULP of float64", "[sym][simd]") {
         worst_against_float64(lane_by_lane, reference, polynomial_and_beyond(1.5f, 87.0f));
     INFO("scalar: worst " << scalar << " ULP at x = " << scalar_at);
     CHECK(scalar <= 3);
+}
+
+// hw::detail::madd is the multiply-add of every kernel and polynomial: one rounding wherever the
+// target has FMA. xsimd 8.1 has no AVX-512 fma (it multiplies and adds, which only GCC contracts),
+// so this also guards the direct AVX-512 path. a·b = 1 − 2^-46 exactly; rounded to float first it
+// is 1, and a·b − 1 would be 0.
+TEST_CASE("multiply-add rounds once where the target has FMA", "[sym][simd]") {
+    auto check = [](auto a, auto b, auto c, [[maybe_unused]] double fused) {
+        using B = decltype(a);
+        alignas(64) std::array<hw::detail::scalar_of_t<B>, B::size> out;
+        hw::detail::madd(a, b, c).store_aligned(out.data());
+#if defined(__FMA__)
+        const double expected = fused;
+#else
+        const double expected = 0;
+#endif
+        for (auto v : out)
+            CHECK(double(v) == expected);
+    };
+    const float ef = std::ldexp(1.f, -23);
+    check(xsimd::batch<float>(1 + ef), xsimd::batch<float>(1 - ef), xsimd::batch<float>(-1.f),
+          -std::ldexp(1.0, -46));
+    const double ed = std::ldexp(1.0, -52);
+    check(xsimd::batch<double>(1 + ed), xsimd::batch<double>(1 - ed), xsimd::batch<double>(-1.0),
+          -std::ldexp(1.0, -104));
 }

@@ -99,7 +99,7 @@ inline void chunk_block(T const* w, T const* src, std::size_t r0, std::size_t v0
             const B weight(wr[i * RS + q * QS]);
 #pragma GCC unroll 16
             for (std::size_t u = 0; u < V; ++u)
-                acc[i][u] = xsimd::fma(weight, in[u], acc[i][u]);
+                acc[i][u] = hardwired::detail::madd(weight, in[u], acc[i][u]);
         }
     }
 #pragma GCC unroll 16
@@ -281,7 +281,7 @@ inline void gradient_block(T const* a_in, T const* dt, std::size_t ns, std::size
             const B x(a_in[(k0 + i) * chunk_samples + s]);
 #pragma GCC unroll 16
             for (std::size_t u = 0; u < U; ++u)
-                acc[i][u] = xsimd::fma(x, d[u], acc[i][u]);
+                acc[i][u] = hardwired::detail::madd(x, d[u], acc[i][u]);
         }
     }
 #pragma GCC unroll 16
@@ -393,8 +393,8 @@ inline void dense_backward_chunk(layer_view<const T, In, Out> w, layer_view<T, I
                     const B x = B::load_aligned(in + v * L);
 #pragma GCC unroll 16
                     for (std::size_t i = 0; i < L; ++i)
-                        acc[i] =
-                            xsimd::fma(B::load_aligned(d + i * chunk_samples + v * L), x, acc[i]);
+                        acc[i] = hardwired::detail::madd(
+                            B::load_aligned(d + i * chunk_samples + v * L), x, acc[i]);
                 }
             } else {
 #pragma GCC unroll 16
@@ -403,8 +403,8 @@ inline void dense_backward_chunk(layer_view<const T, In, Out> w, layer_view<T, I
                     T const* in = a_in + f / Out * chunk_samples;
                     T const* d = g_out + f % Out * chunk_samples;
                     for (std::size_t v = 0; v < nv; ++v)
-                        acc[i] = xsimd::fma(B::load_aligned(d + v * L), B::load_aligned(in + v * L),
-                                            acc[i]);
+                        acc[i] = hardwired::detail::madd(B::load_aligned(d + v * L),
+                                                         B::load_aligned(in + v * L), acc[i]);
                 }
             }
             return detail::row_sums(acc);

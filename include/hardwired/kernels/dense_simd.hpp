@@ -59,8 +59,8 @@ HARDWIRED_ALWAYS_INLINE B tree_sum(std::array<B, N> const& p) {
 template <std::size_t P, std::size_t Stride, class B, class T, std::size_t N, std::size_t... I>
 HARDWIRED_ALWAYS_INLINE void fma_step(std::array<B, N>& part, T const* w, T const* a,
                                       std::index_sequence<I...>) {
-    ((part[I] = xsimd::fma(B::load_unaligned(w + I % P * Stride + I / P * B::size), B(a[I % P]),
-                           part[I])),
+    ((part[I] = hardwired::detail::madd(B::load_unaligned(w + I % P * Stride + I / P * B::size),
+                                        B(a[I % P]), part[I])),
      ...);
 }
 
@@ -75,7 +75,8 @@ HARDWIRED_ALWAYS_INLINE void fma_steps(std::array<B, N>& part, T const* w, T con
 template <std::size_t P, class B, class T, std::size_t N, std::size_t... v>
 HARDWIRED_ALWAYS_INLINE void fma_first(std::array<B, N>& part, T const* w, T x,
                                        std::index_sequence<v...>) {
-    ((part[v * P] = xsimd::fma(B::load_unaligned(w + v * B::size), B(x), part[v * P])), ...);
+    ((part[v * P] = hardwired::detail::madd(B::load_unaligned(w + v * B::size), B(x), part[v * P])),
+     ...);
 }
 
 /// acc[v] = the tree sum of part[v·P, v·P + P).
@@ -224,8 +225,8 @@ void dense_backward(simd, layer_view<const T, In, Out> w, layer_view<T, In, Out>
         B back(T(0));
         for (std::size_t j = 0; j < full; j += L) {
             const B d = B::load_unaligned(g_out + j);
-            xsimd::fma(d, B(x), B::load_unaligned(dcol + j)).store_unaligned(dcol + j);
-            back = xsimd::fma(B::load_unaligned(col + j), d, back);
+            hardwired::detail::madd(d, B(x), B::load_unaligned(dcol + j)).store_unaligned(dcol + j);
+            back = hardwired::detail::madd(B::load_unaligned(col + j), d, back);
         }
         T tail = 0;
         for (std::size_t t = full; t < Out; ++t) {
