@@ -68,9 +68,9 @@ inline constexpr std::size_t register_bytes = [] {
 /// rounded twice, as xsimd computes fma on such targets. Every multiply-add of hardwired's
 /// kernels and polynomials goes through here. AVX-512 batches call the instruction directly:
 /// xsimd 8.1 has no AVX-512 fma and computes x·y + z from a multiply and an add, which GCC
-/// contracts into an FMA in GNU mode but Clang 14 does not (its AVX-512 builds took 1.3× as long
-/// for batch-64 forward of nets C–F and training steps of D–F, and rounded every polynomial
-/// twice).
+/// contracts into an FMA (also with -std=c++20) but Clang 14 does not: its AVX-512 builds took
+/// 1.3× as long for batch-64 forward of nets C–F and training steps of D–F, and rounded every
+/// polynomial twice.
 template <class T>
 constexpr T madd(T const& a, T const& b, T const& c) {
     if constexpr (std::is_arithmetic_v<T>) {
