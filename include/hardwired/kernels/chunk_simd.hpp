@@ -54,21 +54,13 @@ constexpr void static_for(F&& f) {
     (std::make_index_sequence<N>{});
 }
 
-/// True when batches B have 32 vector registers (AVX-512), not 16.
-template <class B>
-inline constexpr bool has_32_registers =
-#if XSIMD_WITH_AVX512F
-    std::is_base_of_v<xsimd::avx512f, typename B::arch_type>;
-#else
-    false;
-#endif
-
 /// Rows of a register block of the chunk product, and sample vectors per block: with the two
 /// loaded input vectors and a broadcast, 6 × 2 accumulators fit 16 registers (SSE2, AVX2) and
-/// 8 × 2 fit 32 (AVX-512). Measured against 6 × 2 on AVX-512 (Zen 4): batch-64 forward of nets
-/// C–F 1–4% faster, training steps even within the noise; 12 × 2 spills and is 5–30% slower.
+/// 8 × 2 fit 32 (AVX-512, the ISA of 64-byte registers). Measured against 6 × 2 on AVX-512 (Zen 4):
+/// batch-64 forward of nets C–F 1–4% faster, training steps even within the noise; 12 × 2 spills
+/// and is 5–30% slower.
 template <class B>
-inline constexpr std::size_t block_rows = has_32_registers<B> ? 8 : 6;
+inline constexpr std::size_t block_rows = hardwired::detail::register_bytes<B> == 64 ? 8 : 6;
 inline constexpr std::size_t block_vectors = 2;
 
 /// One block: out[r0 + i][v0 + u] for i < R, u < V, from Red input rows.
