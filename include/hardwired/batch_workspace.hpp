@@ -38,7 +38,7 @@ struct batch_workspace {
 
     alignas(64) std::array<T, Net::activation_count * chunk> a; // row i: neuron i's values
     alignas(64) std::array<T, Net::activation_count * chunk> z;
-    alignas(64) std::array<T, 2 * widest * chunk> g;
+    alignas(64) std::array<T, 2 * widest * chunk> g; // δ of two adjacent layers, alternating
     alignas(64) std::array<T, widest * chunk> t; // a layer's δ transposed (kernels/chunk_simd.hpp)
     alignas(64) std::array<T, Net::outputs * chunk> y;
 
@@ -103,7 +103,9 @@ T accumulate_chunk(params<Net, T> const& p, batch_workspace<Net, T>& ws, InputAt
     load_transposed<O>(ws.y.data(), target_at, n);
     forward_chunk(p, ws, nv, true);
 
-    // ∂L/∂ŷ into the first g buffer, zero on the padding.
+    // The output layer's δ = ∂L/∂ŷ ⊙ f'(z) into the first g buffer, zero on the padding.
+    constexpr auto out_act = Net::template layer<Net::depth - 1>::activation;
+    T const* z_out = ws.z.data() + W::row(Net::depth);
     alignas(64) std::array<T, L> lane;
     for (std::size_t i = 0; i < L; ++i)
         lane[i] = T(i);
@@ -115,7 +117,9 @@ T accumulate_chunk(params<Net, T> const& p, batch_workspace<Net, T>& ws, InputAt
         for (std::size_t v = 0; v < nv; ++v) {
             const std::size_t at = o * C + v * L;
             const B yh = B::load_aligned(yhat + at), yt = B::load_aligned(ws.y.data() + at);
-            B d = loss_gradient(Loss)(yh, yt) * factor, l = Loss(yh, yt);
+            B d = kernels::detail::times_derivative<out_act>(loss_gradient(Loss)(yh, yt) * factor,
+                                                             yhat, z_out, at),
+              l = Loss(yh, yt);
             if ((v + 1) * L > n) { // padding in this vector
                 const auto valid = lanes < B(T(n) - T(v * L));
                 d = xsimd::select(valid, d, B(T(0)));
@@ -125,15 +129,16 @@ T accumulate_chunk(params<Net, T> const& p, batch_workspace<Net, T>& ws, InputAt
             losses += l;
         }
 
-    // Backward, layer by layer, through two alternating g buffers.
+    // Backward, layer by layer, through two alternating δ buffers; each layer's pass leaves the
+    // δ of the layer below (none for the first layer: the inputs' gradient is not needed).
     kernels::detail::static_for<Net::depth>([&](auto r) {
         constexpr std::size_t l = Net::depth - 1 - r;
-        constexpr auto act = Net::template layer<l>::activation;
-        T* g_out = ws.g.data() + (r % 2) * W::widest * C;
-        T* g_in = l > 0 ? ws.g.data() + ((r + 1) % 2) * W::widest * C : nullptr;
-        kernels::dense_backward_chunk<act>(
-            p.template layer<l>(), grads.template layer<l>(), ws.a.data() + W::row(l),
-            ws.z.data() + W::row(l + 1), ws.a.data() + W::row(l + 1), g_out, g_in, ws.t.data(), nv);
+        constexpr auto below = Net::template layer<(l > 0 ? l - 1 : 0)>::activation;
+        T* delta = ws.g.data() + (r % 2) * W::widest * C;
+        T* delta_in = l > 0 ? ws.g.data() + ((r + 1) % 2) * W::widest * C : nullptr;
+        kernels::dense_backward_chunk<below>(p.template layer<l>(), grads.template layer<l>(),
+                                             ws.a.data() + W::row(l), ws.z.data() + W::row(l),
+                                             delta, delta_in, ws.t.data(), nv);
     });
     return xsimd::hadd(losses) / T(O);
 }

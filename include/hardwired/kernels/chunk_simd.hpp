@@ -7,14 +7,14 @@
 //   forward      Z[j] = b_j + Σ_k W(j, k)·A[k], a register-blocked product (rows × sample
 //                vectors of accumulators, each weight broadcast), then A'[j] = f(Z[j]) on whole
 //                vectors;
-//   backward     δ[j] = G[j] ⊙ f'(Z[j] or A'[j]) on whole vectors; then, when the outputs
-//                fill whole vectors and the ISA has transpose_block (float on SSE2, AVX,
-//                AVX-512), δ is transposed in registers and dW(·, k) += Σ_s A[k][s]·δᵀ[s],
-//                db += Σ_s δᵀ[s] take outputs in lanes (no reductions); otherwise
-//                dW(j, k) += Σ_s δ[j][s]·A[k][s], L weights at a time: L products reduced by one
-//                parallel horizontal add (xsimd::haddp) into a vector of L consecutive entries of
-//                the flat dW, and db_j += Σ_s δ[j][s]; G_prev[k] = Σ_j W(j, k)·δ[j], the same
-//                blocked product as forward.
+//   backward     given δ[j] = ∂L/∂Z[j]: when the outputs fill whole vectors and the ISA has
+//                transpose_block (float on SSE2, AVX, AVX-512), δ is transposed in registers and
+//                dW(·, k) += Σ_s A[k][s]·δᵀ[s], db += Σ_s δᵀ[s] take outputs in lanes (no
+//                reductions); otherwise dW(j, k) += Σ_s δ[j][s]·A[k][s], L weights at a time: L
+//                products reduced by one parallel horizontal add (xsimd::haddp) into a vector of
+//                L consecutive entries of the flat dW, and db_j += Σ_s δ[j][s]; then the layer
+//                below's δ_prev[k] = f_prev'(A[k])·Σ_j W(j, k)·δ[j], the same blocked product as
+//                forward, each vector multiplied by the derivative before it is stored.
 //
 // A chunk is processed two sample vectors at a time; samples past the chunk's count, up to a
 // whole pair of vectors, are padding: their inputs are zero and the loss gradient is zero there,
@@ -24,8 +24,9 @@
 // most 16 and carry `#pragma GCC unroll 16`, which GCC and Clang both honour: fully unrolled,
 // their arrays live in registers. They were expansions over index sequences (static_for) before;
 // plain loops instantiate far fewer functions. Measured on net C's training step (g++ -O2): 0.3
-// s less to compile, and 12% faster, since the blocks now inline into the chunk's pass (the
-// forward product's; the backward one calls them out of line, see chunk_product).
+// s less to compile, and 12% faster, since the blocks now inline into the chunk's pass. The
+// backward product's blocks inline too since they multiply by the layer below's derivative
+// before storing: called out of line, as before, net B's training step took 25% longer.
 
 #include <algorithm>
 #include <array>
@@ -101,36 +102,19 @@ inline void chunk_block(T const* w, T const* src, std::size_t r0, std::size_t v0
             store(r0 + i, v0 + u, acc[i][u]);
 }
 
-/// chunk_block as a function of its own (GCC, Clang: never inlined).
-template <std::size_t R, std::size_t V, std::size_t Red, std::size_t RS, std::size_t QS, class T,
-          class Init, class Store>
-[[gnu::noinline]] void chunk_block_outlined(T const* w, T const* src, std::size_t r0,
-                                            std::size_t v0, Init& init, Store& store) {
-    chunk_block<R, V, Red, RS, QS>(w, src, r0, v0, init, store);
-}
-
 /// out[r][v] for every row r < Rows and sample vector v < nv, nv a multiple of block_vectors
-/// (see chunk_block). With Outline, the blocks are functions of their own: the backward pass's
-/// input-gradient product, where inlining them grew net E's code by a quarter (31 → 38 KB) and
-/// its compile time with it, for no measured speed; the forward product inlines them (batch-64
-/// forward of net A 15% faster than with every block outlined).
-template <std::size_t Rows, std::size_t Red, std::size_t RS, std::size_t QS, bool Outline = false,
-          class T, class Init, class Store>
+/// (see chunk_block).
+template <std::size_t Rows, std::size_t Red, std::size_t RS, std::size_t QS, class T, class Init,
+          class Store>
 inline void chunk_product(T const* w, T const* src, std::size_t nv, Init init, Store store) {
     constexpr std::size_t rows = block_rows<xsimd::batch<T>>;
     constexpr std::size_t full = Rows / rows * rows;
     constexpr std::size_t tail = Rows - full;
-    auto block = [&]<std::size_t R>(std::size_t r, std::size_t v) {
-        if constexpr (Outline)
-            chunk_block_outlined<R, block_vectors, Red, RS, QS>(w, src, r, v, init, store);
-        else
-            chunk_block<R, block_vectors, Red, RS, QS>(w, src, r, v, init, store);
-    };
     for (std::size_t v = 0; v < nv; v += block_vectors) {
         for (std::size_t r = 0; r < full; r += rows)
-            block.template operator()<rows>(r, v);
+            chunk_block<rows, block_vectors, Red, RS, QS>(w, src, r, v, init, store);
         if constexpr (tail > 0)
-            block.template operator()<tail>(full, v);
+            chunk_block<tail, block_vectors, Red, RS, QS>(w, src, full, v, init, store);
     }
 }
 
@@ -333,40 +317,48 @@ inline void dense_forward_chunk(layer_view<const T, In, Out> w, T const* a_in, T
         });
 }
 
-/// Backward on a chunk: g_out holds ∂L/∂a_out (Out rows; zero on padding) and is overwritten
-/// with δ; the layer's gradients are accumulated into `dw`; when g_in is not null it receives
-/// ∂L/∂a_in (In rows).
-template <auto Act, class T, std::size_t In, std::size_t Out>
+namespace detail {
+
+/// g ⊙ f'(z) on the vector of rows at `at`, f' the derivative of activation Act: from the layer's
+/// outputs `a` when Act has an output form (tanh' = 1 − tanh², identity' = 1), else from its
+/// pre-activations `z`.
+template <auto Act, class B, class T>
+B times_derivative(B g, T const* a, T const* z, std::size_t at) {
+    if constexpr (is_output_expressible(Act))
+        return g * output_derivative(Act)(B::load_aligned(a + at));
+    else
+        return g * derivative(Act)(B::load_aligned(z + at));
+}
+
+} // namespace detail
+
+/// Backward on a chunk: `delta` holds δ = ∂L/∂z (Out rows; zero on padding); the layer's gradients
+/// are accumulated into `dw`. When delta_in is not null it receives the layer below's δ (In
+/// rows): (Wᵀδ) ⊙ f'(a_in), f' the derivative of InAct, that layer's activation, taken from a_in
+/// or from its pre-activations z_in. Multiplying here, before the store, saves the layer below
+/// a pass that would load its rows and store them again.
+template <auto InAct, class T, std::size_t In, std::size_t Out>
 inline void dense_backward_chunk(layer_view<const T, In, Out> w, layer_view<T, In, Out> dw,
-                                 T const* a_in, T const* z, T const* a_out, T* g_out, T* g_in,
+                                 T const* a_in, T const* z_in, T const* delta, T* delta_in,
                                  T* scratch, std::size_t nv) {
     using B = xsimd::batch<T>;
     constexpr std::size_t L = B::size;
     // With outputs a multiple of the width and an in-register transpose, the weight gradients
     // take outputs in lanes (transposed_gradients); otherwise samples in lanes, reduced by haddp.
     constexpr bool transposed = Out % L == 0 && detail::has_transpose<B>;
-    for (std::size_t j = 0; j < Out; ++j) {
-        B sum(T(0));
-        for (std::size_t v = 0; v < nv; ++v) {
-            const std::size_t at = j * chunk_samples + v * L;
-            B d = B::load_aligned(g_out + at);
-            if constexpr (is_output_expressible(Act))
-                d *= output_derivative(Act)(B::load_aligned(a_out + at));
-            else
-                d *= derivative(Act)(B::load_aligned(z + at));
-            d.store_aligned(g_out + at);
-            if constexpr (!transposed) // else the biases are sums of Δᵀ rows
-                sum += d;
-        }
-        if constexpr (!transposed)
+    if constexpr (!transposed) // else the biases are sums of Δᵀ rows
+        for (std::size_t j = 0; j < Out; ++j) {
+            B sum(T(0));
+            for (std::size_t v = 0; v < nv; ++v)
+                sum += B::load_aligned(delta + j * chunk_samples + v * L);
             dw.b(j) += xsimd::hadd(sum);
-    }
+        }
 
     if constexpr (transposed) {
         // Δᵀ into scratch (sample s's δ at s·Out), then the gradients from it.
         for (std::size_t j = 0; j < Out; j += L)
             for (std::size_t v = 0; v < nv; ++v)
-                detail::transpose_block<B>(g_out + j * chunk_samples + v * L, chunk_samples,
+                detail::transpose_block<B>(delta + j * chunk_samples + v * L, chunk_samples,
                                            scratch + v * L * Out + j, Out);
         detail::transposed_gradients<In, Out>(a_in, scratch, nv * L, dw.data, dw.biases());
     } else {
@@ -380,7 +372,7 @@ inline void dense_backward_chunk(layer_view<const T, In, Out> w, layer_view<T, I
             acc.fill(B(T(0)));
             if constexpr (Out % L == 0) {
                 T const* in = a_in + f0 / Out * chunk_samples;
-                T const* d = g_out + f0 % Out * chunk_samples;
+                T const* d = delta + f0 % Out * chunk_samples;
                 for (std::size_t v = 0; v < nv; ++v) {
                     const B x = B::load_aligned(in + v * L);
 #pragma GCC unroll 16
@@ -393,7 +385,7 @@ inline void dense_backward_chunk(layer_view<const T, In, Out> w, layer_view<T, I
                 for (std::size_t i = 0; i < N; ++i) {
                     const std::size_t f = f0 + i;
                     T const* in = a_in + f / Out * chunk_samples;
-                    T const* d = g_out + f % Out * chunk_samples;
+                    T const* d = delta + f % Out * chunk_samples;
                     for (std::size_t v = 0; v < nv; ++v)
                         acc[i] = hardwired::detail::madd(B::load_aligned(d + v * L),
                                                          B::load_aligned(in + v * L), acc[i]);
@@ -414,12 +406,13 @@ inline void dense_backward_chunk(layer_view<const T, In, Out> w, layer_view<T, I
         }
     }
 
-    if (g_in) {
-        // G_in[k] = Σ_j W(j, k)·δ[j]: row k, reduction over j; W(j, k) = data[k·Out + j].
-        detail::chunk_product<In, Out, Out, 1, true>(
-            w.data, g_out, nv, [](std::size_t) { return T(0); },
+    if (delta_in) {
+        // δ_in[k] = f'(·)·Σ_j W(j, k)·δ[j]: row k, reduction over j; W(j, k) = data[k·Out + j].
+        detail::chunk_product<In, Out, Out, 1>(
+            w.data, delta, nv, [](std::size_t) { return T(0); },
             [&](std::size_t k, std::size_t v, B acc) {
-                acc.store_aligned(g_in + k * chunk_samples + v * L);
+                const std::size_t at = k * chunk_samples + v * L;
+                detail::times_derivative<InAct>(acc, a_in, z_in, at).store_aligned(delta_in + at);
             });
     }
 }
