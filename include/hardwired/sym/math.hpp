@@ -129,8 +129,8 @@ constexpr T sigmoid(T const& x) {
 }
 
 /// tanh(x). Float SIMD batches: x + x·s·n(s)/d(s), s = x², for |x| < 1, n of degree 1 and d of
-/// degree 2 (a minimax fit of (tanh x − x)/(x·s) on [0, 1], 0.003 ULP of tanh off; every float of
-/// [0, 1) within 1.22 ULP of float64 with FMA, 1.43 without), and 1 − 2/(e^{2|x|} + 1) above,
+/// degree 2 (a minimax fit of (tanh x − x)/(x·s) on [0, 1], within 0.003 ULP of tanh; every float
+/// of [0, 1) within 1.22 ULP of float64 with FMA, 1.43 without), and 1 − 2/(e^{2|x|} + 1) above,
 /// computed only when some lane needs it; the sign copied from x. Six multiplications or
 /// multiply-adds and a division, which on Zen 4 occupies the multiply pipes for two cycles: the
 /// degree-6 polynomial this replaced took ten, and batch-64 forward passes of net C were 6%
