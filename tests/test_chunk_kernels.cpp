@@ -15,6 +15,7 @@
 #include <array>
 #include <cmath>
 #include <hardwired/hardwired.hpp>
+#include <stdexcept>
 #include <vector>
 #include <xsimd/xsimd.hpp>
 
@@ -130,6 +131,28 @@ TEST_CASE("batched kernels: the comparison suite's largest shape, other losses",
         compare_batched<classifier, float, hw::bce_with_logits>(n);
         compare_batched<classifier, double, hw::huber<>>(n);
     }
+}
+
+// The first chunk writes the gradients and later ones add to them, so batch_gradient needs no
+// zero-filled array (backprop.hpp, accumulate_batch); what was in `grads` before must not leak in.
+TEMPLATE_TEST_CASE("hw::batch_gradient overwrites: empty batches give zeros, bad sizes change "
+                   "nothing",
+                   "[kernels][batch]", float, double) {
+    using T = TestType;
+    hw::params<mix1, T> p;
+    hw::init::xavier(p, 3);
+    hw::gradients<mix1, T> g;
+    g.values.fill(T(7));
+    const std::vector<std::array<T, mix1::inputs>> none;
+    const std::vector<std::array<T, mix1::outputs>> no_targets;
+    CHECK(hw::batch_gradient<hw::mse_loss>(p, none, no_targets, g) == T(0));
+    CHECK(std::all_of(g.values.begin(), g.values.end(), [](T v) { return v == T(0); }));
+
+    g.values.fill(T(7));
+    const std::vector<std::array<T, mix1::inputs>> xs(5);
+    const std::vector<std::array<T, mix1::outputs>> ys(4);
+    CHECK_THROWS_AS(hw::batch_gradient<hw::mse_loss>(p, xs, ys, g), std::invalid_argument);
+    CHECK(std::all_of(g.values.begin(), g.values.end(), [](T v) { return v == T(7); }));
 }
 
 TEST_CASE("the in-register transpose of the weight gradients", "[kernels][batch]") {

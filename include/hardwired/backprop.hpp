@@ -170,13 +170,17 @@ constexpr auto as_samples(R const& r) {
 template <class T>
 inline constexpr bool batched = std::is_same_v<kernels::default_kernel<T>, kernels::simd>;
 
-/// Mean loss over samples [0, n) (input_at(i), target_at(i) pointers), mean gradients added to
-/// `grads`: chunks for float and double, one sample at a time otherwise.
+/// Mean loss over samples [0, n) (input_at(i), target_at(i) pointers); `grads` is overwritten
+/// with the mean gradients (zero for n = 0): chunks for float and double, the first writing the
+/// gradients and the others adding to them, so no zero-filled array is needed; one sample at a
+/// time otherwise.
 template <auto Loss, class Net, class T, class InputAt, class TargetAt>
 T accumulate_batch(params<Net, T> const& p, batch_workspace<Net, T>& ws, InputAt const& input_at,
                    TargetAt const& target_at, std::size_t n, params<Net, T>& grads) {
-    if (n == 0)
+    if (n == 0) {
+        grads.values.fill(T(0));
         return T(0);
+    }
     const T scale = T(1) / static_cast<T>(n);
     T total = 0;
     if constexpr (batched<T>) {
@@ -184,8 +188,9 @@ T accumulate_batch(params<Net, T> const& p, batch_workspace<Net, T>& ws, InputAt
             total += accumulate_chunk<Loss>(
                 p, ws, [&](std::size_t s) { return input_at(c + s); },
                 [&](std::size_t s) { return target_at(c + s); }, std::min(ws.chunk, n - c), grads,
-                scale);
+                scale, c == 0);
     } else {
+        grads.values.fill(T(0));
         workspace<Net, T> one;
         for (std::size_t i = 0; i < n; ++i)
             total += accumulate_sample<Loss>(
@@ -292,14 +297,13 @@ constexpr T gradient(params<Net, T> const& p, std::array<T, N> const& x,
 
 /// Mean loss and mean gradients over a batch (PyTorch's reduction="mean"); `grads` is
 /// overwritten. Inputs and targets are contiguous ranges of arrays of equal length (else
-/// std::invalid_argument). An empty batch gives loss 0 and zero gradients. Float and double
+/// std::invalid_argument, `grads` unchanged). An empty batch gives loss 0 and zero gradients. Float and double
 /// batches run in chunks with samples in SIMD lanes, in `ws`.
 template <auto Loss, class Net, class T, detail::sample_range Inputs, detail::sample_range Targets>
 T batch_gradient(params<Net, T> const& p, Inputs const& inputs, Targets const& targets,
                  params<Net, T>& grads, batch_workspace<Net, T>& ws) {
     constexpr std::size_t N = std::tuple_size_v<detail::sample_t<Inputs>>;
     constexpr std::size_t M = std::tuple_size_v<detail::sample_t<Targets>>;
-    grads.values.fill(T(0));
     if constexpr (!detail::check_input_size<Net::inputs, N>() ||
                   !detail::check_target_size<Net::outputs, M>() || !detail::check_loss<Loss>())
         return T(0);

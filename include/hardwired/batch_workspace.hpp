@@ -90,11 +90,13 @@ void forward_chunk(params<Net, T> const& p, batch_workspace<Net, T>& ws, std::si
 }
 
 /// Forward, loss and backward for the n ≤ chunk samples (input_at(s), target_at(s) pointers);
-/// each sample's loss gradient is multiplied by `scale`. Accumulates into `grads`; returns the
-/// sum over the samples of each sample's loss (the mean over its outputs).
+/// each sample's loss gradient is multiplied by `scale`. Adds the gradients to `grads`, or writes
+/// them there when `overwrite`; returns the sum over the samples of each sample's loss (the mean
+/// over its outputs).
 template <auto Loss, class Net, class T, class InputAt, class TargetAt>
 T accumulate_chunk(params<Net, T> const& p, batch_workspace<Net, T>& ws, InputAt const& input_at,
-                   TargetAt const& target_at, std::size_t n, params<Net, T>& grads, T scale) {
+                   TargetAt const& target_at, std::size_t n, params<Net, T>& grads, T scale,
+                   bool overwrite) {
     using B = xsimd::batch<T>;
     using W = batch_workspace<Net, T>;
     constexpr std::size_t L = B::size, C = W::chunk, O = Net::outputs;
@@ -138,7 +140,7 @@ T accumulate_chunk(params<Net, T> const& p, batch_workspace<Net, T>& ws, InputAt
         T* delta_in = l > 0 ? ws.g.data() + ((r + 1) % 2) * W::widest * C : nullptr;
         kernels::dense_backward_chunk<below>(p.template layer<l>(), grads.template layer<l>(),
                                              ws.a.data() + W::row(l), ws.z.data() + W::row(l),
-                                             delta, delta_in, ws.t.data(), nv);
+                                             delta, delta_in, ws.t.data(), nv, overwrite);
     });
     return xsimd::hadd(losses) / T(O);
 }

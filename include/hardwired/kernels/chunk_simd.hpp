@@ -55,6 +55,16 @@ constexpr void static_for(F&& f) {
     (std::make_index_sequence<N>{});
 }
 
+/// Adds `v` to the values at `at`, or, when `overwrite`, writes it there (the first chunk of a
+/// batch: its gradients need no zero-filled array to add to).
+template <class V, class T>
+inline void add_to(V const& v, T* at, bool overwrite) {
+    if constexpr (std::is_arithmetic_v<V>)
+        *at = overwrite ? v : *at + v;
+    else
+        (overwrite ? v : V::load_unaligned(at) + v).store_unaligned(at);
+}
+
 /// Rows of a register block of the chunk product, and sample vectors per block: with the two
 /// loaded input vectors and a broadcast, 6 × 2 accumulators fit 16 registers (SSE2, AVX2) and
 /// 8 × 2 fit 32 (AVX-512, the ISA of 64-byte registers). Measured against 6 × 2 on AVX-512 (Zen 4):
@@ -238,7 +248,7 @@ inline void transpose_block(float const* src, std::size_t src_stride, float* dst
 /// Δᵀ = dt (row s at s·Out), each a_in value broadcast from memory.
 template <std::size_t K, std::size_t U, std::size_t Out, class T>
 inline void gradient_block(T const* a_in, T const* dt, std::size_t ns, std::size_t k0,
-                           std::size_t u0, T* flat) {
+                           std::size_t u0, T* flat, bool overwrite) {
     using B = xsimd::batch<T>;
     constexpr std::size_t L = B::size;
     B acc[K][U];
@@ -264,24 +274,24 @@ inline void gradient_block(T const* a_in, T const* dt, std::size_t ns, std::size
     for (std::size_t i = 0; i < K; ++i)
 #pragma GCC unroll 16
         for (std::size_t u = 0; u < U; ++u) {
-            T* at = flat + (k0 + i) * Out + (u0 + u) * L;
-            (B::load_unaligned(at) + acc[i][u]).store_unaligned(at);
+            add_to(acc[i][u], flat + (k0 + i) * Out + (u0 + u) * L, overwrite);
         }
 }
 
 /// Weight and bias gradients from Δᵀ (dt, ns sample rows of Out values, Out a multiple of L),
 /// in blocks of up to 4 output vectors × as many inputs as keep 16 accumulators.
 template <std::size_t In, std::size_t Out, class T>
-inline void transposed_gradients(T const* a_in, T const* dt, std::size_t ns, T* flat, T* db) {
+inline void transposed_gradients(T const* a_in, T const* dt, std::size_t ns, T* flat, T* db,
+                                 bool overwrite) {
     using B = xsimd::batch<T>;
     constexpr std::size_t L = B::size, V = Out / L, U = std::min<std::size_t>(V, 4);
     constexpr std::size_t K = std::min<std::size_t>(In, 16 / U);
     auto rows = [&]<std::size_t Ur>(std::size_t u0) {
         std::size_t k0 = 0;
         for (; k0 + K <= In; k0 += K)
-            gradient_block<K, Ur, Out>(a_in, dt, ns, k0, u0, flat);
+            gradient_block<K, Ur, Out>(a_in, dt, ns, k0, u0, flat, overwrite);
         if constexpr (In % K != 0)
-            gradient_block<In % K, Ur, Out>(a_in, dt, ns, k0, u0, flat);
+            gradient_block<In % K, Ur, Out>(a_in, dt, ns, k0, u0, flat, overwrite);
     };
     std::size_t u0 = 0;
     for (; u0 + U <= V; u0 += U)
@@ -292,7 +302,7 @@ inline void transposed_gradients(T const* a_in, T const* dt, std::size_t ns, T* 
         B sum(T(0));
         for (std::size_t s = 0; s < ns; ++s)
             sum += B::load_aligned(dt + s * Out + u * L);
-        (B::load_unaligned(db + u * L) + sum).store_unaligned(db + u * L);
+        add_to(sum, db + u * L, overwrite);
     }
 }
 
@@ -333,14 +343,14 @@ B times_derivative(B g, T const* a, T const* z, std::size_t at) {
 } // namespace detail
 
 /// Backward on a chunk: `delta` holds δ = ∂L/∂z (Out rows; zero on padding); the layer's gradients
-/// are accumulated into `dw`. When delta_in is not null it receives the layer below's δ (In
-/// rows): (Wᵀδ) ⊙ f'(a_in), f' the derivative of InAct, that layer's activation, taken from a_in
-/// or from its pre-activations z_in. Multiplying here, before the store, saves the layer below
-/// a pass that would load its rows and store them again.
+/// are added to `dw`, or written there when `overwrite`. When delta_in is not null it receives the
+/// layer below's δ (In rows): (Wᵀδ) ⊙ f'(a_in), f' the derivative of InAct, that layer's
+/// activation, taken from a_in or from its pre-activations z_in. Multiplying here, before the
+/// store, saves the layer below a pass that would load its rows and store them again.
 template <auto InAct, class T, std::size_t In, std::size_t Out>
 inline void dense_backward_chunk(layer_view<const T, In, Out> w, layer_view<T, In, Out> dw,
                                  T const* a_in, T const* z_in, T const* delta, T* delta_in,
-                                 T* scratch, std::size_t nv) {
+                                 T* scratch, std::size_t nv, bool overwrite) {
     using B = xsimd::batch<T>;
     constexpr std::size_t L = B::size;
     // With outputs a multiple of the width and an in-register transpose, the weight gradients
@@ -351,7 +361,7 @@ inline void dense_backward_chunk(layer_view<const T, In, Out> w, layer_view<T, I
             B sum(T(0));
             for (std::size_t v = 0; v < nv; ++v)
                 sum += B::load_aligned(delta + j * chunk_samples + v * L);
-            dw.b(j) += xsimd::hadd(sum);
+            detail::add_to(xsimd::hadd(sum), &dw.b(j), overwrite);
         }
 
     if constexpr (transposed) {
@@ -360,7 +370,8 @@ inline void dense_backward_chunk(layer_view<const T, In, Out> w, layer_view<T, I
             for (std::size_t v = 0; v < nv; ++v)
                 detail::transpose_block<B>(delta + j * chunk_samples + v * L, chunk_samples,
                                            scratch + v * L * Out + j, Out);
-        detail::transposed_gradients<In, Out>(a_in, scratch, nv * L, dw.data, dw.biases());
+        detail::transposed_gradients<In, Out>(a_in, scratch, nv * L, dw.data, dw.biases(),
+                                              overwrite);
     } else {
         // dW in the flat order f = k·Out + j, L entries at a time: L sums of products over the
         // samples, reduced together by haddp. When Out is a multiple of L a group shares its input
@@ -395,14 +406,17 @@ inline void dense_backward_chunk(layer_view<const T, In, Out> w, layer_view<T, I
         };
         constexpr std::size_t full = count / L * L;
         for (std::size_t f0 = 0; f0 < full; f0 += L)
-            (B::load_unaligned(flat + f0) + products(f0, std::integral_constant<std::size_t, L>{}))
-                .store_unaligned(flat + f0);
+            detail::add_to(products(f0, std::integral_constant<std::size_t, L>{}), flat + f0,
+                           overwrite);
         if constexpr (full < count) {
             alignas(64) std::array<T, L> rest;
             products(full, std::integral_constant<std::size_t, count - full>{})
                 .store_aligned(rest.data());
-            for (std::size_t i = 0; i < count - full; ++i)
-                flat[full + i] += rest[i];
+            if (overwrite) // a loop each, so that both vectorize
+                std::copy_n(rest.data(), count - full, flat + full);
+            else
+                for (std::size_t i = 0; i < count - full; ++i)
+                    flat[full + i] += rest[i];
         }
     }
 

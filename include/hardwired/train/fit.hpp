@@ -119,7 +119,6 @@ fit_result<T> fit_impl(params<Net, T>& p, Optimizer& opt, std::span<const std::a
         double epoch_loss = 0;
         for (std::size_t b0 = 0, b = 1; b0 < n; b0 += batch, ++b) {
             const std::size_t size = std::min(batch, n - b0);
-            grads.values.fill(T(0));
             const std::size_t* batch_order = order.data() + b0;
             const T batch_loss = detail::accumulate_batch<Loss>(
                 p, *ws, [&](std::size_t i) { return inputs[batch_order[i]].data(); },
