@@ -297,8 +297,8 @@ constexpr T gradient(params<Net, T> const& p, std::array<T, N> const& x,
 
 /// Mean loss and mean gradients over a batch (PyTorch's reduction="mean"); `grads` is
 /// overwritten. Inputs and targets are contiguous ranges of arrays of equal length (else
-/// std::invalid_argument, `grads` unchanged). An empty batch gives loss 0 and zero gradients. Float and double
-/// batches run in chunks with samples in SIMD lanes, in `ws`.
+/// std::invalid_argument, `grads` unchanged). An empty batch gives loss 0 and zero gradients. Float
+/// and double batches run in chunks with samples in SIMD lanes, in `ws`.
 template <auto Loss, class Net, class T, detail::sample_range Inputs, detail::sample_range Targets>
 T batch_gradient(params<Net, T> const& p, Inputs const& inputs, Targets const& targets,
                  params<Net, T>& grads, batch_workspace<Net, T>& ws) {
