@@ -177,10 +177,10 @@ inline constexpr bool batched = std::is_same_v<kernels::default_kernel<T>, kerne
 template <auto Loss, class Net, class T, class InputAt, class TargetAt>
 T accumulate_batch(params<Net, T> const& p, batch_workspace<Net, T>& ws, InputAt const& input_at,
                    TargetAt const& target_at, std::size_t n, params<Net, T>& grads) {
-    if (n == 0) {
+    if (n == 0 || !batched<T>) // else the first chunk writes the gradients
         grads.values.fill(T(0));
+    if (n == 0)
         return T(0);
-    }
     const T scale = T(1) / static_cast<T>(n);
     T total = 0;
     if constexpr (batched<T>) {
@@ -190,7 +190,6 @@ T accumulate_batch(params<Net, T> const& p, batch_workspace<Net, T>& ws, InputAt
                 [&](std::size_t s) { return target_at(c + s); }, std::min(ws.chunk, n - c), grads,
                 scale, c == 0);
     } else {
-        grads.values.fill(T(0));
         workspace<Net, T> one;
         for (std::size_t i = 0; i < n; ++i)
             total += accumulate_sample<Loss>(
