@@ -92,6 +92,12 @@ inline void chunk_block(T const* w, T const* src, std::size_t r0, std::size_t v0
             acc[i][u] = start;
     }
     T const* wr = w + r0 * RS;
+    // Clang 14 unrolls a short reduction (8 inputs, net C's first layer) completely, loads every
+    // broadcast weight ahead and spills them: kept a loop, C's batch-64 forward is 14% and its
+    // training step 11% faster with Clang. GCC keeps the loop as it is.
+#ifdef __clang__
+#pragma clang loop unroll(disable)
+#endif
     for (std::size_t q = 0; q < Red; ++q) {
         B in[V];
 #pragma GCC unroll 16
