@@ -335,15 +335,13 @@ inline void dense_forward_chunk(layer_view<const T, In, Out> w, T const* a_in, T
 
 namespace detail {
 
-/// g ⊙ f'(z) on the vector of rows at `at`, f' the derivative of activation Act: from the layer's
-/// outputs `a` when Act has an output form (tanh' = 1 − tanh², identity' = 1), else from its
-/// pre-activations `z`.
+/// g ⊙ f'(z) on the vector of rows at `at`, f' = activation_derivative<Act> (dense_scalar.hpp),
+/// given the one row it reads: the layer's outputs `a` when Act has an output form, else its
+/// pre-activations `z` (which the forward pass keeps only then).
 template <auto Act, class B, class T>
 B times_derivative(B g, T const* a, T const* z, std::size_t at) {
-    if constexpr (is_output_expressible(Act))
-        return g * output_derivative(Act)(B::load_aligned(a + at));
-    else
-        return g * derivative(Act)(B::load_aligned(z + at));
+    const B v = B::load_aligned((is_output_expressible(Act) ? a : z) + at);
+    return g * activation_derivative<Act>(v, v);
 }
 
 } // namespace detail
