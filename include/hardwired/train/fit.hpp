@@ -132,7 +132,8 @@ fit_result<T> fit_impl(params<Net, T>& p, Optimizer& opt, std::span<const std::a
                                          std::to_string(epoch) + ", batch " + std::to_string(b) +
                                          "; parameters are as after the last finite step");
             opt.step(p, grads);
-            epoch_loss += static_cast<double>(batch_loss);
+            // The batch's mean, weighted by its samples: the last batch may be short.
+            epoch_loss += static_cast<double>(batch_loss) * static_cast<double>(size);
         }
         const double now = monotonic_seconds();
         const double secs = now - epoch_start;
