@@ -26,13 +26,6 @@ if(CMAKE_SYSTEM_PROCESSOR MATCHES "x86_64|AMD64")
             get_filename_component(stem ${src} NAME_WE)
             hardwired_add_test(${stem}_${isa} ${src})
             target_compile_options(${stem}_${isa} PRIVATE ${flags})
-            if(isa STREQUAL "native" AND CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
-                # GCC 12 reports -W(maybe-)uninitialized inside its own avx512fintrin.h when
-                # inlining xsimd's math for AVX-512 (the header's `__m512i __Y = __Y;` idiom: a
-                # false positive in the compiler's own header).
-                target_compile_options(${stem}_${isa} PRIVATE -Wno-uninitialized
-                                                              -Wno-maybe-uninitialized)
-            endif()
             if(expect)
                 target_compile_definitions(${stem}_${isa} PRIVATE HARDWIRED_EXPECT_ARCH="${expect}")
             endif()

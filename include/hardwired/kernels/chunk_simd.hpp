@@ -28,6 +28,8 @@
 // backward product's blocks inline too since they multiply by the layer below's derivative
 // before storing: called out of line, as before, net B's training step took 25% longer.
 
+#include "../sym/intrinsics.hpp" // before any intrinsics or xsimd header: see there
+
 #include <algorithm>
 #include <array>
 #include <cstddef>

@@ -9,6 +9,8 @@
 // rounding of FMA, the order of the sums and the SIMD exp/tanh (tests/test_kernels.cpp states
 // the bound).
 
+#include "../sym/intrinsics.hpp" // before any intrinsics or xsimd header: see there
+
 #include <algorithm>
 #include <array>
 #include <cstddef>

@@ -4,12 +4,11 @@
 // functions are called unqualified after `using std::f;`, so ADL finds xsimd's (or a user type's)
 // overloads. Conditions are `bool` for scalars and `batch_bool` for batches.
 
+#include "intrinsics.hpp" // first: see there
+
 #include <cmath>
 #include <cstddef>
 #include <type_traits>
-#if defined(__AVX512F__)
-#include <immintrin.h>
-#endif
 
 namespace hardwired::detail {
 

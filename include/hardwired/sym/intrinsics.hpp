@@ -1,0 +1,30 @@
+#pragma once
+// The x86 intrinsics (<immintrin.h>), for the AVX-512 multiply-add (math.hpp), the kernels and
+// xsimd, which hardwired's headers include after this one.
+//
+// GCC 12 with -Wall reports "'__Y' is used uninitialized" (-Wuninitialized, -Wmaybe-uninitialized)
+// inside its own avx512fintrin.h wherever an AVX-512 intrinsic is inlined into code outside the
+// system headers: most of them pass `_mm512_undefined_ps()` (`__m512 __Y = __Y;`) as the
+// pass-through operand of a masked builtin whose mask is all ones, and in C++ -Wall turns on
+// -Winit-self, under which that self-initialisation no longer silences the warning (GCC PR
+// c++/105593; later GCCs wrap it in a pragma). Through xsimd (haddp, exp, log1p, sqrt, …) and the
+// kernels' own intrinsics, each example drew 4 to 59 of them. These warnings come from the
+// optimizer, after inlining, and GCC looks up the pragmas in effect at each location of the
+// inlining stack, innermost first: that is the intrinsic's line in its header, so ignoring them
+// around the inclusion of <immintrin.h> silences exactly these, wherever the intrinsic is inlined,
+// while an uninitialised variable in hardwired's or the user's code is still reported at its own
+// line. (Pragmas around hardwired's callers would have to cover every caller of every intrinsic.)
+// Every hardwired header that uses intrinsics or xsimd includes this header first, so this is the
+// first inclusion of <immintrin.h> unless the translation unit included it (or xsimd) before
+// hardwired; then the warnings come back, and -Wno-init-self avoids them.
+#if defined(__x86_64__) || defined(__i386__)
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ < 13
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#include <immintrin.h>
+#pragma GCC diagnostic pop
+#else
+#include <immintrin.h>
+#endif
+#endif
