@@ -56,8 +56,7 @@ void compare_batched(std::size_t n) {
     T l_ref = 0;
     const T scale = T(1) / T(n);
     for (std::size_t i = 0; i < n; ++i)
-        l_ref += hw::detail::accumulate_sample<Loss>(p, ws, std::span<const T, Net::inputs>(xs[i]),
-                                                     std::span<const T, Net::outputs>(ys[i]), g_ref,
+        l_ref += hw::detail::accumulate_sample<Loss>(p, ws, xs[i].data(), ys[i].data(), g_ref,
                                                      scale, false, hw::kernels::scalar{});
     l_ref *= scale;
 
@@ -130,6 +129,14 @@ TEST_CASE("batched kernels: the comparison suite's largest shape, other losses",
     for (std::size_t n : batch_sizes) {
         compare_batched<classifier, float, hw::bce_with_logits>(n);
         compare_batched<classifier, double, hw::huber<>>(n);
+    }
+    // Softmax cross-entropy, a loss over the whole output vector, with probability targets (not
+    // normalised: the gradient's softmax·Σt − t covers any mass) on identity and on non-identity
+    // output layers.
+    for (std::size_t n : batch_sizes) {
+        compare_batched<mix1, float, hw::softmax_cross_entropy>(n);
+        compare_batched<mix1, double, hw::softmax_cross_entropy>(n);
+        compare_batched<mix2, float, hw::softmax_cross_entropy>(n);
     }
 }
 

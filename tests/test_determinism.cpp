@@ -24,12 +24,14 @@ constexpr std::size_t samples = 11; // not a multiple of 3: the last mini-batch 
 struct data_set {
     std::array<std::array<float, 3>, samples> x{};
     std::array<std::array<float, 2>, samples> y{};
+    std::array<int, samples> labels{};
     data_set() {
         for (std::size_t i = 0; i < samples; ++i) {
             const double t = static_cast<double>(i);
             x[i] = {static_cast<float>(std::sin(1.3 * t)), static_cast<float>(std::cos(0.7 * t)),
                     static_cast<float>(0.1 * t - 0.5)};
             y[i] = {x[i][0] * x[i][1] > 0 ? 1.f : 0.f, x[i][2] > 0 ? 1.f : 0.f};
+            labels[i] = x[i][0] * x[i][1] > 0 ? 1 : 0;
         }
     }
 };
@@ -39,17 +41,18 @@ struct run {
     std::vector<float> loss_history;
 };
 
-template <class Optimizer>
+template <auto Loss, class Optimizer>
 run train(Optimizer opt, std::size_t batch_size, std::uint64_t init_seed,
           std::uint64_t shuffle_seed) {
     const data_set data;
     run r;
     hw::init::xavier(r.p, init_seed);
-    r.loss_history =
-        hw::fit<hw::bce_with_logits>(
-            r.p, opt, data.x, data.y,
-            {.epochs = 20, .batch_size = batch_size, .seed = shuffle_seed, .print_progress = false})
-            .loss_history;
+    const hw::fit_options options{
+        .epochs = 20, .batch_size = batch_size, .seed = shuffle_seed, .print_progress = false};
+    if constexpr (hw::takes_class_index<decltype(Loss)>)
+        r.loss_history = hw::fit<Loss>(r.p, opt, data.x, data.labels, options).loss_history;
+    else
+        r.loss_history = hw::fit<Loss>(r.p, opt, data.x, data.y, options).loss_history;
     return r;
 }
 
@@ -64,10 +67,10 @@ bool all_finite(hw::params<net> const& p) {
     return true;
 }
 
-template <class Optimizer>
+template <class Optimizer, auto Loss = hw::bce_with_logits>
 void check_determinism(Optimizer const& fresh, std::size_t batch_size) {
-    const run first = train(fresh, batch_size, 42, 7);
-    const run second = train(fresh, batch_size, 42, 7);
+    const run first = train<Loss>(fresh, batch_size, 42, 7);
+    const run second = train<Loss>(fresh, batch_size, 42, 7);
 
     hw::params<net> initial;
     hw::init::xavier(initial, 42);
@@ -82,13 +85,13 @@ void check_determinism(Optimizer const& fresh, std::size_t batch_size) {
     REQUIRE(first.loss_history == second.loss_history);
 
     // a different initialisation seed: different parameters
-    const run other_init = train(fresh, batch_size, 43, 7);
+    const run other_init = train<Loss>(fresh, batch_size, 43, 7);
     REQUIRE(other_init.p != first.p);
 
     // a different shuffling seed: different parameters, except with one full batch per epoch,
     // where the order only changes how the gradient sum is rounded
     if (batch_size != hw::full_batch) {
-        const run other_shuffle = train(fresh, batch_size, 42, 8);
+        const run other_shuffle = train<Loss>(fresh, batch_size, 42, 8);
         REQUIRE(other_shuffle.p != first.p);
         REQUIRE_FALSE(bit_identical(other_shuffle.p, first.p));
     }
@@ -119,6 +122,16 @@ TEST_CASE("fit is deterministic with adam", "[determinism]") {
     }
     SECTION("full batch") {
         check_determinism(fresh, hw::full_batch);
+    }
+}
+
+TEST_CASE("fit is deterministic with softmax cross-entropy on class indices", "[determinism]") {
+    const hw::adam<net> fresh{.lr = 1e-2f};
+    SECTION("batch size 3") {
+        check_determinism<hw::adam<net>, hw::softmax_cross_entropy>(fresh, 3);
+    }
+    SECTION("full batch") {
+        check_determinism<hw::adam<net>, hw::softmax_cross_entropy>(fresh, hw::full_batch);
     }
 }
 

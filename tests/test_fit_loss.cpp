@@ -22,12 +22,14 @@ constexpr std::size_t samples = 100; // batches of 3, 7 and 32 leave a short las
 struct data_set {
     std::vector<std::array<float, 3>> xs;
     std::vector<std::array<float, 2>> ys;
+    std::vector<int> labels;
     data_set() {
         hw::splitmix64 rng{17};
         for (std::size_t i = 0; i < samples; ++i) {
             xs.push_back({float(2 * rng.uniform() - 1), float(2 * rng.uniform() - 1),
                           float(2 * rng.uniform() - 1)});
             ys.push_back({float(rng.uniform()), float(rng.uniform())});
+            labels.push_back(int(rng.below(2)));
         }
     }
 };
@@ -53,27 +55,38 @@ double mean_squared_error(hw::params<net> const& p, data_set const& d) {
     return total / samples;
 }
 
+// Mean over the data set of −log softmax(ŷ)[label], from forward, in double.
+double mean_cross_entropy(hw::params<net> const& p, data_set const& d) {
+    double total = 0;
+    for (std::size_t i = 0; i < samples; ++i) {
+        const auto z = hw::forward(p, d.xs[i]);
+        const double lse = std::log(std::exp(double(z[0])) + std::exp(double(z[1])));
+        total += lse - double(z[std::size_t(d.labels[i])]);
+    }
+    return total / samples;
+}
+
 template <auto Loss, class Targets>
 void check_reported_losses(Targets const& targets, double expected) {
     const data_set d;
-    for (std::size_t batch : {std::size_t{1}, std::size_t{3}, std::size_t{7}, std::size_t{32},
-                              hw::full_batch}) {
+    for (std::size_t batch :
+         {std::size_t{1}, std::size_t{3}, std::size_t{7}, std::size_t{32}, hw::full_batch}) {
         INFO("batch size " << (batch == hw::full_batch ? samples : batch));
         auto p = initialised();
         hw::sgd<net> opt{.lr = 0.f};
         std::vector<double> seen, seen_by_stop;
-        const auto r = hw::fit<Loss>(
-            p, opt, d.xs, targets,
-            {.epochs = 3,
-             .batch_size = batch,
-             .seed = 1,
-             .on_epoch = [&](hw::fit_progress const& pr) { seen.push_back(pr.loss); },
-             .stop_when =
-                 [&](hw::fit_progress const& pr) {
-                     seen_by_stop.push_back(pr.loss);
-                     return false;
-                 },
-             .print_progress = false});
+        const auto r =
+            hw::fit<Loss>(p, opt, d.xs, targets,
+                          {.epochs = 3,
+                           .batch_size = batch,
+                           .seed = 1,
+                           .on_epoch = [&](hw::fit_progress const& pr) { seen.push_back(pr.loss); },
+                           .stop_when =
+                               [&](hw::fit_progress const& pr) {
+                                   seen_by_stop.push_back(pr.loss);
+                                   return false;
+                               },
+                           .print_progress = false});
         REQUIRE(r.loss_history.size() == 3);
         REQUIRE(seen.size() == 3);
         REQUIRE(seen_by_stop.size() == 3);
@@ -92,7 +105,12 @@ TEST_CASE("fit reports the mean loss over the epoch's samples, whatever the batc
           "[fit][loss]") {
     const data_set d;
     const auto p = initialised();
-    check_reported_losses<hw::squared_error>(d.ys, mean_squared_error(p, d));
+    SECTION("element-wise loss") {
+        check_reported_losses<hw::squared_error>(d.ys, mean_squared_error(p, d));
+    }
+    SECTION("softmax cross-entropy on class indices") {
+        check_reported_losses<hw::softmax_cross_entropy>(d.labels, mean_cross_entropy(p, d));
+    }
 }
 
 TEST_CASE("batch_gradient returns the mean loss over its samples", "[fit][loss]") {
@@ -101,4 +119,6 @@ TEST_CASE("batch_gradient returns the mean loss over its samples", "[fit][loss]"
     hw::gradients<net> g;
     CHECK(double(hw::batch_gradient<hw::squared_error>(p, d.xs, d.ys, g)) ==
           Approx(mean_squared_error(p, d)).epsilon(1e-5));
+    CHECK(double(hw::batch_gradient<hw::softmax_cross_entropy>(p, d.xs, d.labels, g)) ==
+          Approx(mean_cross_entropy(p, d)).epsilon(1e-5));
 }

@@ -47,11 +47,9 @@ void compare_kernels() {
     hw::workspace<Net, T> ws_scalar, ws_simd;
     hw::gradients<Net, T> g_scalar{}, g_simd{};
     const T l_scalar = hw::detail::accumulate_sample<hw::squared_error>(
-        p, ws_scalar, std::span<const T, Net::inputs>(x), std::span<const T, Net::outputs>(y),
-        g_scalar, T(1), true, hw::kernels::scalar{});
+        p, ws_scalar, x.data(), y.data(), g_scalar, T(1), true, hw::kernels::scalar{});
     const T l_simd = hw::detail::accumulate_sample<hw::squared_error>(
-        p, ws_simd, std::span<const T, Net::inputs>(x), std::span<const T, Net::outputs>(y), g_simd,
-        T(1), true, hw::kernels::simd{});
+        p, ws_simd, x.data(), y.data(), g_simd, T(1), true, hw::kernels::simd{});
 
     INFO("sizes " << Net::sizes[0] << " ... " << Net::outputs << ", " << sizeof(T) * 8 << "-bit");
     CHECK(std::abs(double(l_scalar - l_simd)) <=

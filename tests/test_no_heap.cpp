@@ -130,11 +130,13 @@ template <class T>
 struct data_set {
     std::array<std::array<T, 4>, samples> x{};
     std::array<std::array<T, 2>, samples> y{};
+    std::array<int, samples> labels{}; // class indices of the two outputs as logits
     data_set() {
         for (std::size_t i = 0; i < samples; ++i) {
             for (std::size_t k = 0; k < 4; ++k)
                 x[i][k] = static_cast<T>(std::sin(0.7 * static_cast<double>(i * 4 + k)));
             y[i] = {static_cast<T>(i % 2), static_cast<T>((i / 2) % 2)};
+            labels[i] = static_cast<int>(i % 2);
         }
     }
     std::span<const std::array<T, 4>> inputs() const { return x; }
@@ -158,7 +160,7 @@ bool all_finite(hw::params<net, T> const& p) {
 
 // Allocations during each epoch of fit after the first, measured from one on_epoch call to the
 // next. The callback writes into a preallocated array and does not allocate.
-template <class T, class Optimizer>
+template <class T, class Optimizer, auto Loss = hw::squared_error>
 std::array<std::size_t, 5> allocations_per_epoch(Optimizer& opt, std::size_t batch_size) {
     const data_set<T> data;
     auto p = initialised<T>();
@@ -174,7 +176,10 @@ std::array<std::size_t, 5> allocations_per_epoch(Optimizer& opt, std::size_t bat
                                     ++calls;
                                 },
                             .print_progress = false};
-    hw::fit<hw::squared_error>(p, opt, data.inputs(), data.targets(), options);
+    if constexpr (hw::takes_class_index<decltype(Loss)>)
+        hw::fit<Loss>(p, opt, data.inputs(), data.labels, options);
+    else
+        hw::fit<Loss>(p, opt, data.inputs(), data.targets(), options);
     REQUIRE(calls == at_callback.size());
     REQUIRE(all_finite(p));
     std::array<std::size_t, 5> per_epoch{};
@@ -311,6 +316,29 @@ TEST_CASE("an epoch of hw::fit does not allocate", "[no_heap]") {
         const auto per_epoch = allocations_per_epoch<double>(opt, hw::full_batch);
         REQUIRE(per_epoch == none);
     }
+}
+
+TEMPLATE_TEST_CASE("softmax cross-entropy: gradients and an epoch of fit do not allocate",
+                   "[no_heap]", float, double) {
+    const auto p = initialised<TestType>();
+    const data_set<TestType> data;
+    hw::gradients<net, TestType> g;
+    TestType single = 0, on_labels = 0, on_arrays = 0;
+    const std::size_t n = allocations_during([&] {
+        single = hw::gradient<hw::softmax_cross_entropy>(p, data.x[3], data.labels[3], g);
+        on_labels = hw::batch_gradient<hw::softmax_cross_entropy>(p, data.inputs(), data.labels, g);
+        on_arrays =
+            hw::batch_gradient<hw::softmax_cross_entropy>(p, data.inputs(), data.targets(), g);
+    });
+    REQUIRE(n == 0);
+    REQUIRE(single > TestType(0));
+    REQUIRE(on_labels > TestType(0));
+    REQUIRE(on_arrays > TestType(0));
+    constexpr std::array<std::size_t, 5> none{};
+    hw::adam<net, TestType> opt{.lr = TestType(1e-2)};
+    const auto per_epoch =
+        allocations_per_epoch<TestType, decltype(opt), hw::softmax_cross_entropy>(opt, 3);
+    REQUIRE(per_epoch == none);
 }
 
 TEST_CASE("the fit measurement can see an allocation", "[no_heap]") {

@@ -27,6 +27,7 @@
 #include "kernels/dense_simd.hpp"
 #include "loss.hpp"
 #include "params.hpp"
+#include "samples.hpp"
 
 namespace hardwired {
 
@@ -53,7 +54,7 @@ struct workspace {
     }
     template <std::size_t L>
     constexpr std::span<const T, Net::sizes[L]> pre_activations() const {
-        static_assert(L >= 1, "hardwired::workspace: the input layer has no pre-activations");
+        static_assert(L >= 1, HARDWIRED_MSG_NO_PRE_ACTIVATIONS);
         return std::span<const T, Net::sizes[L]>(z.data() + offset(L), Net::sizes[L]);
     }
 };
@@ -104,76 +105,33 @@ constexpr void backward_from_output(params<Net, T> const& p, workspace<Net, T>& 
     (std::make_index_sequence<Net::depth>{});
 }
 
-// One sample: forward, loss, backward. `scale` multiplies the sample's loss gradient (1/B for a
-// batch mean). Returns the sample's loss (mean over outputs). Gradients are accumulated.
-template <auto Loss, class Net, class T, class Kernel = kernels::default_kernel<T>>
-constexpr T accumulate_sample(params<Net, T> const& p, workspace<Net, T>& ws,
-                              std::span<const T, Net::inputs> x, std::span<const T, Net::outputs> y,
-                              params<Net, T>& grads, T scale, bool want_input, Kernel kernel = {}) {
-    static_assert(loss<decltype(Loss)>, HARDWIRED_MSG_LOSS);
+// One sample: forward, loss, backward. `target` is a pointer to the outputs' targets or a class
+// index (detail::target_element). `scale` multiplies the sample's loss gradient (1/B for a batch
+// mean). Returns the sample's loss (detail::sample_loss). Gradients are accumulated.
+template <auto Loss, class Net, class T, class Target, class Kernel = kernels::default_kernel<T>>
+constexpr T accumulate_sample(params<Net, T> const& p, workspace<Net, T>& ws, T const* x,
+                              Target const& target, params<Net, T>& grads, T scale, bool want_input,
+                              Kernel kernel = {}) {
     for (std::size_t i = 0; i < Net::inputs; ++i)
         ws.a[i] = x[i];
     forward_into(p, ws, kernel);
     constexpr std::size_t out = workspace<Net, T>::offset(Net::depth);
-    constexpr T per_output = T(1) / T(Net::outputs);
-    T total = 0;
-    for (std::size_t o = 0; o < Net::outputs; ++o) {
-        const T yhat_o = ws.a[out + o];
-        total += Loss(yhat_o, y[o]);
-        ws.g[out + o] = loss_gradient(Loss)(yhat_o, y[o]) * per_output * scale;
-    }
+    const T l =
+        sample_loss<Loss, Net::outputs>([&](std::size_t o) { return ws.a[out + o]; },
+                                        [&](std::size_t o) { return target_element<T>(target, o); },
+                                        scale, [&](std::size_t o, T d) { ws.g[out + o] = d; });
     backward_from_output(p, ws, grads, want_input, kernel);
-    return total * per_output;
-}
-
-template <std::size_t Expected, std::size_t Given>
-constexpr bool check_input_size() {
-    if constexpr (Expected != Given)
-        static_assert(
-            diagnostic::holds<
-                typename diagnostic::network_takes_inputs<Expected>::template but_was_given<Given>>,
-            HARDWIRED_MSG_INPUT_SIZE);
-    return Expected == Given;
-}
-template <auto Loss>
-constexpr bool check_loss() {
-    static_assert(loss<decltype(Loss)>, HARDWIRED_MSG_LOSS);
-    return loss<decltype(Loss)>;
-}
-
-template <std::size_t Expected, std::size_t Given>
-constexpr bool check_target_size() {
-    if constexpr (Expected != Given)
-        static_assert(diagnostic::holds<typename diagnostic::network_produces_outputs<
-                          Expected>::template but_target_has<Given>>,
-                      HARDWIRED_MSG_TARGET_SIZE);
-    return Expected == Given;
-}
-
-/// A contiguous range of samples, each a std::array<T, N>: std::vector, std::array, std::span, a
-/// C array.
-template <class R>
-concept sample_range = std::ranges::contiguous_range<R> && std::ranges::sized_range<R> && requires {
-    std::tuple_size<std::ranges::range_value_t<R>>::value;
-};
-
-template <class R>
-using sample_t = std::remove_cv_t<std::ranges::range_value_t<R>>;
-
-/// The samples of `r` as a span of arrays.
-template <sample_range R>
-constexpr auto as_samples(R const& r) {
-    return std::span<const sample_t<R>>(std::ranges::data(r), std::ranges::size(r));
+    return l;
 }
 
 /// Float and double batches take the chunked SIMD path.
 template <class T>
 inline constexpr bool batched = std::is_same_v<kernels::default_kernel<T>, kernels::simd>;
 
-/// Mean loss over samples [0, n) (input_at(i), target_at(i) pointers); `grads` is overwritten
-/// with the mean gradients (zero for n = 0): chunks for float and double, the first writing the
-/// gradients and the others adding to them, so no zero-filled array is needed; one sample at a
-/// time otherwise.
+/// Mean loss over samples [0, n) (input_at(i) pointers, target_at(i) pointers or class indices);
+/// `grads` is overwritten with the mean gradients (zero for n = 0): chunks for float and double,
+/// the first writing the gradients and the others adding to them, so no zero-filled array is
+/// needed; one sample at a time otherwise.
 template <auto Loss, class Net, class T, class InputAt, class TargetAt>
 T accumulate_batch(params<Net, T> const& p, batch_workspace<Net, T>& ws, InputAt const& input_at,
                    TargetAt const& target_at, std::size_t n, params<Net, T>& grads) {
@@ -192,61 +150,69 @@ T accumulate_batch(params<Net, T> const& p, batch_workspace<Net, T>& ws, InputAt
     } else {
         workspace<Net, T> one;
         for (std::size_t i = 0; i < n; ++i)
-            total += accumulate_sample<Loss>(
-                p, one, std::span<const T, Net::inputs>(input_at(i), Net::inputs),
-                std::span<const T, Net::outputs>(target_at(i), Net::outputs), grads, scale, false);
+            total +=
+                accumulate_sample<Loss>(p, one, input_at(i), target_at(i), grads, scale, false);
     }
     return total * scale;
 }
 
+template <class Net, class T, class X, class Workspace>
+constexpr std::array<T, Net::outputs> forward_output(params<Net, T> const& p, X const& x,
+                                                     Workspace& ws) {
+    for (std::size_t i = 0; i < Net::inputs; ++i)
+        ws.a[i] = x[i];
+    forward_into(p, ws);
+    std::array<T, Net::outputs> y;
+    for (std::size_t o = 0; o < Net::outputs; ++o)
+        y[o] = ws.a[ws.offset(Net::depth) + o];
+    return y;
+}
+
 } // namespace detail
 
-/// The network's output for one input: `hw::forward(p, std::array{0.f, 1.f})`.
-template <class Net, class T, std::size_t N>
-constexpr std::array<T, Net::outputs> forward(params<Net, T> const& p, std::array<T, N> const& x);
-
-namespace detail {
-template <class Net, class T, std::size_t N, class Workspace>
-constexpr std::array<T, Net::outputs> forward_output(params<Net, T> const& p,
-                                                     std::array<T, N> const& x, Workspace& ws) {
-    if constexpr (!check_input_size<Net::inputs, N>())
+/// The network's output for one input: `hw::forward(p, std::array{0.f, 1.f})`, or
+/// `hw::forward(p, {0.f, 1.f})`. The input is a std::array of the parameters' value type with
+/// one value per network input.
+template <class Net, class T, class X>
+requires(!std::is_array_v<X>) constexpr std::array<T, Net::outputs> forward(params<Net, T> const& p,
+                                                                            X const& x) {
+    if constexpr (!detail::check_sample<Net, T, X>())
         return {};
     else {
-        for (std::size_t i = 0; i < N; ++i)
-            ws.a[i] = x[i];
-        forward_into(p, ws);
-        std::array<T, Net::outputs> y;
-        for (std::size_t o = 0; o < Net::outputs; ++o)
-            y[o] = ws.a[ws.offset(Net::depth) + o];
-        return y;
+        detail::forward_scratch<Net, T> ws;
+        return detail::forward_output(p, x, ws);
     }
 }
-} // namespace detail
+template <class Net, class T, std::size_t N>
+constexpr std::array<T, Net::outputs> forward(params<Net, T> const& p,
+                                              std::type_identity_t<T> const (&x)[N]) {
+    if constexpr (!detail::check_input_size<Net::inputs, N>())
+        return {};
+    else {
+        detail::forward_scratch<Net, T> ws;
+        return detail::forward_output(p, x, ws);
+    }
+}
 
 /// Forward pass that keeps every layer's values in `ws` (ws.activations<L>(),
 /// ws.pre_activations<L>()), for inspecting hidden layers. Returns the output.
-template <class Net, class T, std::size_t N>
-constexpr std::array<T, Net::outputs> forward(params<Net, T> const& p, std::array<T, N> const& x,
+template <class Net, class T, class X>
+constexpr std::array<T, Net::outputs> forward(params<Net, T> const& p, X const& x,
                                               workspace<Net, T>& ws) {
-    return detail::forward_output(p, x, ws);
-}
-
-template <class Net, class T, std::size_t N>
-constexpr std::array<T, Net::outputs> forward(params<Net, T> const& p, std::array<T, N> const& x) {
-    detail::forward_scratch<Net, T> ws;
-    return detail::forward_output(p, x, ws);
+    if constexpr (!detail::check_sample<Net, T, X>())
+        return {};
+    else
+        return detail::forward_output(p, x, ws);
 }
 
 /// Outputs for a batch: outputs[i] = forward(p, inputs[i]), for contiguous ranges of arrays
 /// (std::vector, std::array, std::span). Throws std::invalid_argument if the lengths differ.
 /// Float and double batches run in chunks with samples in SIMD lanes, in `ws`.
-template <class Net, class T, detail::sample_range Inputs, class Outputs>
+template <class Net, class T, class Inputs, class Outputs>
 void forward_batch(params<Net, T> const& p, Inputs const& inputs, Outputs&& outputs,
                    batch_workspace<Net, T>& ws) {
-    constexpr std::size_t N = std::tuple_size_v<detail::sample_t<Inputs>>;
-    constexpr std::size_t M = std::tuple_size_v<std::ranges::range_value_t<Outputs>>;
-    if constexpr (detail::check_input_size<Net::inputs, N>() &&
-                  detail::check_target_size<Net::outputs, M>()) {
+    if constexpr (detail::check_samples<Net, T, Inputs>() &&
+                  detail::check_samples<Net, T, Outputs, true>()) {
         const auto xs = detail::as_samples(inputs);
         if (xs.size() != std::ranges::size(outputs))
             throw std::invalid_argument("hardwired::forward_batch: " + std::to_string(xs.size()) +
@@ -266,45 +232,46 @@ void forward_batch(params<Net, T> const& p, Inputs const& inputs, Outputs&& outp
     }
 }
 
-template <class Net, class T, detail::sample_range Inputs, class Outputs>
+template <class Net, class T, class Inputs, class Outputs>
 void forward_batch(params<Net, T> const& p, Inputs const& inputs, Outputs&& outputs) {
     batch_workspace<Net, T> ws;
     forward_batch(p, inputs, outputs, ws);
 }
 
-/// Loss and gradients for one sample: `grads` is overwritten with ∂L/∂parameters and the loss
-/// (mean over outputs) is returned. With `input_grad`, ∂L/∂x is written there too.
-template <auto Loss, class Net, class T, std::size_t N, std::size_t M>
-constexpr T gradient(params<Net, T> const& p, std::array<T, N> const& x,
-                     std::array<T, M> const& target, params<Net, T>& grads,
-                     std::array<T, N>* input_grad = nullptr) {
-    if constexpr (!detail::check_input_size<Net::inputs, N>() ||
-                  !detail::check_target_size<Net::outputs, M>() || !detail::check_loss<Loss>())
+/// Loss and gradients for one sample: `grads` is overwritten with ∂L/∂parameters and the loss is
+/// returned (an element-wise loss's mean over the outputs, or a vector loss's value). The target
+/// is a std::array with one value per output or, for hw::softmax_cross_entropy, a class index
+/// (std::invalid_argument if it is out of range, `grads` unchanged). With `input_grad`, ∂L/∂x is
+/// written there too.
+template <auto Loss, class Net, class T, class X, class Y>
+constexpr T gradient(params<Net, T> const& p, X const& x, Y const& target, params<Net, T>& grads,
+                     X* input_grad = nullptr) {
+    if constexpr (!detail::check_sample<Net, T, X>() || !detail::check_target<Loss, Net, T, Y>())
         return T(0);
     else {
+        if constexpr (std::integral<Y>)
+            detail::check_class_index(target, Net::outputs);
         workspace<Net, T> ws;
         grads.values.fill(T(0));
-        const T l = detail::accumulate_sample<Loss>(p, ws, std::span<const T, N>(x),
-                                                    std::span<const T, M>(target), grads, T(1),
-                                                    input_grad != nullptr);
+        const T l = detail::accumulate_sample<Loss>(p, ws, x.data(), detail::target_of(target),
+                                                    grads, T(1), input_grad != nullptr);
         if (input_grad)
-            for (std::size_t i = 0; i < N; ++i)
+            for (std::size_t i = 0; i < Net::inputs; ++i)
                 (*input_grad)[i] = ws.g[i];
         return l;
     }
 }
 
 /// Mean loss and mean gradients over a batch (PyTorch's reduction="mean"); `grads` is
-/// overwritten. Inputs and targets are contiguous ranges of arrays of equal length (else
-/// std::invalid_argument, `grads` unchanged). An empty batch gives loss 0 and zero gradients. Float
-/// and double batches run in chunks with samples in SIMD lanes, in `ws`.
-template <auto Loss, class Net, class T, detail::sample_range Inputs, detail::sample_range Targets>
+/// overwritten. Inputs are a contiguous range of arrays; targets a range of arrays of equal length,
+/// or of class indices for hw::softmax_cross_entropy (else std::invalid_argument, `grads`
+/// unchanged). An empty batch gives loss 0 and zero gradients. Float and double batches run in
+/// chunks with samples in SIMD lanes, in `ws`.
+template <auto Loss, class Net, class T, class Inputs, class Targets>
 T batch_gradient(params<Net, T> const& p, Inputs const& inputs, Targets const& targets,
                  params<Net, T>& grads, batch_workspace<Net, T>& ws) {
-    constexpr std::size_t N = std::tuple_size_v<detail::sample_t<Inputs>>;
-    constexpr std::size_t M = std::tuple_size_v<detail::sample_t<Targets>>;
-    if constexpr (!detail::check_input_size<Net::inputs, N>() ||
-                  !detail::check_target_size<Net::outputs, M>() || !detail::check_loss<Loss>())
+    if constexpr (!detail::check_samples<Net, T, Inputs>() ||
+                  !detail::check_targets<Loss, Net, T, Targets>())
         return T(0);
     else {
         const auto xs = detail::as_samples(inputs);
@@ -312,13 +279,14 @@ T batch_gradient(params<Net, T> const& p, Inputs const& inputs, Targets const& t
         if (xs.size() != ys.size())
             throw std::invalid_argument("hardwired::batch_gradient: " + std::to_string(xs.size()) +
                                         " inputs but " + std::to_string(ys.size()) + " targets");
+        detail::check_class_indices(ys, Net::outputs);
         return detail::accumulate_batch<Loss>(
             p, ws, [&](std::size_t i) { return xs[i].data(); },
-            [&](std::size_t i) { return ys[i].data(); }, xs.size(), grads);
+            [&](std::size_t i) { return detail::target_of(ys[i]); }, xs.size(), grads);
     }
 }
 
-template <auto Loss, class Net, class T, detail::sample_range Inputs, detail::sample_range Targets>
+template <auto Loss, class Net, class T, class Inputs, class Targets>
 T batch_gradient(params<Net, T> const& p, Inputs const& inputs, Targets const& targets,
                  params<Net, T>& grads) {
     batch_workspace<Net, T> ws;

@@ -8,12 +8,15 @@
 /// bytes). The batch functions make one on the stack unless given one; `hw::fit` allocates one
 /// before its first epoch.
 
+#include "sym/intrinsics.hpp" // before any intrinsics or xsimd header: see there
+
 #include <algorithm>
 #include <array>
 #include <cstddef>
 #include <type_traits>
 #include <xsimd/xsimd.hpp>
 
+#include "diagnostics.hpp"
 #include "kernels/chunk_simd.hpp"
 #include "kernels/dense_simd.hpp"
 #include "loss.hpp"
@@ -26,15 +29,15 @@ namespace hardwired {
 template <class Net, class T = float>
 struct batch_workspace {
     static constexpr std::size_t chunk = kernels::chunk_samples;
-    static constexpr std::size_t widest = [] {
-        std::size_t w = 0;
-        for (std::size_t s : Net::sizes)
-            w = std::max(w, s);
-        return w;
-    }();
-    static_assert(!std::is_same_v<kernels::default_kernel<T>, kernels::simd> ||
-                      chunk % (kernels::detail::block_vectors * xsimd::batch<T>::size) == 0,
-                  "hardwired: kernels::chunk_samples must be a multiple of two SIMD widths");
+    static constexpr std::size_t widest = Net::widest;
+    static_assert(
+        [] {
+            if constexpr (std::is_same_v<kernels::default_kernel<T>, kernels::simd>)
+                return chunk % (kernels::detail::block_vectors * xsimd::batch<T>::size) == 0;
+            else
+                return true; // other types (long double, duals) run one sample at a time
+        }(),
+        HARDWIRED_MSG_CHUNK_SAMPLES);
 
     alignas(64) std::array<T, Net::activation_count * chunk> a; // row i: neuron i's values
     alignas(64) std::array<T, Net::activation_count * chunk> z;
@@ -60,15 +63,15 @@ constexpr std::size_t chunk_vectors(std::size_t n) {
     return (n + block - 1) / block * kernels::detail::block_vectors;
 }
 
-/// Writes sample `sample_at(s)` (a pointer to N values), s < n, transposed into `rows` (N rows),
-/// and zeros for the padding up to whole vectors.
+/// Writes sample `sample_at(s)`, s < n, transposed into `rows` (N rows), and zeros for the
+/// padding up to whole vectors. A sample is a pointer to N values or a class index (one-hot).
 template <std::size_t N, class T, class At>
 void load_transposed(T* rows, At const& sample_at, std::size_t n) {
     const std::size_t padded = chunk_vectors<T>(n) * xsimd::batch<T>::size;
     for (std::size_t s = 0; s < n; ++s) {
-        T const* x = sample_at(s);
+        const auto x = sample_at(s);
         for (std::size_t k = 0; k < N; ++k)
-            rows[k * kernels::chunk_samples + s] = x[k];
+            rows[k * kernels::chunk_samples + s] = target_element<T>(x, k);
     }
     for (std::size_t k = 0; k < N; ++k)
         for (std::size_t s = n; s < padded; ++s)
@@ -89,10 +92,10 @@ void forward_chunk(params<Net, T> const& p, batch_workspace<Net, T>& ws, std::si
     });
 }
 
-/// Forward, loss and backward for the n ≤ chunk samples (input_at(s), target_at(s) pointers);
-/// each sample's loss gradient is multiplied by `scale`. Adds the gradients to `grads`, or writes
-/// them there when `overwrite`; returns the sum over the samples of each sample's loss (the mean
-/// over its outputs).
+/// Forward, loss and backward for the n ≤ chunk samples (input_at(s) pointers; target_at(s)
+/// pointers or class indices); each sample's loss gradient is multiplied by `scale`. Adds the
+/// gradients to `grads`, or writes them there when `overwrite`; returns the sum over the samples
+/// of each sample's loss (detail::sample_loss).
 template <auto Loss, class Net, class T, class InputAt, class TargetAt>
 T accumulate_chunk(params<Net, T> const& p, batch_workspace<Net, T>& ws, InputAt const& input_at,
                    TargetAt const& target_at, std::size_t n, params<Net, T>& grads, T scale,
@@ -111,25 +114,29 @@ T accumulate_chunk(params<Net, T> const& p, batch_workspace<Net, T>& ws, InputAt
     alignas(64) std::array<T, L> lane;
     for (std::size_t i = 0; i < L; ++i)
         lane[i] = T(i);
-    const B lanes = B::load_aligned(lane.data()), factor(scale / T(O));
+    const B lanes = B::load_aligned(lane.data());
     T const* yhat = ws.a.data() + W::row(Net::depth);
     T* g = ws.g.data();
     B losses(T(0));
-    for (std::size_t o = 0; o < O; ++o)
-        for (std::size_t v = 0; v < nv; ++v) {
-            const std::size_t at = o * C + v * L;
-            const B yh = B::load_aligned(yhat + at), yt = B::load_aligned(ws.y.data() + at);
-            B d = kernels::detail::times_derivative<out_act>(loss_gradient(Loss)(yh, yt) * factor,
-                                                             yhat, z_out, at),
-              l = Loss(yh, yt);
-            if ((v + 1) * L > n) { // padding in this vector
-                const auto valid = lanes < B(T(n) - T(v * L));
-                d = xsimd::select(valid, d, B(T(0)));
-                l = xsimd::select(valid, l, B(T(0)));
-            }
-            d.store_aligned(g + at);
-            losses += l;
-        }
+    for (std::size_t v = 0; v < nv; ++v) {
+        const bool padded = (v + 1) * L > n;
+        const auto only_valid = [&](B x) { // zero in the lanes past the n samples
+            return xsimd::select(lanes < B(T(n) - T(v * L)), x, B(T(0)));
+        };
+        B l = sample_loss<Loss, O>(
+            [&](std::size_t o) { return B::load_aligned(yhat + o * C + v * L); },
+            [&](std::size_t o) { return B::load_aligned(ws.y.data() + o * C + v * L); }, B(scale),
+            [&](std::size_t o, B d) {
+                const std::size_t at = o * C + v * L;
+                d = kernels::detail::times_derivative<out_act>(d, yhat, z_out, at);
+                if (padded)
+                    d = only_valid(d);
+                d.store_aligned(g + at);
+            });
+        if (padded)
+            l = only_valid(l);
+        losses += l;
+    }
 
     // Backward, layer by layer, through two alternating δ buffers; each layer's pass leaves the
     // δ of the layer below (none for the first layer: the inputs' gradient is not needed).
@@ -142,7 +149,7 @@ T accumulate_chunk(params<Net, T> const& p, batch_workspace<Net, T>& ws, InputAt
                                              ws.a.data() + W::row(l), ws.z.data() + W::row(l),
                                              delta, delta_in, ws.t.data(), nv, overwrite);
     });
-    return xsimd::hadd(losses) / T(O);
+    return xsimd::hadd(losses);
 }
 
 /// outputs_at(s)[o] = the network's output o for input_at(s), s < n ≤ chunk.

@@ -41,3 +41,11 @@
 #define HARDWIRED_FLATTEN
 #endif
 #undef HARDWIRED_UNDER_ASAN_
+
+#include <cstddef>
+
+namespace hardwired::kernels {
+/// Samples per chunk of the batched kernels (a multiple of two of every SIMD width used: chunks
+/// are processed two sample vectors at a time).
+inline constexpr std::size_t chunk_samples = 32;
+} // namespace hardwired::kernels

@@ -1,5 +1,8 @@
 #pragma once
-/// Every compile-time diagnostic of the library, in one place and in user words.
+/// Every compile-time diagnostic of the library, in one place and in user words (the one
+/// exception is config.hpp's #error on a bad HARDWIRED_FMA_CHAINS, which the preprocessor must
+/// raise before any of this is read). The header depends on nothing, so the algebra (sym/)
+/// includes it too.
 ///
 /// A C++20 static_assert message cannot contain numbers, so where sizes matter the asserted
 /// condition is `holds<Message>` for a "message type" whose template arguments carry them; the
@@ -19,6 +22,16 @@ template <std::size_t Expected>
 struct network_produces_outputs {
     template <std::size_t Given>
     struct but_target_has;
+};
+template <class Parameters>
+struct parameters_hold {
+    template <class Data>
+    struct but_data_holds;
+};
+template <class Optimizer>
+struct optimizer_was_declared_as {
+    template <class Parameters>
+    struct but_parameters_are;
 };
 /// False for every message: `static_assert(holds<Message>, ...)` fails with one error and the
 /// compiler prints the message type with its numbers.
@@ -43,4 +56,61 @@ inline constexpr bool holds = false;
 #define HARDWIRED_MSG_TARGET_SIZE                                                                  \
     "hardwired: the target (or output) array's size is not the network's number of outputs"
 #define HARDWIRED_MSG_LOSS                                                                         \
-    "hardwired: the loss must be a formula in hw::yhat and hw::y (such as hw::squared_error)"
+    "hardwired: the loss must be a formula in hw::yhat and hw::y (such as hw::squared_error) or "  \
+    "a "                                                                                           \
+    "vector loss (hw::softmax_cross_entropy)"
+#define HARDWIRED_MSG_INPUT_NOT_ARRAY                                                              \
+    "hardwired: one sample's input must be a std::array<T, N> (or a braced list), N the "          \
+    "network's "                                                                                   \
+    "inputs: a std::vector's size is not known at compile time; copy it into a std::array, or "    \
+    "pass many samples to hw::forward_batch"
+#define HARDWIRED_MSG_VALUE_TYPE                                                                   \
+    "hardwired: the data's value type is not the parameters' (such as double data for "            \
+    "hw::params<Net, float>): convert the data, or declare hw::params<Net, double>"
+#define HARDWIRED_MSG_SAMPLES                                                                      \
+    "hardwired: the samples must be a contiguous range (std::vector, std::array, std::span) of "   \
+    "std::array<T, N>, one array per sample"
+#define HARDWIRED_MSG_TARGETS                                                                      \
+    "hardwired: the targets must be a contiguous range of std::array<T, outputs>, or of integer "  \
+    "class indices for hw::softmax_cross_entropy"
+#define HARDWIRED_MSG_CLASS_INDEX                                                                  \
+    "hardwired: integer class labels need a loss that takes class indices "                        \
+    "(hw::softmax_cross_entropy); an element-wise loss takes targets as std::array<T, outputs>"
+#define HARDWIRED_MSG_OPTIMIZER                                                                    \
+    "hardwired: the optimizer was declared for another network or value type than the "            \
+    "parameters: declare it as hw::sgd<Net, T> (or hw::adam, hw::adamw) with the parameters' Net " \
+    "and T"
+#define HARDWIRED_MSG_CHUNK_SAMPLES                                                                \
+    "hardwired: kernels::chunk_samples must be a multiple of two SIMD widths"
+#define HARDWIRED_MSG_CLASSES                                                                      \
+    "hardwired::predict_class_batch: the classes must be a contiguous range of an integer type "   \
+    "(such as std::vector<int>), one per input"
+#define HARDWIRED_MSG_NO_PRE_ACTIVATIONS                                                           \
+    "hardwired::workspace: the input layer has no pre-activations"
+#define HARDWIRED_MSG_PARAMS_NETWORK "hardwired::params<Net>: Net must be a hw::network"
+
+// The algebra (sym/).
+#define HARDWIRED_MSG_COMPOSE_POSITIONS                                                            \
+    "hardwired: composing f(g...) needs one expression per variable position of f"
+#define HARDWIRED_MSG_DERIVATIVE_VARIABLES                                                         \
+    "hardwired::derivative(e): e has several variables; name the one to differentiate by, as in "  \
+    "hw::derivative(e, hw::yhat)"
+#define HARDWIRED_MSG_LITERAL                                                                      \
+    "hardwired: write constants in a formula as exact rationals, hw::c<N> or hw::c<N, D> (for "    \
+    "example hw::c<1, 2> * hw::x), not as numbers"
+#define HARDWIRED_MSG_SELECT_CONDITION                                                             \
+    "hardwired::select(cond, a, b) needs a comparison such as hw::x > hw::c<0> as its first "      \
+    "argument"
+#define HARDWIRED_MSG_OUTPUT_DERIVATIVE                                                            \
+    "hardwired::output_derivative(f): f' cannot be written in f's output alone; check "            \
+    "hw::is_output_expressible(f) first"
+#define HARDWIRED_MSG_CALL_NO_ARGUMENTS "hardwired: an expression needs at least one argument"
+#define HARDWIRED_MSG_CALL_MIXED                                                                   \
+    "hardwired: call an expression either with numbers (evaluate) or with expressions "            \
+    "(substitute), not a mix of both"
+#define HARDWIRED_MSG_RATIONAL_SIGN "hardwired: rational constants keep their sign in the numerator"
+#define HARDWIRED_MSG_CALL_MISSING_POSITION                                                        \
+    "hardwired: the expression has a variable at a position that was not given a value; pass one " \
+    "number per variable position (hw::yhat, then hw::y)"
+#define HARDWIRED_MSG_CALL_MISSING_BINDING                                                         \
+    "hardwired: no value was bound to one of the expression's variables"

@@ -5,6 +5,7 @@
 #include "activation.hpp"
 #include "backprop.hpp"
 #include "batch_workspace.hpp"
+#include "classify.hpp"
 #include "config.hpp"
 #include "diagnostics.hpp"
 #include "flush_denormals.hpp"

@@ -8,10 +8,14 @@
 /// the mean equals `torch.nn.functional.mse_loss` exactly, and `hw::squared_error`, ½(ŷ − y)²
 /// (the seeds' convention, whose gradient is ŷ − y), is half of it.
 
+#include <array>
 #include <cmath>
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
-#include <span>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
 
 #include "sym.hpp"
 
@@ -60,50 +64,157 @@ template <std::int64_t N = 1, std::int64_t D = 1>
 inline constexpr auto smooth_l1 = select(abs(yhat - y) < c<N, D>, c<D, 2 * N>* pow<2>(yhat - y),
                                          abs(yhat - y) - c<N, 2 * D>);
 
-/// Softmax cross-entropy over a vector of logits z and a target distribution t (one-hot or
-/// probabilities): −Σ tᵢ·log softmax(z)ᵢ, PyTorch's `cross_entropy` with probability targets.
-/// Not element-wise, so it has a fused form: the log-sum-exp is shifted by max z, and the
-/// gradient is softmax(z)·Σt − t (softmax − one-hot for a one-hot target). Terms with tᵢ = 0
-/// contribute nothing, even where zᵢ = −inf.
+namespace detail {
+/// Throws std::invalid_argument unless 0 ≤ label < classes.
+template <std::integral I>
+void check_class_index(I label, std::size_t classes) {
+    bool negative = false;
+    if constexpr (std::is_signed_v<I>)
+        negative = label < 0;
+    if (negative || static_cast<std::uintmax_t>(label) >= classes)
+        throw std::invalid_argument("hardwired: class index " + std::to_string(label) +
+                                    " is outside [0, " + std::to_string(classes) + ")");
+}
+} // namespace detail
+
+/// True for losses over a sample's whole output vector rather than element by element (softmax
+/// cross-entropy). Such a loss type declares `using vector_loss_tag = void;` and provides
+///
+///     template <std::size_t O, class V, class Z, class Tgt, class Grad>
+///     static V value_and_gradient(Z const& z, Tgt const& t, V const& scale, Grad const& grad);
+///
+/// which returns the sample's loss from its O outputs z(o) and targets t(o) and calls
+/// grad(o, scale·∂loss/∂ŷ_o) for every output o. V is the value type or an xsimd batch of it
+/// (one sample per lane), so the same code serves the one-sample and the batched paths. The
+/// sample's loss is the loss itself, not divided by O; a batch's loss is the mean over samples.
+template <class L>
+concept vector_loss = requires {
+    typename std::remove_cvref_t<L>::vector_loss_tag;
+};
+
+/// A loss of either kind: element-wise (`hw::loss`) or over the whole output (`hw::vector_loss`).
+template <class L>
+concept any_loss = loss<L> || vector_loss<L>;
+
+/// True for losses that take a class index as the target (`hw::softmax_cross_entropy`): the
+/// index k stands for the one-hot target with a 1 at k.
+template <class L>
+concept takes_class_index = vector_loss<L> && std::remove_cvref_t<L>::takes_class_index;
+
+/// Softmax cross-entropy over a vector of logits z and a target distribution t (one-hot,
+/// probabilities, or a class index): −Σᵢ tᵢ·log softmax(z)ᵢ per sample, and the mean over the
+/// samples of a batch. That is PyTorch's `cross_entropy(z, t)` with reduction="mean", for
+/// probability targets and for class-index targets alike (the loss of a sample is not divided by
+/// the number of classes). Use it on a last layer without activation (logits).
+///
+/// The log-sum-exp is shifted by max z, so no logit overflows; the gradient is
+/// softmax(z)·Σt − t (softmax − one-hot for a one-hot target). Terms with tᵢ = 0 contribute
+/// nothing, even where zᵢ = −inf.
+///
+///     hw::fit<hw::softmax_cross_entropy>(p, opt, xs, labels);  // labels: std::vector<int>
+///     double l = hw::softmax_cross_entropy.value(std::array{1.0, 2.0, 0.5}, 1);
 struct softmax_cross_entropy_t {
-    /// The loss for one sample.
-    template <class T, std::size_t N>
-    static T value(std::span<const T, N> z, std::span<const T, N> t) {
-        const T lse = log_sum_exp(z);
-        T loss = 0;
-        for (std::size_t i = 0; i < z.size(); ++i)
-            if (t[i] != T(0))
-                loss -= t[i] * (z[i] - lse);
+    using vector_loss_tag = void;
+    static constexpr bool takes_class_index = true;
+
+    template <std::size_t O, class V, class Z, class Tgt, class Grad>
+    static V value_and_gradient(Z const& z, Tgt const& t, V const& scale, Grad const& grad) {
+        using std::exp;
+        using std::isfinite;
+        using std::log;
+        using std::max;
+        std::array<V, O> e;
+        V m = z(0);
+        for (std::size_t o = 1; o < O; ++o)
+            m = max(m, z(o));
+        V sum(0);
+        for (std::size_t o = 0; o < O; ++o) {
+            e[o] = exp(z(o) - m);
+            sum += e[o];
+        }
+        // m is −inf when every logit is, +inf or NaN when one is: the loss is then m itself.
+        const V lse = detail::select(isfinite(m), m + log(sum), m);
+        const V inv = V(1) / sum;
+        V loss(0), mass(0);
+        for (std::size_t o = 0; o < O; ++o) {
+            const V to = t(o);
+            mass += to;
+            loss -= detail::select(to != V(0), to * (z(o) - lse), V(0));
+        }
+        for (std::size_t o = 0; o < O; ++o)
+            grad(o, (e[o] * inv * mass - t(o)) * scale);
         return loss;
     }
 
-    /// ∂loss/∂z for one sample, written to `grad` (same length as z).
+    /// The loss of one sample, for a target distribution t or a class index.
     template <class T, std::size_t N>
-    static void gradient(std::span<const T, N> z, std::span<const T, N> t, std::span<T, N> grad) {
-        const T lse = log_sum_exp(z);
-        T mass = 0;
-        for (std::size_t i = 0; i < t.size(); ++i)
-            mass += t[i];
-        for (std::size_t i = 0; i < z.size(); ++i)
-            grad[i] = std::exp(z[i] - lse) * mass - t[i];
+    static T value(std::array<T, N> const& z, std::array<T, N> const& t) {
+        return value_and_gradient<N>([&](std::size_t o) { return z[o]; },
+                                     [&](std::size_t o) { return t[o]; }, T(1),
+                                     [](std::size_t, T) {});
+    }
+    template <class T, std::size_t N, std::integral I>
+    static T value(std::array<T, N> const& z, I label) {
+        return value(z, one_hot<T, N>(label));
     }
 
-    /// log Σ exp(zᵢ), shifted by the maximum so that it never overflows.
+    /// ∂loss/∂z of one sample.
     template <class T, std::size_t N>
-    static T log_sum_exp(std::span<const T, N> z) {
-        T m = -INFINITY;
-        for (T v : z)
-            m = v > m ? v : m;
-        if (!std::isfinite(m))
-            return m; // all −inf, or +inf/NaN present
-        T s = 0;
-        for (T v : z)
-            s += std::exp(v - m);
-        return m + std::log(s);
+    static std::array<T, N> gradient(std::array<T, N> const& z, std::array<T, N> const& t) {
+        std::array<T, N> g;
+        value_and_gradient<N>([&](std::size_t o) { return z[o]; },
+                              [&](std::size_t o) { return t[o]; }, T(1),
+                              [&](std::size_t o, T v) { g[o] = v; });
+        return g;
+    }
+    template <class T, std::size_t N, std::integral I>
+    static std::array<T, N> gradient(std::array<T, N> const& z, I label) {
+        return gradient(z, one_hot<T, N>(label));
+    }
+
+    /// The one-hot vector of class `label` (std::invalid_argument unless 0 ≤ label < N).
+    template <class T, std::size_t N, std::integral I>
+    static std::array<T, N> one_hot(I label) {
+        detail::check_class_index(label, N);
+        std::array<T, N> t{};
+        t[static_cast<std::size_t>(label)] = T(1);
+        return t;
     }
 };
 
-/// The softmax cross-entropy loss object: `hw::softmax_cross_entropy.value(z, t)`.
+namespace detail {
+/// One interface to both kinds of loss, for the drivers: the loss of one sample from its O
+/// outputs z(o) and targets t(o), calling grad(o, scale·∂loss/∂ŷ_o) for every output. An
+/// element-wise loss's sample loss is its mean over the outputs (PyTorch's reduction="mean").
+template <auto Loss, std::size_t O, class V, class Z, class Tgt, class Grad>
+V sample_loss(Z const& z, Tgt const& t, V const& scale, Grad const& grad) {
+    if constexpr (vector_loss<decltype(Loss)>)
+        return Loss.template value_and_gradient<O>(z, t, scale, grad);
+    else {
+        const V factor = scale / V(O);
+        V total(0);
+        for (std::size_t o = 0; o < O; ++o) {
+            const V zo = z(o), to = t(o);
+            total += Loss(zo, to);
+            grad(o, loss_gradient(Loss)(zo, to) * factor);
+        }
+        return total / V(O);
+    }
+}
+
+/// Target element k of a sample: from an array of values, or from a class index (one-hot).
+template <class T>
+constexpr T target_element(T const* t, std::size_t k) {
+    return t[k];
+}
+template <class T, std::integral I>
+constexpr T target_element(I label, std::size_t k) {
+    return T(static_cast<std::uintmax_t>(label) == k);
+}
+} // namespace detail
+
+/// The softmax cross-entropy loss object: `hw::fit<hw::softmax_cross_entropy>(...)`,
+/// `hw::softmax_cross_entropy.value(z, t)`.
 inline constexpr softmax_cross_entropy_t softmax_cross_entropy{};
 
 } // namespace hardwired

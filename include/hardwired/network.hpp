@@ -1,16 +1,19 @@
 #pragma once
 /// A network's topology as a type, and the compile-time facts about it.
 ///
-///     using xor_net = hw::network<hw::input<2>, hw::dense<3, hw::tanh>, hw::dense<1,
-///     hw::sigmoid>>; constexpr auto same = hw::input<2>{} >> hw::dense<3, hw::tanh>{} >>
-///     hw::dense<1, hw::sigmoid>{}; static_assert(std::is_same_v<std::remove_cv_t<decltype(same)>,
-///     xor_net>); static_assert(xor_net::parameter_count == 13);
+///     using xor_net =
+///         hw::network<hw::input<2>, hw::dense<3, hw::tanh>, hw::dense<1, hw::sigmoid>>;
+///     constexpr auto same =
+///         hw::input<2>{} >> hw::dense<3, hw::tanh>{} >> hw::dense<1, hw::sigmoid>{};
+///     static_assert(std::is_same_v<std::remove_cv_t<decltype(same)>, xor_net>);
+///     static_assert(xor_net::parameter_count == 13);
 
 #include <array>
 #include <cstddef>
 #include <tuple>
 #include <type_traits>
 
+#include "config.hpp"
 #include "diagnostics.hpp"
 #include "layers/dense.hpp"
 #include "layers/input.hpp"
@@ -18,11 +21,20 @@
 namespace hardwired {
 
 namespace detail {
+/// Bytes of an array of n values of T that starts on a 64-byte boundary, up to the next one: the
+/// library's arrays are all aligned so.
+template <class T>
+constexpr std::size_t aligned_bytes(std::size_t n) {
+    return (n * sizeof(T) + 63) / 64 * 64;
+}
+
 // A layer's size; 1 for a type that is not a layer, so that a wrong layer type gives one error.
 template <class T>
 inline constexpr std::size_t size_of = 1;
 template <class T>
-requires requires { T::size; }
+requires requires {
+    T::size;
+}
 inline constexpr std::size_t size_of<T> = T::size;
 } // namespace detail
 
@@ -38,7 +50,7 @@ struct network {
     static constexpr std::size_t depth = sizeof...(Layers);
     /// sizes[0] is the number of inputs, sizes[l + 1] the size of layer l.
     static constexpr std::array<std::size_t, depth + 1> sizes = {detail::size_of<Input>,
-                                                                  detail::size_of<Layers>...};
+                                                                 detail::size_of<Layers>...};
     static constexpr std::size_t inputs = detail::size_of<Input>;
     static constexpr std::size_t outputs = sizes[depth];
 
@@ -71,15 +83,35 @@ struct network {
         return n;
     }();
 
-    /// Bytes of parameters, of gradients, and of the training workspace of one sample
-    /// (activations and pre-activations of every layer, and the back-propagated signal), for
-    /// value type T. `static_assert(net::parameter_bytes<float> <= 4096)` checks a RAM budget.
+    /// The widest layer, input included.
+    static constexpr std::size_t widest = [] {
+        std::size_t w = 0;
+        for (std::size_t s : sizes)
+            w = w > s ? w : s;
+        return w;
+    }();
+
+    /// Bytes of memory, for value type T, as the library lays it out (each array aligned to 64
+    /// bytes), so that `static_assert(net::parameter_bytes<float> <= 4096)` checks a RAM budget:
+    /// - parameter_bytes, gradient_bytes: `sizeof(hw::params<Net, T>)`, `sizeof(hw::gradients<Net,
+    ///   T>)`;
+    /// - workspace_bytes: `sizeof(hw::workspace<Net, T>)`, what hw::gradient keeps on its stack
+    ///   (hw::forward keeps two thirds of it);
+    /// - batch_workspace_bytes: `sizeof(hw::batch_workspace<Net, T>)`, one chunk of the batched
+    ///   functions; hw::fit allocates one, and one gradients object, before its first epoch.
     template <class T = float>
-    static constexpr std::size_t parameter_bytes = parameter_count * sizeof(T);
+    static constexpr std::size_t parameter_bytes = detail::aligned_bytes<T>(parameter_count);
     template <class T = float>
-    static constexpr std::size_t gradient_bytes = parameter_count * sizeof(T);
+    static constexpr std::size_t gradient_bytes = parameter_bytes<T>;
     template <class T = float>
-    static constexpr std::size_t workspace_bytes = 3 * activation_count * sizeof(T);
+    static constexpr std::size_t workspace_bytes = 3 * detail::aligned_bytes<T>(activation_count);
+    template <class T = float>
+    static constexpr std::size_t batch_workspace_bytes = [] {
+        constexpr std::size_t chunk = kernels::chunk_samples;
+        return 2 * detail::aligned_bytes<T>(activation_count * chunk) +
+               detail::aligned_bytes<T>(2 * widest * chunk) +
+               detail::aligned_bytes<T>(widest * chunk) + detail::aligned_bytes<T>(outputs * chunk);
+    }();
 };
 
 namespace detail {

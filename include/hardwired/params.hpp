@@ -16,6 +16,7 @@
 #include <cstddef>
 #include <span>
 
+#include "diagnostics.hpp"
 #include "network.hpp"
 
 namespace hardwired {
@@ -36,7 +37,7 @@ struct layer_view {
 
 template <class Net, class T = float>
 struct params {
-    static_assert(detail::is_network_v<Net>, "hardwired::params<Net>: Net must be a hw::network");
+    static_assert(detail::is_network_v<Net>, HARDWIRED_MSG_PARAMS_NETWORK);
     using network_type = Net;
     using value_type = T;
     static constexpr std::size_t size = [] {

@@ -1,4 +1,4 @@
-// expect: sample_range
+// expect: the samples must be a contiguous range
 // hw::fit given one sample (an array of numbers) instead of a data set (a range of arrays).
 #include <array>
 #include <hardwired/hardwired.hpp>

@@ -42,10 +42,6 @@
 
 namespace hardwired::kernels {
 
-/// Samples per chunk of the batched kernels (a multiple of two of every SIMD width used: chunks
-/// are processed two sample vectors at a time).
-inline constexpr std::size_t chunk_samples = 32;
-
 namespace detail {
 
 /// f(integral_constant<I>) for I = 0 … N−1: for loops whose index must be a constant (layers).

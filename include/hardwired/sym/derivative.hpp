@@ -4,6 +4,7 @@
 // chain rules, with one partial-derivative rule per atom. Every node is built through the
 // simplifier (rewrite.hpp), so structural zeros and ones never reach the result.
 
+#include "../diagnostics.hpp"
 #include "expr.hpp"
 #include "functions.hpp"
 #include "rewrite.hpp"
@@ -127,8 +128,7 @@ constexpr auto derivative(E, var<Tag>) {
 template <expression E>
 constexpr auto derivative(E e) {
     using vs = detail::variables_t<E>;
-    static_assert(vs::size <= 1, "hardwired::derivative(e): e has several variables; name the one "
-                                 "to differentiate by, as in hw::derivative(e, hw::yhat)");
+    static_assert(vs::size <= 1, HARDWIRED_MSG_DERIVATIVE_VARIABLES);
     if constexpr (vs::size != 1)
         return zero_t{};
     else

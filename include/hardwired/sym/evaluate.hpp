@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <type_traits>
 
+#include "../diagnostics.hpp"
 #include "expr.hpp"
 #include "ops.hpp"
 #include "rewrite.hpp"
@@ -54,9 +55,7 @@ struct positional_env {
     T values[N];
     template <class Tag>
     constexpr T const& get() const {
-        static_assert(Tag::position < N, "hardwired: the expression has a variable at a position "
-                                         "that was not given a value; pass one number per "
-                                         "variable position (hw::yhat, then hw::y)");
+        static_assert(Tag::position < N, HARDWIRED_MSG_CALL_MISSING_POSITION);
         if constexpr (Tag::position < N)
             return values[Tag::position];
         else
@@ -72,7 +71,7 @@ struct named_env {
     template <class Tag>
     constexpr T const& get() const {
         static_assert((std::is_same_v<typename Bindings::variable, var<Tag>> || ...),
-                      "hardwired: no value was bound to one of the expression's variables");
+                      HARDWIRED_MSG_CALL_MISSING_BINDING);
         constexpr bool hits[] = {std::is_same_v<typename Bindings::variable, var<Tag>>...};
         std::size_t i = 0;
         while (!hits[i])

@@ -16,6 +16,8 @@
 #include <cstdint>
 #include <type_traits>
 
+#include "../diagnostics.hpp"
+
 namespace hardwired {
 
 template <class Self>
@@ -94,13 +96,10 @@ struct formula {
         constexpr bool all_bindings = (detail::is_binding<Args>::value && ...);
         // Each mistake is its own branch, so that nothing else is instantiated after it.
         if constexpr (sizeof...(Args) == 0) {
-            static_assert(sizeof...(Args) > 0,
-                          "hardwired: an expression needs at least one argument");
+            static_assert(sizeof...(Args) > 0, HARDWIRED_MSG_CALL_NO_ARGUMENTS);
             return Self{};
         } else if constexpr (!all_expressions && (expression<Args> || ...)) {
-            static_assert(all_expressions || !(expression<Args> || ...),
-                          "hardwired: call an expression either with numbers (evaluate) or with "
-                          "expressions (substitute), not a mix of both");
+            static_assert(all_expressions || !(expression<Args> || ...), HARDWIRED_MSG_CALL_MIXED);
             return Self{};
         } else if constexpr (all_expressions)
             return decltype(detail::compose(Self{}, args...)){}; // type only, see rewrite.hpp
@@ -129,7 +128,7 @@ struct var : formula<var<Tag>> {
 
 template <std::int64_t N, std::int64_t D>
 struct rational : formula<rational<N, D>> {
-    static_assert(D > 0, "hardwired: rational constants keep their sign in the numerator");
+    static_assert(D > 0, HARDWIRED_MSG_RATIONAL_SIGN);
     static constexpr std::int64_t num = N;
     static constexpr std::int64_t den = D;
 };

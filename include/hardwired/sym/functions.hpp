@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <type_traits>
 
+#include "../diagnostics.hpp"
 #include "expr.hpp"
 #include "rewrite.hpp"
 
@@ -97,9 +98,7 @@ constexpr auto operator<=(A, B) {
     requires((expression<L> && std::is_arithmetic_v<R>) ||                                         \
              (std::is_arithmetic_v<L> && expression<R>)) constexpr auto                            \
     operator OP(L, R) {                                                                            \
-        static_assert(!std::is_same_v<L, L>,                                                       \
-                      "hardwired: write constants in a formula as exact rationals, hw::c<N> or "   \
-                      "hw::c<N, D> (for example hw::c<1, 2> * hw::x), not as numbers");            \
+        static_assert(!std::is_same_v<L, L>, HARDWIRED_MSG_LITERAL);                               \
         if constexpr (expression<L>)                                                               \
             return L{};                                                                            \
         else                                                                                       \
@@ -142,9 +141,7 @@ inline constexpr auto pow = detail::make_t<ops::pow<K>, var<vars::x>>{};
 /// Piecewise formula: `a` where `cond` holds, `b` elsewhere. Differentiates piecewise.
 template <expression C, expression A, expression B>
 constexpr auto select(C, A, B) {
-    static_assert(detail::is_condition_v<C>,
-                  "hardwired::select(cond, a, b) needs a comparison such as hw::x > hw::c<0> as "
-                  "its first argument");
+    static_assert(detail::is_condition_v<C>, HARDWIRED_MSG_SELECT_CONDITION);
     return detail::make_t<ops::select, C, A, B>{};
 }
 

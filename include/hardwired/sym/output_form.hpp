@@ -5,6 +5,7 @@
 // identity' = 1, exp' = a. The backward pass uses it to work from stored activations alone,
 // with no recomputation of exp or tanh.
 
+#include "../diagnostics.hpp"
 #include "derivative.hpp"
 #include "functions.hpp"
 #include "substitute.hpp"
@@ -32,9 +33,7 @@ constexpr bool is_output_expressible(F f) {
 /// `hw::output_derivative(hw::sigmoid)` prints as "a*(1 - a)".
 template <expression F>
 constexpr auto output_derivative(F f) {
-    static_assert(is_output_expressible(F{}),
-                  "hardwired::output_derivative(f): f' cannot be written in f's output alone; "
-                  "check hw::is_output_expressible(f) first");
+    static_assert(is_output_expressible(F{}), HARDWIRED_MSG_OUTPUT_DERIVATIVE);
     return decltype(detail::output_form_candidate(f)){};
 }
 

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <tuple>
 
+#include "../diagnostics.hpp"
 #include "expr.hpp"
 #include "rewrite.hpp"
 #include "type_list.hpp"
@@ -28,9 +29,7 @@ constexpr auto replace(E) {
 template <class E, class... Replacements>
 constexpr auto compose_impl(E, type_list<Replacements...> r) {
     if constexpr (requires { typename E::tag; }) {
-        static_assert(
-            E::position < sizeof...(Replacements),
-            "hardwired: composing f(g...) needs one expression per variable position of f");
+        static_assert(E::position < sizeof...(Replacements), HARDWIRED_MSG_COMPOSE_POSITIONS);
         if constexpr (E::position < sizeof...(Replacements))
             return std::tuple_element_t<E::position, std::tuple<Replacements...>>{};
         else

@@ -30,6 +30,7 @@
 #include "../backprop.hpp"
 #include "../init.hpp"
 #include "callback.hpp"
+#include "optimizers.hpp"
 
 namespace hardwired {
 
@@ -83,9 +84,9 @@ inline double monotonic_seconds() {
     return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
 }
 
-template <auto Loss, class Net, class T, class Optimizer, std::size_t N, std::size_t M>
+template <auto Loss, class Net, class T, class Optimizer, std::size_t N, class Target>
 fit_result<T> fit_impl(params<Net, T>& p, Optimizer& opt, std::span<const std::array<T, N>> inputs,
-                       std::span<const std::array<T, M>> targets, fit_options const& options) {
+                       std::span<const Target> targets, fit_options const& options) {
     const std::size_t n = inputs.size();
     if (n != targets.size())
         throw std::invalid_argument("hardwired::fit: " + std::to_string(n) + " inputs but " +
@@ -98,6 +99,7 @@ fit_result<T> fit_impl(params<Net, T>& p, Optimizer& opt, std::span<const std::a
         throw std::invalid_argument("hardwired::fit: batch_size " +
                                     std::to_string(options.batch_size) + " exceeds the " +
                                     std::to_string(n) + " samples (use hw::full_batch)");
+    check_class_indices(targets, Net::outputs);
     const std::size_t batch = std::min(options.batch_size, n);
 
     // Everything allocated here, before the first epoch; an epoch allocates nothing.
@@ -106,8 +108,10 @@ fit_result<T> fit_impl(params<Net, T>& p, Optimizer& opt, std::span<const std::a
     std::vector<std::size_t> order(n);
     std::iota(order.begin(), order.end(), std::size_t{0});
     splitmix64 rng{options.seed};
+    // On the heap, as the gradients of a large network do not fit on a thread's stack.
     const auto ws = std::make_unique<batch_workspace<Net, T>>();
-    gradients<Net, T> grads;
+    const auto grads_ptr = std::make_unique<gradients<Net, T>>();
+    gradients<Net, T>& grads = *grads_ptr;
     const double start = monotonic_seconds();
     auto last_print = start;
 
@@ -122,7 +126,7 @@ fit_result<T> fit_impl(params<Net, T>& p, Optimizer& opt, std::span<const std::a
             const std::size_t* batch_order = order.data() + b0;
             const T batch_loss = detail::accumulate_batch<Loss>(
                 p, *ws, [&](std::size_t i) { return inputs[batch_order[i]].data(); },
-                [&](std::size_t i) { return targets[batch_order[i]].data(); }, size, grads);
+                [&](std::size_t i) { return target_of(targets[batch_order[i]]); }, size, grads);
             bool finite = std::isfinite(static_cast<double>(batch_loss));
             for (T g : grads.values)
                 finite = finite && std::isfinite(static_cast<double>(g));
@@ -159,16 +163,15 @@ fit_result<T> fit_impl(params<Net, T>& p, Optimizer& opt, std::span<const std::a
 } // namespace detail
 
 /// Trains `p` with `opt` on (inputs[i], targets[i]) pairs, minimising the mean of `Loss`.
-/// `inputs` and `targets` are contiguous ranges of std::array<T, N> and std::array<T, M>
-/// (std::vector, std::array, std::span, C arrays), N and M the network's inputs and outputs.
-template <auto Loss, class Net, class T, class Optimizer, detail::sample_range Inputs,
-          detail::sample_range Targets>
+/// `inputs` is a contiguous range (std::vector, std::array, std::span, C array) of
+/// std::array<T, N>, N the network's inputs; `targets` one of std::array<T, M>, M its outputs, or,
+/// for hw::softmax_cross_entropy, of integer class indices.
+template <auto Loss, class Net, class T, class Optimizer, class Inputs, class Targets>
 fit_result<T> fit(params<Net, T>& p, Optimizer& opt, Inputs const& inputs, Targets const& targets,
                   fit_options const& options = {}) {
-    constexpr std::size_t N = std::tuple_size_v<detail::sample_t<Inputs>>;
-    constexpr std::size_t M = std::tuple_size_v<detail::sample_t<Targets>>;
-    if constexpr (!detail::check_input_size<Net::inputs, N>() ||
-                  !detail::check_target_size<Net::outputs, M>() || !detail::check_loss<Loss>())
+    if constexpr (!detail::check_samples<Net, T, Inputs>() ||
+                  !detail::check_targets<Loss, Net, T, Targets>() ||
+                  !detail::check_optimizer<Optimizer, Net, T>())
         return {};
     else
         return detail::fit_impl<Loss>(p, opt, detail::as_samples(inputs),

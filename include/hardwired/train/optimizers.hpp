@@ -13,12 +13,27 @@
 #include <type_traits>
 #include <utility>
 
+#include "../diagnostics.hpp"
 #include "../kernels/dense_simd.hpp"
 #include "../params.hpp"
 
 namespace hardwired {
 
 namespace detail {
+/// True when an optimizer of type Optimizer can update hw::params<Net, T>; otherwise one
+/// diagnostic naming the optimizer and the parameters.
+template <class Optimizer, class Net, class T>
+constexpr bool check_optimizer() {
+    constexpr bool ok = requires(Optimizer & o, params<Net, T> & p, gradients<Net, T> const& g) {
+        o.step(p, g);
+    };
+    if constexpr (!ok)
+        static_assert(diagnostic::holds<typename diagnostic::optimizer_was_declared_as<
+                          Optimizer>::template but_parameters_are<params<Net, T>>>,
+                      HARDWIRED_MSG_OPTIMIZER);
+    return ok;
+}
+
 /// One pass over the flat parameters: f(g, p, s...) for every index, with g the gradient (by
 /// value), p the parameter and s... the optimizer's state arrays (by reference, updated in
 /// place). Float and double go through xsimd batches, then a scalar tail; constant evaluation and
