@@ -167,6 +167,11 @@ constexpr std::array<T, Net::outputs> forward_output(params<Net, T> const& p, X 
         y[o] = ws.a[ws.offset(Net::depth) + o];
     return y;
 }
+template <class Net, class T, class X>
+constexpr std::array<T, Net::outputs> forward_output(params<Net, T> const& p, X const& x) {
+    forward_scratch<Net, T> ws;
+    return forward_output(p, x, ws);
+}
 
 } // namespace detail
 
@@ -178,20 +183,16 @@ requires(!std::is_array_v<X>) constexpr std::array<T, Net::outputs> forward(para
                                                                             X const& x) {
     if constexpr (!detail::check_sample<Net, T, X>())
         return {};
-    else {
-        detail::forward_scratch<Net, T> ws;
-        return detail::forward_output(p, x, ws);
-    }
+    else
+        return detail::forward_output(p, x);
 }
 template <class Net, class T, std::size_t N>
 constexpr std::array<T, Net::outputs> forward(params<Net, T> const& p,
                                               std::type_identity_t<T> const (&x)[N]) {
     if constexpr (!detail::check_input_size<Net::inputs, N>())
         return {};
-    else {
-        detail::forward_scratch<Net, T> ws;
-        return detail::forward_output(p, x, ws);
-    }
+    else
+        return detail::forward_output(p, x);
 }
 
 /// Forward pass that keeps every layer's values in `ws` (ws.activations<L>(),

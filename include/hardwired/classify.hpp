@@ -8,7 +8,6 @@
 ///     hw::predict_class_batch(p, xs, classes);               // classes: std::vector<int>, ...
 
 #include <array>
-#include <cmath>
 #include <cstddef>
 #include <ranges>
 #include <span>
@@ -23,15 +22,9 @@ namespace hardwired {
 /// finite logits (no overflow).
 template <class T, std::size_t N>
 std::array<T, N> softmax(std::array<T, N> const& z) {
-    T m = z[0];
-    for (T v : z)
-        m = v > m ? v : m;
     std::array<T, N> e;
-    T sum = 0;
-    for (std::size_t i = 0; i < N; ++i) {
-        e[i] = std::exp(z[i] - m);
-        sum += e[i];
-    }
+    T m;
+    const T sum = detail::shifted_exp<N>([&](std::size_t i) { return z[i]; }, e, m);
     for (T& v : e)
         v /= sum;
     return e;

@@ -65,15 +65,46 @@ inline constexpr auto smooth_l1 = select(abs(yhat - y) < c<N, D>, c<D, 2 * N>* p
                                          abs(yhat - y) - c<N, 2 * D>);
 
 namespace detail {
+/// True when 0 ≤ label < classes.
+template <std::integral I>
+constexpr bool is_class_index(I label, std::size_t classes) {
+    if constexpr (std::is_signed_v<I>)
+        if (label < 0)
+            return false;
+    return static_cast<std::uintmax_t>(label) < classes;
+}
+
+/// The error for a class index outside [0, classes); `where` ends the message.
+template <std::integral I>
+[[noreturn]] void throw_class_index_error(I label, std::size_t classes, std::string const& where) {
+    throw std::invalid_argument("hardwired: class index " + std::to_string(label) +
+                                " is outside [0, " + std::to_string(classes) + ")" + where);
+}
+
 /// Throws std::invalid_argument unless 0 ≤ label < classes.
 template <std::integral I>
 void check_class_index(I label, std::size_t classes) {
-    bool negative = false;
-    if constexpr (std::is_signed_v<I>)
-        negative = label < 0;
-    if (negative || static_cast<std::uintmax_t>(label) >= classes)
-        throw std::invalid_argument("hardwired: class index " + std::to_string(label) +
-                                    " is outside [0, " + std::to_string(classes) + ")");
+    if (!is_class_index(label, classes))
+        throw_class_index_error(label, classes, "");
+}
+} // namespace detail
+
+namespace detail {
+/// e[o] = exp(z(o) − m) with m = max z, so that no exp overflows; returns Σ e. Softmax is
+/// e / Σ e; log-sum-exp is m + log Σ e. For a scalar or an xsimd batch V.
+template <std::size_t O, class V, class Z>
+V shifted_exp(Z const& z, std::array<V, O>& e, V& m) {
+    using std::exp;
+    using std::max;
+    m = z(0);
+    for (std::size_t o = 1; o < O; ++o)
+        m = max(m, z(o));
+    V sum(0);
+    for (std::size_t o = 0; o < O; ++o) {
+        e[o] = exp(z(o) - m);
+        sum += e[o];
+    }
+    return sum;
 }
 } // namespace detail
 
@@ -119,19 +150,11 @@ struct softmax_cross_entropy_t {
 
     template <std::size_t O, class V, class Z, class Tgt, class Grad>
     static V value_and_gradient(Z const& z, Tgt const& t, V const& scale, Grad const& grad) {
-        using std::exp;
         using std::isfinite;
         using std::log;
-        using std::max;
         std::array<V, O> e;
-        V m = z(0);
-        for (std::size_t o = 1; o < O; ++o)
-            m = max(m, z(o));
-        V sum(0);
-        for (std::size_t o = 0; o < O; ++o) {
-            e[o] = exp(z(o) - m);
-            sum += e[o];
-        }
+        V m;
+        const V sum = detail::shifted_exp<O>(z, e, m);
         // m is −inf when every logit is, +inf or NaN when one is: the loss is then m itself.
         const V lse = detail::select(isfinite(m), m + log(sum), m);
         const V inv = V(1) / sum;
@@ -191,14 +214,15 @@ V sample_loss(Z const& z, Tgt const& t, V const& scale, Grad const& grad) {
     if constexpr (vector_loss<decltype(Loss)>)
         return Loss.template value_and_gradient<O>(z, t, scale, grad);
     else {
-        const V factor = scale / V(O);
+        using S = scalar_of_t<V>;
+        const V per_output(S(1) / S(O)), factor = scale * per_output; // no division per call
         V total(0);
         for (std::size_t o = 0; o < O; ++o) {
             const V zo = z(o), to = t(o);
             total += Loss(zo, to);
             grad(o, loss_gradient(Loss)(zo, to) * factor);
         }
-        return total / V(O);
+        return total * per_output;
     }
 }
 

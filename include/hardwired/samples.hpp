@@ -148,12 +148,8 @@ template <class Y>
 void check_class_indices(std::span<const Y> targets, std::size_t classes) {
     if constexpr (std::integral<Y>)
         for (std::size_t i = 0; i < targets.size(); ++i)
-            try {
-                check_class_index(targets[i], classes);
-            } catch (std::invalid_argument const& e) {
-                throw std::invalid_argument(std::string(e.what()) + " (sample " +
-                                            std::to_string(i) + ")");
-            }
+            if (!is_class_index(targets[i], classes))
+                throw_class_index_error(targets[i], classes, " (sample " + std::to_string(i) + ")");
 }
 
 } // namespace hardwired::detail
