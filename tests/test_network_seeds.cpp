@@ -24,8 +24,8 @@ TEST_CASE("002: the worked example, forward, gradient and one SGD step", "[netwo
     ws.a[1] = x[1];
     hw::detail::forward_into(p, ws);
     for (std::size_t j = 0; j < 3; ++j)
-        CHECK(ws.a[2 + j] == 1.0);      // hidden 1, 1, 1
-    CHECK(hw::forward(p, x)[0] == 4.0); // output 4
+        CHECK(ws.activations<1>()[j] == 1.0); // hidden 1, 1, 1
+    CHECK(hw::forward(p, x)[0] == 4.0);       // output 4
 
     // ½(ŷ − y)² = 8, ∂/∂ŷ = 4; every parameter fed by a 1 gets gradient 4, those fed by the
     // zero inputs 0.
@@ -71,9 +71,9 @@ TEST_CASE("001: 4-2-2-1 sigmoid network, one weight's gradient by the chain rule
         ws.a[i] = x[i];
     hw::detail::forward_into(p, ws);
     auto sig_prime = [](double a) { return a * (1 - a); };
-    const double* a2 = &ws.a[4];
-    const double* a3 = &ws.a[6];
-    const double a4 = ws.a[8];
+    const auto a2 = ws.activations<1>();
+    const auto a3 = ws.activations<2>();
+    const double a4 = ws.activations<3>()[0];
 
     hw::gradients<net, double> g;
     hw::gradient<hw::squared_error>(p, x, y, g);

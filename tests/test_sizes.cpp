@@ -31,9 +31,14 @@ static_assert(sizes_match<xor_net, long double>());
 } // namespace
 
 TEST_CASE("the published sizes of the XOR network", "[sizes]") {
-    // 13 parameters: 52 bytes, one 64-byte line; 6 activations: three arrays of one line each.
+    // 13 parameters: 52 bytes, one 64-byte line.
     STATIC_REQUIRE(xor_net::parameter_bytes<float> == 64);
-    STATIC_REQUIRE(xor_net::workspace_bytes<float> == 192);
-    // a and z: 6 rows, w = widest (3): δ 2w rows, its transpose w rows, y: 1 row; 32 floats a row
-    STATIC_REQUIRE(xor_net::batch_workspace_bytes<float> == (6 + 6 + 6 + 3 + 1) * 32 * 4);
+    // One sample's values: the 2 inputs, the hidden layer's 3 outputs and 3 pre-activations, the
+    // output layer's 1 pre-activation, the 1 output (10 floats, one line); its signals: δ of the
+    // 2 inputs and of the 1 output, two δ buffers of the hidden layer's width 3 (9 floats, one
+    // line).
+    STATIC_REQUIRE(xor_net::workspace_bytes<float> == 2 * 64);
+    // A chunk: the same 10 values and 9 signals as rows of 32 floats, plus the chunk kernel's
+    // transposed δ (3 rows, the widest layer's scratch) and the targets (1 row).
+    STATIC_REQUIRE(xor_net::batch_workspace_bytes<float> == (10 + 9 + 3 + 1) * 32 * 4);
 }

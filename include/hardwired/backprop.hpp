@@ -24,85 +24,87 @@
 #include "batch_workspace.hpp"
 #include "config.hpp"
 #include "diagnostics.hpp"
-#include "kernels/dense_simd.hpp"
 #include "loss.hpp"
 #include "params.hpp"
 #include "samples.hpp"
 
 namespace hardwired {
 
-/// Activations, pre-activations and back-propagated signals of one sample.
+/// One sample's values: `a` holds the input, every layer's output and what it keeps for its
+/// backward pass (detail::sample_layout), `g` the back-propagated signals and scratch.
 template <class Net, class T>
 struct workspace {
-    alignas(64) std::array<T, Net::activation_count> a{}; // a[0..inputs) is the input
-    alignas(64) std::array<T, Net::activation_count> z{};
-    alignas(64) std::array<T, Net::activation_count> g{};
+    using layout = detail::sample_layout<typename Net::root>;
+    alignas(64) std::array<T, layout::values> a{};                 // a[0..inputs) is the input
+    alignas(64) std::array<T, layout::template deltas<false>> g{}; // g[0..inputs): ∂L/∂input
 
-    /// Offset of layer l's values (l = 0 is the input, l = depth the output).
-    static constexpr std::size_t offset(std::size_t l) {
-        std::size_t n = 0;
-        for (std::size_t i = 0; i < l; ++i)
-            n += Net::sizes[i];
-        return n;
-    }
-
-    /// Layer L's activations a = f(z) after a forward pass (L = 0: the input, L = depth: the
-    /// output), and its pre-activations z (L ≥ 1).
+    /// Layer L's outputs after a forward pass (L = 0: the input, L = depth: the output).
     template <std::size_t L>
     constexpr std::span<const T, Net::sizes[L]> activations() const {
-        return std::span<const T, Net::sizes[L]>(a.data() + offset(L), Net::sizes[L]);
+        return std::span<const T, Net::sizes[L]>(a.data() + offset<L>(), Net::sizes[L]);
     }
+    /// Layer L's pre-activations z, f(z) its output (L ≥ 1, a layer with an activation).
     template <std::size_t L>
     constexpr std::span<const T, Net::sizes[L]> pre_activations() const {
         static_assert(L >= 1, HARDWIRED_MSG_NO_PRE_ACTIVATIONS);
-        return std::span<const T, Net::sizes[L]>(z.data() + offset(L), Net::sizes[L]);
+        using root = typename Net::root;
+        using C = typename root::template child<(L >= 1 ? L - 1 : 0)>;
+        static_assert(detail::has_tail<C>, HARDWIRED_MSG_NO_PRE_ACTIVATIONS);
+        return std::span<const T, Net::sizes[L]>(
+            a.data() + layout::saved + root::saved_offset[L - 1] + detail::tail_offset<C>,
+            Net::sizes[L]);
+    }
+
+private:
+    template <std::size_t L>
+    static constexpr std::size_t offset() {
+        if constexpr (L == 0)
+            return layout::in;
+        else if constexpr (L == Net::depth)
+            return layout::out;
+        else
+            return layout::saved + Net::root::out_offset[L - 1];
     }
 };
 
 namespace detail {
 
-// The activations and pre-activations of one forward pass, not initialized: hw::forward(p, x)
-// writes each element before it reads it. Value-initializing a whole workspace (three arrays)
-// on every call took 12–17% of the one-sample forward pass of nets C–E.
+// One forward pass's values, not initialized: hw::forward(p, x) writes each element before it
+// reads it. Value-initializing a whole workspace on every call took 12–17% of the one-sample
+// forward pass of nets C–E.
 template <class Net, class T>
 struct forward_scratch {
-    alignas(64) std::array<T, Net::activation_count> a;
-    alignas(64) std::array<T, Net::activation_count> z;
-    static constexpr std::size_t offset(std::size_t l) { return workspace<Net, T>::offset(l); }
+    alignas(64) std::array<T, workspace<Net, T>::layout::values> a;
 };
 
-// Runs every layer on ws.a[0, inputs), into ws.a and ws.z (a workspace or a forward_scratch).
-// Kernel is kernels::simd (float, double) or kernels::scalar (the reference, any T).
+template <class Kernel>
+using mode_of =
+    std::conditional_t<std::is_same_v<Kernel, kernels::simd>, simd_mode, reference_mode>;
+
+// Runs the network on ws.a[0, inputs) (a workspace or a forward_scratch). Kernel is kernels::simd
+// (float, double) or kernels::scalar (the reference kernels, any T).
 template <class Net, class T, class Workspace, class Kernel = kernels::default_kernel<T>>
-HARDWIRED_FLATTEN constexpr void forward_into(params<Net, T> const& p, Workspace& ws,
-                                              Kernel kernel = {}) {
-    [&]<std::size_t... L>(std::index_sequence<L...>) {
-        ((kernels::dense_forward<Net::template layer<L>::activation>(
-             kernel, p.template layer<L>(), ws.a.data() + ws.offset(L),
-             ws.z.data() + ws.offset(L + 1), ws.a.data() + ws.offset(L + 1))),
-         ...);
-    }
-    (std::make_index_sequence<Net::depth>{});
+HARDWIRED_FLATTEN constexpr void forward_into(params<Net, T> const& p, Workspace& ws, Kernel = {}) {
+    using lay = sample_layout<typename Net::root>;
+    run_forward<typename Net::root>(mode_of<Kernel>{}, p.values.data(), ws.a.data() + lay::in,
+                                    ws.a.data() + lay::out, ws.a.data() + lay::saved);
 }
 
-// Back-propagates from ws.g at the output layer, accumulating into `grads`; writes ∂L/∂input
-// into ws.g[0..inputs) when `want_input` is set.
+// Back-propagates from ∂L/∂output in ws.g, accumulating into `grads`; writes ∂L/∂input into
+// ws.g[0..inputs) when `want_input` is set.
 template <class Net, class T, class Kernel = kernels::default_kernel<T>>
 constexpr void backward_from_output(params<Net, T> const& p, workspace<Net, T>& ws,
-                                    params<Net, T>& grads, bool want_input, Kernel kernel = {}) {
-    [&]<std::size_t... R>(std::index_sequence<R...>) {
-        (
-            [&] {
-                constexpr std::size_t L = Net::depth - 1 - R;
-                T* g_in = (L > 0 || want_input) ? ws.g.data() + ws.offset(L) : nullptr;
-                kernels::dense_backward<Net::template layer<L>::activation>(
-                    kernel, p.template layer<L>(), grads.template layer<L>(),
-                    ws.a.data() + ws.offset(L), ws.z.data() + ws.offset(L + 1),
-                    ws.a.data() + ws.offset(L + 1), ws.g.data() + ws.offset(L + 1), g_in);
-            }(),
-            ...);
-    }
-    (std::make_index_sequence<Net::depth>{});
+                                    params<Net, T>& grads, bool want_input, Kernel = {}) {
+    using root = typename Net::root;
+    using lay = sample_layout<root>;
+    const mode_of<Kernel> m{};
+    T* delta = ws.g.data() + lay::delta_out;
+    T const* out = ws.a.data() + lay::out;
+    T const* saved = ws.a.data() + lay::saved;
+    apply_epilogue(m, delta, Net::outputs, epilogue_for<root, T, 1>(out, saved));
+    run_backward<root>(m, p.values.data(), grads.values.data(), ws.a.data() + lay::in, out, saved,
+                       delta, want_input ? ws.g.data() + lay::delta_in : nullptr,
+                       ws.g.data() + lay::template scratch<false>, no_epilogue{});
 }
 
 // One sample: forward, loss, backward. `target` is a pointer to the outputs' targets or a class
@@ -112,14 +114,14 @@ template <auto Loss, class Net, class T, class Target, class Kernel = kernels::d
 constexpr T accumulate_sample(params<Net, T> const& p, workspace<Net, T>& ws, T const* x,
                               Target const& target, params<Net, T>& grads, T scale, bool want_input,
                               Kernel kernel = {}) {
+    using lay = sample_layout<typename Net::root>;
     for (std::size_t i = 0; i < Net::inputs; ++i)
-        ws.a[i] = x[i];
+        ws.a[lay::in + i] = x[i];
     forward_into(p, ws, kernel);
-    constexpr std::size_t out = workspace<Net, T>::offset(Net::depth);
-    const T l =
-        sample_loss<Loss, Net::outputs>([&](std::size_t o) { return ws.a[out + o]; },
-                                        [&](std::size_t o) { return target_element<T>(target, o); },
-                                        scale, [&](std::size_t o, T d) { ws.g[out + o] = d; });
+    const T l = sample_loss<Loss, Net::outputs>(
+        [&](std::size_t o) { return ws.a[lay::out + o]; },
+        [&](std::size_t o) { return target_element<T>(target, o); }, scale,
+        [&](std::size_t o, T d) { ws.g[lay::delta_out + o] = d; });
     backward_from_output(p, ws, grads, want_input, kernel);
     return l;
 }
@@ -159,12 +161,13 @@ T accumulate_batch(params<Net, T> const& p, batch_workspace<Net, T>& ws, InputAt
 template <class Net, class T, class X, class Workspace>
 constexpr std::array<T, Net::outputs> forward_output(params<Net, T> const& p, X const& x,
                                                      Workspace& ws) {
+    using lay = sample_layout<typename Net::root>;
     for (std::size_t i = 0; i < Net::inputs; ++i)
-        ws.a[i] = x[i];
+        ws.a[lay::in + i] = x[i];
     forward_into(p, ws);
     std::array<T, Net::outputs> y;
     for (std::size_t o = 0; o < Net::outputs; ++o)
-        y[o] = ws.a[ws.offset(Net::depth) + o];
+        y[o] = ws.a[lay::out + o];
     return y;
 }
 template <class Net, class T, class X>

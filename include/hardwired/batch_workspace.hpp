@@ -18,18 +18,18 @@
 
 #include "diagnostics.hpp"
 #include "kernels/chunk_simd.hpp"
-#include "kernels/dense_simd.hpp"
 #include "loss.hpp"
 #include "params.hpp"
 
 namespace hardwired {
 
-/// One chunk's activations, pre-activations, back-propagated signals and targets, each row
-/// `kernels::chunk_samples` long. Not initialised: every value is written before it is read.
+/// One chunk's values (the layout of detail::sample_layout, each value a row of
+/// `kernels::chunk_samples`), back-propagated signals and scratch, and targets. Not initialised:
+/// every value is written before it is read.
 template <class Net, class T = float>
 struct batch_workspace {
     static constexpr std::size_t chunk = kernels::chunk_samples;
-    static constexpr std::size_t widest = Net::widest;
+    using layout = detail::sample_layout<typename Net::root>;
     static_assert(
         [] {
             if constexpr (std::is_same_v<kernels::default_kernel<T>, kernels::simd>)
@@ -39,19 +39,9 @@ struct batch_workspace {
         }(),
         HARDWIRED_MSG_CHUNK_SAMPLES);
 
-    alignas(64) std::array<T, Net::activation_count * chunk> a; // row i: neuron i's values
-    alignas(64) std::array<T, Net::activation_count * chunk> z;
-    alignas(64) std::array<T, 2 * widest * chunk> g; // δ of two adjacent layers, alternating
-    alignas(64) std::array<T, widest * chunk> t; // a layer's δ transposed (kernels/chunk_simd.hpp)
+    alignas(64) std::array<T, layout::values * chunk> a; // row i: value i of every sample
+    alignas(64) std::array<T, layout::template deltas<true> * chunk> g;
     alignas(64) std::array<T, Net::outputs * chunk> y;
-
-    /// First row of layer l (l = 0: the input).
-    static constexpr std::size_t row(std::size_t l) {
-        std::size_t n = 0;
-        for (std::size_t i = 0; i < l; ++i)
-            n += Net::sizes[i];
-        return n * chunk;
-    }
 };
 
 namespace detail {
@@ -79,17 +69,15 @@ void load_transposed(T* rows, At const& sample_at, std::size_t n) {
 }
 
 /// Forward on the chunk in ws (input rows loaded), nv sample vectors. With `training`, keeps the
-/// pre-activations the backward pass needs.
+/// values the backward pass needs.
 template <class Net, class T>
 void forward_chunk(params<Net, T> const& p, batch_workspace<Net, T>& ws, std::size_t nv,
                    bool training) {
-    using W = batch_workspace<Net, T>;
-    kernels::detail::static_for<Net::depth>([&](auto l) {
-        constexpr auto act = Net::template layer<l>::activation;
-        kernels::dense_forward_chunk<act>(p.template layer<l>(), ws.a.data() + W::row(l),
-                                          ws.z.data() + W::row(l + 1), ws.a.data() + W::row(l + 1),
-                                          nv, training && !is_output_expressible(act));
-    });
+    using lay = typename batch_workspace<Net, T>::layout;
+    constexpr std::size_t C = kernels::chunk_samples;
+    run_forward<typename Net::root>(chunk_mode<T>{nv, training, false}, p.values.data(),
+                                    ws.a.data() + lay::in * C, ws.a.data() + lay::out * C,
+                                    ws.a.data() + lay::saved * C);
 }
 
 /// Forward, loss and backward for the n ≤ chunk samples (input_at(s) pointers; target_at(s)
@@ -101,22 +89,24 @@ T accumulate_chunk(params<Net, T> const& p, batch_workspace<Net, T>& ws, InputAt
                    TargetAt const& target_at, std::size_t n, params<Net, T>& grads, T scale,
                    bool overwrite) {
     using B = xsimd::batch<T>;
-    using W = batch_workspace<Net, T>;
-    constexpr std::size_t L = B::size, C = W::chunk, O = Net::outputs;
+    using root = typename Net::root;
+    using lay = typename batch_workspace<Net, T>::layout;
+    constexpr std::size_t L = B::size, C = kernels::chunk_samples, O = Net::outputs;
     const std::size_t nv = chunk_vectors<T>(n);
-    load_transposed<Net::inputs>(ws.a.data(), input_at, n);
+    T const* in = ws.a.data() + lay::in * C;
+    T const* yhat = ws.a.data() + lay::out * C;
+    T const* saved = ws.a.data() + lay::saved * C;
+    load_transposed<Net::inputs>(ws.a.data() + lay::in * C, input_at, n);
     load_transposed<O>(ws.y.data(), target_at, n);
     forward_chunk(p, ws, nv, true);
 
-    // The output layer's δ = ∂L/∂ŷ ⊙ f'(z) into the first g buffer, zero on the padding.
-    constexpr auto out_act = Net::template layer<Net::depth - 1>::activation;
-    T const* z_out = ws.z.data() + W::row(Net::depth);
+    // δ of the output, through the last layer's f′ (its tail), zero on the padding.
+    const auto tail = epilogue_for<root, T, C>(yhat, saved);
     alignas(64) std::array<T, L> lane;
     for (std::size_t i = 0; i < L; ++i)
         lane[i] = T(i);
     const B lanes = B::load_aligned(lane.data());
-    T const* yhat = ws.a.data() + W::row(Net::depth);
-    T* g = ws.g.data();
+    T* g = ws.g.data() + lay::delta_out * C;
     B losses(T(0));
     for (std::size_t v = 0; v < nv; ++v) {
         const bool padded = (v + 1) * L > n;
@@ -128,7 +118,7 @@ T accumulate_chunk(params<Net, T> const& p, batch_workspace<Net, T>& ws, InputAt
             [&](std::size_t o) { return B::load_aligned(ws.y.data() + o * C + v * L); }, B(scale),
             [&](std::size_t o, B d) {
                 const std::size_t at = o * C + v * L;
-                d = kernels::detail::times_derivative<out_act>(d, yhat, z_out, at);
+                d = tail(at, d);
                 if (padded)
                     d = only_valid(d);
                 d.store_aligned(g + at);
@@ -138,17 +128,10 @@ T accumulate_chunk(params<Net, T> const& p, batch_workspace<Net, T>& ws, InputAt
         losses += l;
     }
 
-    // Backward, layer by layer, through two alternating δ buffers; each layer's pass leaves the
-    // δ of the layer below (none for the first layer: the inputs' gradient is not needed).
-    kernels::detail::static_for<Net::depth>([&](auto r) {
-        constexpr std::size_t l = Net::depth - 1 - r;
-        constexpr auto below = Net::template layer<(l > 0 ? l - 1 : 0)>::activation;
-        T* delta = ws.g.data() + (r % 2) * W::widest * C;
-        T* delta_in = l > 0 ? ws.g.data() + ((r + 1) % 2) * W::widest * C : nullptr;
-        kernels::dense_backward_chunk<below>(p.template layer<l>(), grads.template layer<l>(),
-                                             ws.a.data() + W::row(l), ws.z.data() + W::row(l),
-                                             delta, delta_in, ws.t.data(), nv, overwrite);
-    });
+    // Backward through the root layer; the inputs' gradient is not needed.
+    run_backward<root>(chunk_mode<T>{nv, true, overwrite}, p.values.data(), grads.values.data(), in,
+                       yhat, saved, g, static_cast<T*>(nullptr),
+                       ws.g.data() + lay::template scratch<true> * C, no_epilogue{});
     return xsimd::hadd(losses);
 }
 
@@ -156,14 +139,15 @@ T accumulate_chunk(params<Net, T> const& p, batch_workspace<Net, T>& ws, InputAt
 template <class Net, class T, class InputAt, class OutputAt>
 void forward_chunk_samples(params<Net, T> const& p, batch_workspace<Net, T>& ws,
                            InputAt const& input_at, OutputAt const& output_at, std::size_t n) {
-    using W = batch_workspace<Net, T>;
-    load_transposed<Net::inputs>(ws.a.data(), input_at, n);
+    using lay = typename batch_workspace<Net, T>::layout;
+    constexpr std::size_t C = kernels::chunk_samples;
+    load_transposed<Net::inputs>(ws.a.data() + lay::in * C, input_at, n);
     forward_chunk(p, ws, chunk_vectors<T>(n), false);
-    T const* out = ws.a.data() + W::row(Net::depth);
+    T const* out = ws.a.data() + lay::out * C;
     for (std::size_t s = 0; s < n; ++s) {
         T* y = output_at(s);
         for (std::size_t o = 0; o < Net::outputs; ++o)
-            y[o] = out[o * W::chunk + s];
+            y[o] = out[o * C + s];
     }
 }
 

@@ -1,7 +1,7 @@
 #pragma once
-/// Tuning macros of the one-sample SIMD kernel (kernels/dense_simd.hpp). Define one before
-/// including any hardwired header to override it; every translation unit of a program must see
-/// the same values.
+/// Tuning macros of the dense layer's one-sample SIMD kernel (layers/dense/simd.hpp). Define one
+/// before including any hardwired header to override it; every translation unit of a program must
+/// see the same values.
 
 /// Independent FMA chains the one-sample kernel keeps in flight: the FMA latency times the FMA
 /// units per core (4 cycles × 2 on current x86 cores).

@@ -33,6 +33,16 @@ struct optimizer_was_declared_as {
     template <class Parameters>
     struct but_parameters_are;
 };
+template <std::size_t Inputs>
+struct residual_block_takes {
+    template <std::size_t Outputs>
+    struct but_its_layers_give;
+};
+template <std::size_t First>
+struct element_wise_branches_first_gives {
+    template <std::size_t Other>
+    struct but_another_gives;
+};
 /// False for every message: `static_assert(holds<Message>, ...)` fails with one error and the
 /// compiler prints the message type with its numbers.
 template <class Message>
@@ -44,7 +54,7 @@ inline constexpr bool holds = false;
     "hardwired::network: the first layer must be hw::input<N>, the number of inputs"
 #define HARDWIRED_MSG_NOT_A_LAYER                                                                  \
     "hardwired::network: after hw::input<N>, every layer must be a hidden or output layer such "   \
-    "as hw::dense<N, Activation>"
+    "as hw::dense<N, Activation> or a block such as hw::residual<...>"
 #define HARDWIRED_MSG_EMPTY_LAYER "hardwired::network: a layer must have at least one neuron"
 #define HARDWIRED_MSG_NO_LAYERS                                                                    \
     "hardwired::network: a network needs at least one layer after hw::input<N>"
@@ -87,6 +97,12 @@ inline constexpr bool holds = false;
     "(such as std::vector<int>), one per input"
 #define HARDWIRED_MSG_NO_PRE_ACTIVATIONS                                                           \
     "hardwired::workspace: the input layer has no pre-activations"
+#define HARDWIRED_MSG_RESIDUAL_SIZE                                                                \
+    "hardwired::residual: the layers of a residual block must give as many outputs as the block "  \
+    "takes inputs (y = x + f(x)); end the block with a layer of the input's size"
+#define HARDWIRED_MSG_BRANCH_SIZES                                                                 \
+    "hardwired::sum / hw::product: branches combined element-wise must give the same number of "   \
+    "outputs"
 #define HARDWIRED_MSG_PARAMS_NETWORK "hardwired::params<Net>: Net must be a hw::network"
 
 // The algebra (sym/).

@@ -30,27 +30,44 @@ struct splitmix64 {
 namespace init {
 
 namespace detail {
-// Calls f(layer_view, fan_in, fan_out) for every layer.
-template <class Net, class T, class F>
-void for_each_layer(params<Net, T>& p, F f) {
-    [&]<std::size_t... L>(std::index_sequence<L...>) {
-        (f(p.template layer<L>(), Net::sizes[L], Net::sizes[L + 1]), ...);
-    }
-    (std::make_index_sequence<Net::depth>{});
-}
-
+// Sets every parameter tensor of the network by its role (layers/layer.hpp): a weight to
+// U(±weight_bound(fan_in, fan_out)), a bias to U(±bias_bound(fan_in, fan_out)) or 0 when
+// bias_bound is null, ones and zeros to 1 and 0. Tensors are visited in parameter order and each
+// one's elements in PyTorch's row-major order, all from one generator.
 template <class Net, class T>
-void uniform_weights(params<Net, T>& p, std::uint64_t seed, double (*bound)(double, double),
-                     bool biases_too) {
+void by_role(params<Net, T>& p, std::uint64_t seed, double (*weight_bound)(double, double),
+             double (*bias_bound)(double, double)) {
     splitmix64 rng{seed};
-    for_each_layer(p, [&](auto layer, std::size_t in, std::size_t out) {
-        const double r = bound(static_cast<double>(in), static_cast<double>(out));
-        for (std::size_t j = 0; j < out; ++j)
-            for (std::size_t k = 0; k < in; ++k)
-                layer.w(j, k) = static_cast<T>((2 * rng.uniform() - 1) * r);
-        for (std::size_t j = 0; j < out; ++j)
-            layer.b(j) = biases_too ? static_cast<T>((2 * rng.uniform() - 1) * r) : T(0);
-    });
+    for (tensor const& t : Net::tensors) {
+        const double in = static_cast<double>(t.fan_in), out = static_cast<double>(t.fan_out);
+        for (std::size_t i = 0; i < t.size(); ++i) {
+            T& v = p.values[t.at(i)];
+            switch (t.role) {
+            case init_role::weight:
+                v = static_cast<T>((2 * rng.uniform() - 1) * weight_bound(in, out));
+                break;
+            case init_role::bias:
+                v = bias_bound ? static_cast<T>((2 * rng.uniform() - 1) * bias_bound(in, out))
+                               : T(0);
+                break;
+            case init_role::ones:
+                v = T(1);
+                break;
+            case init_role::zeros:
+                v = T(0);
+                break;
+            }
+        }
+    }
+}
+inline double xavier_bound(double in, double out) {
+    return std::sqrt(6.0 / (in + out));
+}
+inline double he_bound(double in, double) {
+    return std::sqrt(6.0 / in);
+}
+inline double fan_in_bound(double in, double) {
+    return 1.0 / std::sqrt(in);
 }
 } // namespace detail
 
@@ -70,24 +87,29 @@ void uniform(params<Net, T>& p, std::type_identity_t<T> lo, std::type_identity_t
 }
 
 /// Xavier/Glorot uniform: weights U(±√(6/(in + out))), biases 0. For tanh and sigmoid layers.
+/// (Here and below, a layer's fixed tensors such as LayerNorm's weight and bias get 1 and 0.)
 template <class Net, class T>
 void xavier(params<Net, T>& p, std::uint64_t seed) {
-    detail::uniform_weights(
-        p, seed, [](double in, double out) { return std::sqrt(6.0 / (in + out)); }, false);
+    detail::by_role(p, seed, detail::xavier_bound, nullptr);
 }
 
 /// He/Kaiming uniform: weights U(±√(6/in)), biases 0. For relu-like layers.
 template <class Net, class T>
 void he(params<Net, T>& p, std::uint64_t seed) {
-    detail::uniform_weights(
-        p, seed, [](double in, double) { return std::sqrt(6.0 / in); }, false);
+    detail::by_role(p, seed, detail::he_bound, nullptr);
 }
 
 /// PyTorch's default for nn.Linear: weights and biases U(±1/√in).
 template <class Net, class T>
 void fan_in(params<Net, T>& p, std::uint64_t seed) {
-    detail::uniform_weights(
-        p, seed, [](double in, double) { return 1.0 / std::sqrt(in); }, true);
+    detail::by_role(p, seed, detail::fan_in_bound, detail::fan_in_bound);
+}
+
+/// PyTorch's defaults for every layer: hw::init::fan_in for dense layers, ones and zeros where
+/// the layer says (LayerNorm).
+template <class Net, class T>
+void defaults(params<Net, T>& p, std::uint64_t seed) {
+    fan_in(p, seed);
 }
 
 } // namespace init

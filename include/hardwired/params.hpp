@@ -8,9 +8,10 @@
 ///     p.layer<1>().b(0) = 0.1f;              // bias of neuron 0 of layer 1
 ///     for (float& v : p.flat()) v *= 2;      // all parameters
 ///
-/// Layout of layer l in the flat array (offset Net::parameter_offset(l)): the weights column by
-/// column, w(j, k) at k·outputs + j (so a layer's outputs are contiguous, as the SIMD kernels
-/// want them), then the biases.
+/// Each layer's parameters are one block of the flat array, at offset Net::parameter_offset(l),
+/// laid out as its tensor table says (a dense layer: the weights column by column, w(j, k) at
+/// k·outputs + j, so that a layer's outputs are contiguous as the SIMD kernels want them, then
+/// the biases); a block's view reaches its layers with `.layer<I>()`.
 
 #include <array>
 #include <cstddef>
@@ -20,20 +21,6 @@
 #include "network.hpp"
 
 namespace hardwired {
-
-/// Typed access to one dense layer's weights w(j, k) (input k → neuron j) and biases b(j).
-template <class T, std::size_t In, std::size_t Out>
-struct layer_view {
-    static constexpr std::size_t inputs = In;
-    static constexpr std::size_t outputs = Out;
-    T* data;
-
-    constexpr T& w(std::size_t j, std::size_t k) const { return data[k * Out + j]; }
-    constexpr T& b(std::size_t j) const { return data[In * Out + j]; }
-    /// Column k of W: the weights from input k to every neuron, contiguous.
-    constexpr T* column(std::size_t k) const { return data + k * Out; }
-    constexpr T* biases() const { return data + In * Out; }
-};
 
 template <class Net, class T = float>
 struct params {
@@ -49,16 +36,17 @@ struct params {
 
     alignas(64) std::array<T, size> values{};
 
-    /// Layer L (0-based, after the input).
+    /// Layer L (0-based, after the input): its view (hw::layer_view for a dense layer, a
+    /// hw::block_view for a block).
     template <std::size_t L>
     constexpr auto layer() {
-        return layer_view<T, Net::sizes[L], Net::sizes[L + 1]>{values.data() +
-                                                               Net::parameter_offset(L)};
+        return detail::view_of<typename Net::template bound_layer<L>>(values.data() +
+                                                                      Net::parameter_offset(L));
     }
     template <std::size_t L>
     constexpr auto layer() const {
-        return layer_view<const T, Net::sizes[L], Net::sizes[L + 1]>{values.data() +
-                                                                     Net::parameter_offset(L)};
+        return detail::view_of<typename Net::template bound_layer<L>>(
+            static_cast<T const*>(values.data() + Net::parameter_offset(L)));
     }
     constexpr std::span<T, size> flat() { return values; }
     constexpr std::span<const T, size> flat() const { return values; }

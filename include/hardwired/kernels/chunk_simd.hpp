@@ -37,8 +37,8 @@
 #include <utility>
 #include <xsimd/xsimd.hpp>
 
-#include "../params.hpp"
-#include "dense_scalar.hpp"
+#include "../config.hpp"
+#include "../sym/math.hpp"
 
 namespace hardwired::kernels {
 
@@ -282,8 +282,9 @@ inline void gradient_block(T const* a_in, T const* dt, std::size_t ns, std::size
         }
 }
 
-/// Weight and bias gradients from Δᵀ (dt, ns sample rows of Out values, Out a multiple of L),
-/// in blocks of up to 4 output vectors × as many inputs as keep 16 accumulators.
+/// Weight and bias gradients (none when db is null) from Δᵀ (dt, ns sample rows of Out values,
+/// Out a multiple of L), in blocks of up to 4 output vectors × as many inputs as keep 16
+/// accumulators.
 template <std::size_t In, std::size_t Out, class T>
 inline void transposed_gradients(T const* a_in, T const* dt, std::size_t ns, T* flat, T* db,
                                  bool overwrite) {
@@ -302,7 +303,7 @@ inline void transposed_gradients(T const* a_in, T const* dt, std::size_t ns, T* 
         rows.template operator()<U>(u0);
     if constexpr (V % U != 0)
         rows.template operator()<V % U>(u0);
-    for (std::size_t u = 0; u < V; ++u) {
+    for (std::size_t u = 0; db && u < V; ++u) {
         B sum(T(0));
         for (std::size_t s = 0; s < ns; ++s)
             sum += B::load_aligned(dt + s * Out + u * L);
@@ -311,126 +312,5 @@ inline void transposed_gradients(T const* a_in, T const* dt, std::size_t ns, T* 
 }
 
 } // namespace detail
-
-/// Forward on a chunk of nv sample vectors: a_in holds In rows, z and a_out Out rows (each row
-/// chunk_samples long). z is written only when `keep_z` (the backward pass needs it when f' is
-/// not output-expressible).
-template <auto Act, class T, std::size_t In, std::size_t Out>
-inline void dense_forward_chunk(layer_view<const T, In, Out> w, T const* a_in, T* z, T* a_out,
-                                std::size_t nv, bool keep_z) {
-    using B = xsimd::batch<T>;
-    constexpr std::size_t L = B::size;
-    // W(j, k) = data[k·Out + j]: row stride 1, reduction stride Out.
-    detail::chunk_product<Out, In, 1, Out>(
-        w.data, a_in, nv, [&](std::size_t j) { return w.b(j); },
-        [&](std::size_t j, std::size_t v, B acc) {
-            const std::size_t at = j * chunk_samples + v * L;
-            if (keep_z)
-                acc.store_aligned(z + at);
-            Act(acc).store_aligned(a_out + at);
-        });
-}
-
-namespace detail {
-
-/// g ⊙ f'(z) on the vector of rows at `at`, f' = activation_derivative<Act> (dense_scalar.hpp),
-/// given the one row it reads: the layer's outputs `a` when Act has an output form, else its
-/// pre-activations `z` (which the forward pass keeps only then).
-template <auto Act, class B, class T>
-B times_derivative(B g, T const* a, T const* z, std::size_t at) {
-    const B v = B::load_aligned((is_output_expressible(Act) ? a : z) + at);
-    return g * activation_derivative<Act>(v, v);
-}
-
-} // namespace detail
-
-/// Backward on a chunk: `delta` holds δ = ∂L/∂z (Out rows; zero on padding); the layer's gradients
-/// are added to `dw`, or written there when `overwrite`. When delta_in is not null it receives the
-/// layer below's δ (In rows): (Wᵀδ) ⊙ f'(a_in), f' the derivative of InAct, that layer's
-/// activation, taken from a_in or from its pre-activations z_in. Multiplying here, before the
-/// store, saves the layer below a pass that would load its rows and store them again.
-template <auto InAct, class T, std::size_t In, std::size_t Out>
-inline void dense_backward_chunk(layer_view<const T, In, Out> w, layer_view<T, In, Out> dw,
-                                 T const* a_in, T const* z_in, T const* delta, T* delta_in,
-                                 T* scratch, std::size_t nv, bool overwrite) {
-    using B = xsimd::batch<T>;
-    constexpr std::size_t L = B::size;
-    // With outputs a multiple of the width and an in-register transpose, the weight gradients
-    // take outputs in lanes (transposed_gradients); otherwise samples in lanes, reduced by haddp.
-    constexpr bool transposed = Out % L == 0 && detail::has_transpose<B>;
-    if constexpr (!transposed) // else the biases are sums of Δᵀ rows
-        for (std::size_t j = 0; j < Out; ++j) {
-            B sum(T(0));
-            for (std::size_t v = 0; v < nv; ++v)
-                sum += B::load_aligned(delta + j * chunk_samples + v * L);
-            detail::add_to(xsimd::hadd(sum), &dw.b(j), overwrite);
-        }
-
-    if constexpr (transposed) {
-        // Δᵀ into scratch (sample s's δ at s·Out), then the gradients from it.
-        for (std::size_t j = 0; j < Out; j += L)
-            for (std::size_t v = 0; v < nv; ++v)
-                detail::transpose_block<B>(delta + j * chunk_samples + v * L, chunk_samples,
-                                           scratch + v * L * Out + j, Out);
-        detail::transposed_gradients<In, Out>(a_in, scratch, nv * L, dw.data, dw.biases(),
-                                              overwrite);
-    } else {
-        // dW in the flat order f = k·Out + j, L entries at a time: L sums of products over the
-        // samples, reduced together by haddp. When Out is a multiple of L a group shares its input
-        // row k, loaded once per sample vector.
-        constexpr std::size_t count = In * Out;
-        T* flat = dw.data;
-        auto products = [&]<std::size_t N>(std::size_t f0, std::integral_constant<std::size_t, N>) {
-            alignas(64) std::array<B, L> acc;
-            acc.fill(B(T(0)));
-            if constexpr (Out % L == 0) {
-                T const* in = a_in + f0 / Out * chunk_samples;
-                T const* d = delta + f0 % Out * chunk_samples;
-                for (std::size_t v = 0; v < nv; ++v) {
-                    const B x = B::load_aligned(in + v * L);
-#pragma GCC unroll 16
-                    for (std::size_t i = 0; i < L; ++i)
-                        acc[i] = hardwired::detail::madd(
-                            B::load_aligned(d + i * chunk_samples + v * L), x, acc[i]);
-                }
-            } else {
-#pragma GCC unroll 16
-                for (std::size_t i = 0; i < N; ++i) {
-                    const std::size_t f = f0 + i;
-                    T const* in = a_in + f / Out * chunk_samples;
-                    T const* d = delta + f % Out * chunk_samples;
-                    for (std::size_t v = 0; v < nv; ++v)
-                        acc[i] = hardwired::detail::madd(B::load_aligned(d + v * L),
-                                                         B::load_aligned(in + v * L), acc[i]);
-                }
-            }
-            return detail::row_sums(acc);
-        };
-        constexpr std::size_t full = count / L * L;
-        for (std::size_t f0 = 0; f0 < full; f0 += L)
-            detail::add_to(products(f0, std::integral_constant<std::size_t, L>{}), flat + f0,
-                           overwrite);
-        if constexpr (full < count) {
-            alignas(64) std::array<T, L> rest;
-            products(full, std::integral_constant<std::size_t, count - full>{})
-                .store_aligned(rest.data());
-            if (overwrite) // a loop each, so that both vectorize: B's step 2% faster than add_to
-                std::copy_n(rest.data(), count - full, flat + full);
-            else
-                for (std::size_t i = 0; i < count - full; ++i)
-                    flat[full + i] += rest[i];
-        }
-    }
-
-    if (delta_in) {
-        // δ_in[k] = f'(·)·Σ_j W(j, k)·δ[j]: row k, reduction over j; W(j, k) = data[k·Out + j].
-        detail::chunk_product<In, Out, Out, 1>(
-            w.data, delta, nv, [](std::size_t) { return T(0); },
-            [&](std::size_t k, std::size_t v, B acc) {
-                const std::size_t at = k * chunk_samples + v * L;
-                detail::times_derivative<InAct>(acc, a_in, z_in, at).store_aligned(delta_in + at);
-            });
-    }
-}
 
 } // namespace hardwired::kernels

@@ -14,7 +14,7 @@
 #include <utility>
 
 #include "../diagnostics.hpp"
-#include "../kernels/dense_simd.hpp"
+#include "../layers/layer.hpp"
 #include "../params.hpp"
 
 namespace hardwired {

@@ -9,7 +9,7 @@
 // rounding of FMA, the order of the sums and the SIMD exp/tanh (tests/test_kernels.cpp states
 // the bound).
 
-#include "../sym/intrinsics.hpp" // before any intrinsics or xsimd header: see there
+#include "../../sym/intrinsics.hpp" // before any intrinsics or xsimd header: see there
 
 #include <algorithm>
 #include <array>
@@ -18,24 +18,13 @@
 #include <utility>
 #include <xsimd/xsimd.hpp>
 
-#include "../config.hpp"
-#include "dense_scalar.hpp"
+#include "../../config.hpp"
+#include "../layer.hpp"
+#include "scalar.hpp"
 
 namespace hardwired::kernels {
 
-/// Kernel tags: `scalar` is the reference path; `simd` the xsimd path (float and double).
-struct scalar {};
-struct simd {};
-
-template <class T>
-using default_kernel =
-    std::conditional_t<std::is_same_v<T, float> || std::is_same_v<T, double>, simd, scalar>;
-
 namespace detail {
-template <class T>
-using batch = xsimd::batch<T>;
-template <class T>
-inline constexpr std::size_t lanes = batch<T>::size;
 
 /// The narrowest batch of T with at least R lanes, or void.
 template <class T, std::size_t R, std::size_t N = 1>
@@ -116,13 +105,16 @@ HARDWIRED_ALWAYS_INLINE void accumulate(std::array<B, V>& acc, T const* w, T con
 }
 
 /// Pre-activations z[j, j + V·L) of whole batches, from the biases.
-template <std::size_t V, class T, std::size_t In, std::size_t Out>
-HARDWIRED_ALWAYS_INLINE void forward_block(layer_view<const T, In, Out> w, T const* a_in,
+template <std::size_t V, class T, std::size_t In, std::size_t Out, bool Bias>
+HARDWIRED_ALWAYS_INLINE void forward_block(layer_view<const T, In, Out, Bias> w, T const* a_in,
                                            std::size_t j, T* z) {
     using B = batch<T>;
     std::array<B, V> acc;
     for (std::size_t v = 0; v < V; ++v)
-        acc[v] = B::load_unaligned(w.biases() + j + v * B::size);
+        if constexpr (Bias)
+            acc[v] = B::load_unaligned(w.biases() + j + v * B::size);
+        else
+            acc[v] = B(T(0));
     accumulate<In, Out>(acc, w.column(0) + j, a_in);
     for (std::size_t v = 0; v < V; ++v)
         acc[v].store_unaligned(z + j + v * B::size);
@@ -141,14 +133,14 @@ HARDWIRED_ALWAYS_INLINE N first_lanes(T const* p, std::index_sequence<I...>) {
 /// inside the layer's parameters when N ≤ Out + (Out − Full); otherwise (a single output, say)
 /// the pre-activations are scalar sums, and the activation still takes them as one batch; only
 /// without such a batch is the tail done by scalar formulas.
-template <auto Act, std::size_t In, std::size_t Out, std::size_t Full, class T>
-HARDWIRED_ALWAYS_INLINE void forward_tail(layer_view<const T, In, Out> w, T const* a_in, T* z,
+template <auto Act, std::size_t In, std::size_t Out, std::size_t Full, class T, bool Bias>
+HARDWIRED_ALWAYS_INLINE void forward_tail(layer_view<const T, In, Out, Bias> w, T const* a_in, T* z,
                                           T* a_out) {
     constexpr std::size_t R = Out - Full;
     using N = typename narrow_batch<T, R>::type;
     auto scalar_sums = [&](T* zt) {
         for (std::size_t i = 0; i < R; ++i) {
-            T acc = w.b(Full + i);
+            T acc = w.bias(Full + i);
             for (std::size_t k = 0; k < In; ++k)
                 acc += w.column(k)[Full + i] * a_in[k];
             zt[i] = acc;
@@ -162,7 +154,10 @@ HARDWIRED_ALWAYS_INLINE void forward_tail(layer_view<const T, In, Out> w, T cons
         std::array<N, 1> acc;
         if constexpr (N::size <= Out + R) {
             // The biases, built in registers (a vector load of scalar stores would stall).
-            acc[0] = first_lanes<N, R>(w.biases() + Full, std::make_index_sequence<N::size>{});
+            if constexpr (Bias)
+                acc[0] = first_lanes<N, R>(w.biases() + Full, std::make_index_sequence<N::size>{});
+            else
+                acc[0] = N(T(0));
             accumulate<In, Out>(acc, w.column(0) + Full, a_in);
         } else {
             std::array<T, R> sums;
@@ -181,8 +176,8 @@ HARDWIRED_ALWAYS_INLINE void forward_tail(layer_view<const T, In, Out> w, T cons
 
 } // namespace detail
 
-template <auto Act, class T, std::size_t In, std::size_t Out>
-void dense_forward(simd, layer_view<const T, In, Out> w, T const* a_in, T* z, T* a_out) {
+template <auto Act, class T, std::size_t In, std::size_t Out, bool Bias>
+void dense_forward(simd, layer_view<const T, In, Out, Bias> w, T const* a_in, T* z, T* a_out) {
     using B = detail::batch<T>;
     constexpr std::size_t L = detail::lanes<T>;
     constexpr std::size_t full = Out / L * L;
@@ -201,55 +196,38 @@ void dense_forward(simd, layer_view<const T, In, Out> w, T const* a_in, T* z, T*
         detail::forward_tail<Act, In, Out, full>(w, a_in, z, a_out);
 }
 
-template <auto Act, class T, std::size_t In, std::size_t Out>
-void dense_backward(simd, layer_view<const T, In, Out> w, layer_view<T, In, Out> dw, T const* a_in,
-                    T const* z, T const* a_out, T* g_out, T* g_in) {
+/// Given δ = ∂L/∂z: db += δ, dW column k += δ·a_k, g_in[k] = column k · δ.
+template <class T, std::size_t In, std::size_t Out, bool Bias>
+void dense_backward(simd, layer_view<const T, In, Out, Bias> w, layer_view<T, In, Out, Bias> dw,
+                    T const* a_in, T const* delta, T* g_in) {
     using B = detail::batch<T>;
     constexpr std::size_t L = detail::lanes<T>;
     constexpr std::size_t full = Out / L * L;
-    // δ = g ⊙ f'(·), then db += δ
-    for (std::size_t j = 0; j < full; j += L) {
-        const B d =
-            B::load_unaligned(g_out + j) *
-            activation_derivative<Act>(B::load_unaligned(z + j), B::load_unaligned(a_out + j));
-        d.store_unaligned(g_out + j);
-        (B::load_unaligned(dw.biases() + j) + d).store_unaligned(dw.biases() + j);
+    if constexpr (Bias) {
+        for (std::size_t j = 0; j < full; j += L)
+            (B::load_unaligned(dw.biases() + j) + B::load_unaligned(delta + j))
+                .store_unaligned(dw.biases() + j);
+        for (std::size_t t = full; t < Out; ++t)
+            dw.b(t) += delta[t];
     }
-    for (std::size_t t = full; t < Out; ++t) {
-        g_out[t] *= activation_derivative<Act>(z[t], a_out[t]);
-        dw.b(t) += g_out[t];
-    }
-    // dW column k += δ·a_k; g_in[k] = column k · δ
     for (std::size_t k = 0; k < In; ++k) {
         const T x = a_in[k];
         T const* col = w.column(k);
         T* dcol = dw.column(k);
         B back(T(0));
         for (std::size_t j = 0; j < full; j += L) {
-            const B d = B::load_unaligned(g_out + j);
+            const B d = B::load_unaligned(delta + j);
             hardwired::detail::madd(d, B(x), B::load_unaligned(dcol + j)).store_unaligned(dcol + j);
             back = hardwired::detail::madd(B::load_unaligned(col + j), d, back);
         }
         T tail = 0;
         for (std::size_t t = full; t < Out; ++t) {
-            dcol[t] += g_out[t] * x;
-            tail += col[t] * g_out[t];
+            dcol[t] += delta[t] * x;
+            tail += col[t] * delta[t];
         }
         if (g_in)
             g_in[k] = xsimd::hadd(back) + tail;
     }
-}
-
-// The scalar reference kernel under its tag.
-template <auto Act, class T, std::size_t In, std::size_t Out>
-constexpr void dense_forward(scalar, layer_view<const T, In, Out> w, T const* a_in, T* z,
-                             T* a_out) {
-    dense_forward<Act>(w, a_in, z, a_out);
-}
-template <auto Act, class T, std::size_t In, std::size_t Out>
-constexpr void dense_backward(scalar, layer_view<const T, In, Out> w, layer_view<T, In, Out> dw,
-                              T const* a_in, T const* z, T const* a_out, T* g_out, T* g_in) {
-    dense_backward<Act>(w, dw, a_in, z, a_out, g_out, g_in);
 }
 
 } // namespace hardwired::kernels

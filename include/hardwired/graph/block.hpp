@@ -1,0 +1,129 @@
+#pragma once
+/// What the blocks (chain, residual, branches) share: running over the elements of rows in any
+/// mode, the typed view of a block's parameters, and the traversal of a layer tree.
+
+#include <array>
+#include <cstddef>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+
+#include "../layers/layer.hpp"
+
+namespace hardwired {
+
+namespace detail {
+
+/// f(integral_constant<I>) for I = 0 … N−1.
+template <std::size_t N, class F>
+HARDWIRED_ALWAYS_INLINE constexpr void for_index(F&& f) {
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+        (f(std::integral_constant<std::size_t, I>{}), ...);
+    }
+    (std::make_index_sequence<N>{});
+}
+
+template <class V, class T>
+HARDWIRED_ALWAYS_INLINE void store_as(T* p, std::size_t at, V const& v) {
+    if constexpr (std::is_same_v<V, T>)
+        p[at] = v;
+    else
+        v.store_unaligned(p + at);
+}
+
+/// f(V{}, at) for every element of `rows` rows, V a SIMD vector of T in chunks (`at` the first
+/// of its values) and T itself for one sample.
+template <class T, class Mode, class F>
+HARDWIRED_ALWAYS_INLINE void for_each_vector(Mode const& m, std::size_t rows, F&& f) {
+    if constexpr (Mode::chunked) {
+        using B = xsimd::batch<T>;
+        for (std::size_t r = 0; r < rows; ++r)
+            for (std::size_t v = 0; v < m.nv; ++v)
+                f(B{}, r * Mode::width + v * B::size);
+    } else {
+        for (std::size_t r = 0; r < rows; ++r)
+            f(T{}, r);
+    }
+}
+
+/// The largest of the values (0 for none).
+template <std::size_t N>
+constexpr std::size_t largest(std::array<std::size_t, N> const& v) {
+    std::size_t m = 0;
+    for (std::size_t x : v)
+        m = x > m ? x : m;
+    return m;
+}
+
+/// Exclusive prefix sums: offsets of consecutive blocks of the given sizes.
+template <std::size_t N>
+constexpr std::array<std::size_t, N> offsets(std::array<std::size_t, N> const& sizes,
+                                             std::size_t start = 0) {
+    std::array<std::size_t, N> o{};
+    for (std::size_t i = 0; i < N; ++i) {
+        o[i] = start;
+        start += sizes[i];
+    }
+    return o;
+}
+
+/// A tail at the given offset of a block's saved values (the tail of its last layer), or none.
+template <class Child, std::size_t Offset, bool = has_tail<Child>>
+struct tail_at {};
+template <class Child, std::size_t Offset>
+struct tail_at<Child, Offset, true> {
+    static constexpr auto activation = Child::activation;
+    static constexpr std::size_t tail_offset = Offset + detail::tail_offset<Child>;
+};
+
+} // namespace detail
+
+/// A layer's parameters without a typed view of their own: `flat()` is all of them.
+template <class T, std::size_t N>
+struct flat_view {
+    T* data;
+    constexpr T& operator[](std::size_t i) const { return data[i]; }
+    constexpr std::size_t size() const { return N; }
+};
+
+namespace detail {
+template <class L, class T>
+constexpr auto view_of(T* data) {
+    if constexpr (requires { typename L::template view<T>; })
+        return typename L::template view<T>{data};
+    else
+        return flat_view<T, parameter_count<L>>{data};
+}
+} // namespace detail
+
+/// The parameters of a block: `layer<I>()` is the view of its I-th layer (or branch).
+template <class Block, class T>
+struct block_view {
+    T* data;
+    template <std::size_t I>
+    constexpr auto layer() const {
+        return detail::view_of<std::tuple_element_t<I, typename Block::children>>(
+            data + Block::param_offset[I]);
+    }
+};
+
+namespace detail {
+/// f(tensor) for every parameter tensor of the bound layer L, its offset made relative to the
+/// network's parameters (L's own at `offset`), depth first in parameter order.
+template <class L, class F>
+constexpr void visit_tensors(std::size_t offset, F&& f) {
+    if constexpr (is_block<L>) {
+        for_index<std::tuple_size_v<typename L::children>>([&](auto i) {
+            visit_tensors<std::tuple_element_t<i, typename L::children>>(
+                offset + L::param_offset[i], f);
+        });
+    } else {
+        for (tensor t : tensors_of<L>()) {
+            t.offset += offset;
+            f(t);
+        }
+    }
+}
+} // namespace detail
+
+} // namespace hardwired

@@ -1,0 +1,193 @@
+#pragma once
+/// Parallel branches on the same input, their outputs combined: concatenated, summed or
+/// multiplied element-wise. A branch is one layer kind or a chain of several.
+///
+///     hw::concat<hw::dense<8, hw::tanh>, hw::dense<4, hw::relu>>          // 12 outputs
+///     hw::sum<hw::dense<16>, hw::chain<hw::dense<32, hw::relu>, hw::dense<16>>>
+///     hw::product<hw::dense<16, hw::tanh>, hw::dense<16, hw::sigmoid>>    // a gated unit
+
+#include <array>
+#include <cstddef>
+#include <tuple>
+
+#include "../diagnostics.hpp"
+#include "block.hpp"
+#include "chain.hpp"
+
+namespace hardwired {
+
+namespace combine {
+/// How branches combine: one after the other, or element by element.
+struct concat {};
+struct sum {};
+struct product {};
+} // namespace combine
+
+namespace detail {
+template <std::size_t First, std::size_t Other>
+constexpr bool check_branch() {
+    if constexpr (First != Other)
+        static_assert(diagnostic::holds<typename diagnostic::element_wise_branches_first_gives<
+                          First>::template but_another_gives<Other>>,
+                      HARDWIRED_MSG_BRANCH_SIZES);
+    return true;
+}
+} // namespace detail
+
+template <class Combine, class... Branches>
+struct branches {
+    static_assert(sizeof...(Branches) > 0, "hardwired: a block of branches needs a branch");
+
+    template <std::size_t In>
+    struct bound {
+        using children = std::tuple<detail::bind<Branches, In>...>;
+        static constexpr bool is_block = true;
+        static constexpr std::size_t n = sizeof...(Branches);
+        template <std::size_t I>
+        using child = std::tuple_element_t<I, children>;
+        static constexpr bool concatenated = std::is_same_v<Combine, combine::concat>;
+        static_assert([] {
+            if constexpr (!concatenated)
+                return (detail::check_branch<child<0>::outputs,
+                                             detail::bind<Branches, In>::outputs>() &&
+                        ...);
+            return true;
+        }());
+
+        static constexpr std::size_t inputs = In;
+        static constexpr std::size_t outputs =
+            concatenated ? (detail::bind<Branches, In>::outputs + ...) : child<0>::outputs;
+
+    private:
+        template <class F>
+        static constexpr std::array<std::size_t, n> each(F f) {
+            std::array<std::size_t, n> a{};
+            detail::for_index<n>([&](auto i) { a[i] = f(std::type_identity<child<i>>{}); });
+            return a;
+        }
+        // Element-wise: each branch's output, then its saved values; concatenated: its saved
+        // values (its output is a slice of the block's).
+        static constexpr auto saved_sizes = each([](auto c) {
+            using C = typename decltype(c)::type;
+            return (concatenated ? 0 : C::outputs) + detail::saved_count<C>;
+        });
+        static constexpr std::size_t widest =
+            detail::largest(each([](auto c) { return decltype(c)::type::outputs; }));
+
+    public:
+        static constexpr auto param_offset = detail::offsets(
+            each([](auto c) { return detail::parameter_count<typename decltype(c)::type>; }));
+        static constexpr std::size_t parameter_count =
+            param_offset[n - 1] + detail::parameter_count<child<n - 1>>;
+        /// Where branch b's output lies: in the block's output (concatenated) or its saved values.
+        static constexpr auto out_offset =
+            concatenated ? detail::offsets(each([](auto c) { return decltype(c)::type::outputs; }))
+                         : detail::offsets(saved_sizes);
+        static constexpr auto saved_offset = [] {
+            auto o = detail::offsets(saved_sizes);
+            if constexpr (!concatenated)
+                for (std::size_t i = 0; i < n; ++i)
+                    o[i] += each([](auto c) { return decltype(c)::type::outputs; })[i];
+            return o;
+        }();
+        static constexpr std::size_t saved_count = [] {
+            std::size_t s = 0;
+            for (std::size_t v : saved_sizes)
+                s += v;
+            return s;
+        }();
+        static constexpr std::size_t state_count =
+            (detail::state_count<detail::bind<Branches, In>> + ...);
+        // A branch's δ, a branch's δ of the input, the branches' own scratch.
+        template <bool Chunk>
+        static constexpr std::size_t
+            scratch = widest + In + detail::largest(each([](auto c) {
+                          return detail::scratch_count<typename decltype(c)::type, Chunk>;
+                      }));
+
+        template <class T>
+        using view = block_view<bound, T>;
+
+        template <class Mode, class T>
+        HARDWIRED_ALWAYS_INLINE static void run_forward(Mode const& m, T const* p, T const* in,
+                                                        T* out, T* saved) {
+            constexpr std::size_t W = Mode::width;
+            detail::for_index<n>([&](auto b) {
+                T* y = (concatenated ? out : saved) + out_offset[b] * W;
+                detail::run_forward<child<b>>(m, p + param_offset[b], in, y,
+                                              saved + saved_offset[b] * W);
+            });
+            if constexpr (!concatenated)
+                detail::for_each_vector<T>(m, outputs, [&](auto v, std::size_t at) {
+                    using V = decltype(v);
+                    V acc = detail::load_as<V>(saved + out_offset[0] * W, at);
+                    detail::for_index<n - 1>([&](auto b) {
+                        const V y = detail::load_as<V>(saved + out_offset[b + 1] * W, at);
+                        if constexpr (std::is_same_v<Combine, combine::sum>)
+                            acc = acc + y;
+                        else
+                            acc = acc * y;
+                    });
+                    detail::store_as(out, at, acc);
+                });
+        }
+
+        template <class Mode, class T, class Epi>
+        HARDWIRED_ALWAYS_INLINE static void
+        run_backward(Mode const& m, T const* p, T* dp, T const* in, T const* out, T const* saved,
+                     T const* delta, T* delta_in, T* scratch, Epi const& epi) {
+            constexpr std::size_t W = Mode::width;
+            T* d_branch = scratch;
+            T* d_in = scratch + widest * W;
+            T* inner = scratch + (widest + In) * W;
+            detail::for_index<n>([&](auto b) {
+                using C = child<b>;
+                T const* y = (concatenated ? out : saved) + out_offset[b] * W;
+                T const* sv = saved + saved_offset[b] * W;
+                T const* d_out = concatenated ? delta + out_offset[b] * W : delta;
+                const auto tail = detail::epilogue_for<C, T, W>(y, sv);
+                T const* d = d_out;
+                if constexpr (std::is_same_v<Combine, combine::product> || detail::has_tail<C>) {
+                    // δ of this branch: δ ⊙ the other branches' outputs (a product), ⊙ f′.
+                    detail::for_each_vector<T>(m, C::outputs, [&](auto v, std::size_t at) {
+                        using V = decltype(v);
+                        V g = detail::load_as<V>(d_out, at);
+                        if constexpr (std::is_same_v<Combine, combine::product>)
+                            detail::for_index<n>([&](auto c) {
+                                if constexpr (c != b)
+                                    g = g * detail::load_as<V>(saved + out_offset[c] * W, at);
+                            });
+                        detail::store_as(d_branch, at, tail(at, g));
+                    });
+                    d = d_branch;
+                }
+                // The first branch writes δ of the input, the others add to it.
+                T* d_x = delta_in ? (b == 0 ? delta_in : d_in) : nullptr;
+                detail::run_backward<C>(m, p + param_offset[b], dp + param_offset[b], in, y, sv, d,
+                                        d_x, inner, detail::no_epilogue{});
+                if (delta_in && b > 0)
+                    detail::for_each_vector<T>(m, In, [&](auto v, std::size_t at) {
+                        using V = decltype(v);
+                        detail::store_as(delta_in, at,
+                                         detail::load_as<V>(delta_in, at) +
+                                             detail::load_as<V>(d_in, at));
+                    });
+            });
+            if (delta_in)
+                detail::apply_epilogue(m, delta_in, In, epi);
+        }
+    };
+};
+
+/// Branches whose outputs are concatenated, in order.
+template <class... Branches>
+using concat = branches<combine::concat, Branches...>;
+/// Branches of equal output size, summed element-wise.
+template <class... Branches>
+using sum = branches<combine::sum, Branches...>;
+/// Branches of equal output size, multiplied element-wise: the gated unit tanh(a) ⊙ σ(b) of
+/// WaveNet-style models is `hw::product<hw::dense<N, hw::tanh>, hw::dense<N, hw::sigmoid>>`.
+template <class... Branches>
+using product = branches<combine::product, Branches...>;
+
+} // namespace hardwired

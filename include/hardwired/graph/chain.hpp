@@ -1,0 +1,174 @@
+#pragma once
+/// A chain of layers, each taking the previous one's output: the body of a network, of a
+/// residual block, or a branch of several layers. `a >> b` on layer kinds makes one.
+///
+///     hw::chain<hw::dense<64, hw::tanh>, hw::dense<64, hw::tanh>>
+///     hw::dense<64, hw::tanh>{} >> hw::dense<64, hw::tanh>{}      // the same type
+
+#include <array>
+#include <cstddef>
+#include <tuple>
+#include <type_traits>
+
+#include "block.hpp"
+
+namespace hardwired {
+
+namespace detail {
+/// The layers of a chain bound one after the other, from In inputs: a std::tuple of types.
+template <std::size_t In, class... S>
+struct bind_chain {
+    using type = std::tuple<>;
+};
+template <std::size_t In, class S, class... Rest>
+struct bind_chain<In, S, Rest...> {
+    using first = bind<S, In>;
+    using type = decltype(std::tuple_cat(
+        std::declval<std::tuple<first>>(),
+        std::declval<typename bind_chain<first::outputs, Rest...>::type>()));
+};
+} // namespace detail
+
+template <class... Layers>
+struct chain {
+    static_assert(sizeof...(Layers) > 0, "hardwired::chain: a chain needs at least one layer");
+
+    template <std::size_t In>
+    struct bound;
+};
+
+template <class... Layers>
+template <std::size_t In>
+struct chain<Layers...>::bound
+    : detail::tail_at<std::tuple_element_t<sizeof...(Layers) - 1,
+                                           typename detail::bind_chain<In, Layers...>::type>,
+                      [] {
+                          // the last layer's saved values, after every other layer's output and
+                          // saved values
+                          using all = typename detail::bind_chain<In, Layers...>::type;
+                          std::size_t n = 0;
+                          detail::for_index<sizeof...(Layers) - 1>([&](auto i) {
+                              using C = std::tuple_element_t<i, all>;
+                              n += C::outputs + detail::saved_count<C>;
+                          });
+                          return n;
+                      }()> {
+    using children = typename detail::bind_chain<In, Layers...>::type;
+    static constexpr bool is_block = true;
+    static constexpr std::size_t n = sizeof...(Layers);
+    template <std::size_t I>
+    using child = std::tuple_element_t<I, children>;
+
+    static constexpr std::size_t inputs = In;
+    static constexpr std::size_t outputs = child<n - 1>::outputs;
+
+private:
+    template <class F>
+    static constexpr std::array<std::size_t, n> each(F f) {
+        std::array<std::size_t, n> a{};
+        detail::for_index<n>([&](auto i) { a[i] = f(std::type_identity<child<i>>{}, i); });
+        return a;
+    }
+    // Layer i's output (i < n − 1; the last one's is the chain's), then its saved values.
+    static constexpr std::array<std::size_t, n> saved_sizes = each([](auto c, std::size_t i) {
+        using C = typename decltype(c)::type;
+        return (i + 1 < n ? C::outputs : 0) + detail::saved_count<C>;
+    });
+    // The widest output that flows between two layers: the two δ buffers' size.
+    static constexpr std::size_t between = [] {
+        std::size_t w = 0;
+        detail::for_index<n - 1>([&](auto i) { w = std::max(w, child<i>::outputs); });
+        return w;
+    }();
+
+public:
+    static constexpr auto param_offset = detail::offsets(each(
+        [](auto c, std::size_t) { return detail::parameter_count<typename decltype(c)::type>; }));
+    static constexpr std::size_t parameter_count =
+        param_offset[n - 1] + detail::parameter_count<child<n - 1>>;
+    static constexpr auto out_offset = detail::offsets(saved_sizes);
+    /// Where layer i's own saved values start.
+    static constexpr auto saved_offset = each([](auto c, std::size_t i) {
+        return out_offset[i] + (i + 1 < n ? decltype(c)::type::outputs : 0);
+    });
+    static constexpr std::size_t saved_count = out_offset[n - 1] + saved_sizes[n - 1];
+    static constexpr std::size_t state_count = [] {
+        std::size_t s = 0;
+        detail::for_index<n>([&](auto i) { s += detail::state_count<child<i>>; });
+        return s;
+    }();
+    /// Two δ buffers that alternate between the layers, then the layers' own scratch.
+    template <bool Chunk>
+    static constexpr std::size_t
+        scratch = 2 * between + detail::largest(each([](auto c, std::size_t) {
+                      return detail::scratch_count<typename decltype(c)::type, Chunk>;
+                  }));
+
+    template <class T>
+    using view = block_view<bound, T>;
+
+    template <class Mode, class T>
+    HARDWIRED_ALWAYS_INLINE static void run_forward(Mode const& m, T const* p, T const* in, T* out,
+                                                    T* saved) {
+        constexpr std::size_t W = Mode::width;
+        detail::for_index<n>([&](auto i) {
+            T const* x = i == 0 ? in : saved + out_offset[i - 1] * W;
+            T* y = i + 1 == n ? out : saved + out_offset[i] * W;
+            detail::run_forward<child<i>>(m, p + param_offset[i], x, y,
+                                          saved + saved_offset[i] * W);
+        });
+    }
+
+    template <class Mode, class T, class Epi>
+    HARDWIRED_ALWAYS_INLINE static void run_backward(Mode const& m, T const* p, T* dp, T const* in,
+                                                     T const* out, T const* saved, T const* delta,
+                                                     T* delta_in, T* scratch, Epi const& epi) {
+        constexpr std::size_t W = Mode::width;
+        T* buffer[2] = {scratch, scratch + between * W};
+        T* inner = scratch + 2 * between * W;
+        detail::for_index<n>([&](auto r) {
+            constexpr std::size_t i = n - 1 - r;
+            using C = child<i>;
+            T const* x = i == 0 ? in : saved + out_offset[i - 1] * W;
+            T const* y = i + 1 == n ? out : saved + out_offset[i] * W;
+            T const* d = i + 1 == n ? delta : buffer[(n - 2 - i) % 2];
+            if constexpr (i == 0) {
+                detail::run_backward<C>(m, p + param_offset[i], dp + param_offset[i], x, y,
+                                        saved + saved_offset[i] * W, d, delta_in, inner, epi);
+            } else {
+                // δ of the layer below, through its tail's f′ (fused where its kernel can).
+                const auto below =
+                    detail::epilogue_for<child<i - 1>, T, W>(x, saved + saved_offset[i - 1] * W);
+                detail::run_backward<C>(m, p + param_offset[i], dp + param_offset[i], x, y,
+                                        saved + saved_offset[i] * W, d, buffer[(n - 1 - i) % 2],
+                                        inner, below);
+            }
+        });
+    }
+};
+
+namespace detail {
+template <class T>
+inline constexpr bool is_chain_v = false;
+template <class... L>
+inline constexpr bool is_chain_v<hardwired::chain<L...>> = true;
+
+template <class A, class B>
+struct join {
+    using type = hardwired::chain<A, B>;
+};
+template <class... A, class B>
+struct join<hardwired::chain<A...>, B> {
+    using type = hardwired::chain<A..., B>;
+};
+template <class A, class... B>
+struct join<A, hardwired::chain<B...>> {
+    using type = hardwired::chain<A, B...>;
+};
+template <class... A, class... B>
+struct join<hardwired::chain<A...>, hardwired::chain<B...>> {
+    using type = hardwired::chain<A..., B...>;
+};
+} // namespace detail
+
+} // namespace hardwired

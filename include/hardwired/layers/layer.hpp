@@ -1,0 +1,369 @@
+#pragma once
+/// The layer concept: what a layer kind provides, and the one place that calls it.
+///
+/// A layer kind is a type S (such as `hw::dense<16, hw::tanh>`) with a nested template
+/// `S::bound<In>`: the layer applied to In inputs per sample. The bound layer L declares
+///
+///   inputs, outputs          numbers per sample (outputs computed from In)
+///   tensors                  its parameter tensors, a std::array of hw::tensor: name, shape in
+///                            PyTorch's layout (a dense weight is [out, in]), strides into the
+///                            layer's block of the flat parameter array, offset, and the role
+///                            that says how it is initialised (optional: no parameters)
+///   saved_count              values per sample its forward pass keeps for its backward pass
+///                            (optional, 0), in the `saved` array the kernels get
+///   chunk_scratch            values per sample of scratch its chunk backward kernel needs
+///                            (optional, 0)
+///   state_count              values of persistent state (optional, 0; recurrent layers)
+///   activation               optional: an element-wise tail out = f(z), with z kept as the first
+///                            `outputs` values of `saved`. A layer with a tail gets δ = ∂L/∂z in
+///                            its backward pass: the driver multiplies by f′, fused into the
+///                            producer of δ where it can (the chunk kernel of the layer above).
+///
+/// and its kernels, on pointers to its own parameters p (and gradients dp), one sample's inputs
+/// `in`, outputs `out` and saved values:
+///
+///   forward(p, in, out, saved)                           reference kernel, any value type
+///   backward(p, dp, in, out, saved, delta, delta_in)     reference kernel: δ of the output in
+///                                                        (∂L/∂z with a tail), dp += ∂L/∂p,
+///                                                        delta_in = ∂L/∂in unless null
+///   forward_simd, backward_simd                          optional: one sample, float/double,
+///                                                        same arguments
+///   forward_chunk(p, in, out, saved, nv, training)       optional: samples in SIMD lanes, each
+///   backward_chunk(p, dp, in, out, saved, delta,         value a row of kernels::chunk_samples,
+///                  delta_in, scratch, nv, overwrite,     nv sample vectors; dp written instead of
+///                  epilogue)                             added to when `overwrite`; every stored
+///                                                        δ_in vector v at element index `at`
+///                                                        goes through epilogue(at, v)
+///
+/// A missing fast kernel falls back, per layer, to the reference kernel (for chunks, one sample
+/// at a time, gathered from and scattered to the rows). Blocks (graph/) are layers too: they
+/// implement the mode-generic `run_forward` and `run_backward` of their children instead.
+
+#include "../sym/intrinsics.hpp" // before any intrinsics or xsimd header: see there
+
+#include <array>
+#include <cstddef>
+#include <type_traits>
+#include <utility>
+#include <xsimd/xsimd.hpp>
+
+#include "../config.hpp"
+#include "../sym/output_form.hpp"
+
+namespace hardwired {
+
+namespace kernels {
+/// Kernel tags: `scalar` is the reference path; `simd` the xsimd path (float and double).
+struct scalar {};
+struct simd {};
+
+template <class T>
+using default_kernel =
+    std::conditional_t<std::is_same_v<T, float> || std::is_same_v<T, double>, simd, scalar>;
+
+namespace detail {
+template <class T>
+using batch = xsimd::batch<T>;
+template <class T>
+inline constexpr std::size_t lanes = batch<T>::size;
+} // namespace detail
+} // namespace kernels
+
+/// How a parameter tensor is initialised by the initialisers of hw::init.
+enum class init_role {
+    weight, ///< a weight: hw::init::xavier/he/fan_in draw it from its fan-in and fan-out
+    bias,   ///< a bias: zero, or U(±1/√fan_in) for hw::init::fan_in (PyTorch's nn.Linear)
+    ones,   ///< always 1 (LayerNorm's weight)
+    zeros,  ///< always 0 (LayerNorm's bias)
+};
+
+/// One parameter tensor of a layer. Element (i₀, i₁, i₂) of a tensor of `rank` dimensions lies
+/// at offset + Σ iₖ·stride[k] in the layer's block of the flat parameter array.
+struct tensor {
+    const char* name = "";
+    std::size_t rank = 1;
+    std::array<std::size_t, 3> shape{1, 1, 1};
+    std::array<std::size_t, 3> stride{1, 1, 1};
+    std::size_t offset = 0;
+    init_role role = init_role::weight;
+    std::size_t fan_in = 1, fan_out = 1;
+
+    constexpr std::size_t size() const {
+        std::size_t n = 1;
+        for (std::size_t k = 0; k < rank; ++k)
+            n *= shape[k];
+        return n;
+    }
+    /// Offset of element `index` (row-major over the shape, as PyTorch stores it).
+    constexpr std::size_t at(std::size_t index) const {
+        std::size_t off = offset;
+        for (std::size_t k = rank; k-- > 0;) {
+            off += index % shape[k] * stride[k];
+            index /= shape[k];
+        }
+        return off;
+    }
+};
+
+/// A layer kind: a type with a nested `bound<In>`, the layer on In inputs.
+template <class S>
+concept layer = requires {
+    typename S::template bound<1>;
+};
+
+namespace detail {
+
+/// The layer S on In inputs.
+template <class S, std::size_t In>
+using bind = typename S::template bound<In>;
+
+template <class L>
+constexpr auto tensors_of() {
+    if constexpr (requires { L::tensors; })
+        return L::tensors;
+    else
+        return std::array<tensor, 0>{};
+}
+
+/// Number of parameters of a bound layer (or block).
+template <class L>
+inline constexpr std::size_t parameter_count = [] {
+    if constexpr (requires { L::parameter_count; })
+        return std::size_t{L::parameter_count};
+    else {
+        std::size_t n = 0;
+        for (tensor const& t : tensors_of<L>())
+            n += t.size();
+        return n;
+    }
+}();
+
+template <class L>
+inline constexpr std::size_t saved_count = [] {
+    if constexpr (requires { L::saved_count; })
+        return std::size_t{L::saved_count};
+    else
+        return std::size_t{0};
+}();
+
+/// Scratch per sample of the backward pass: in chunks (`chunk`) or one sample at a time.
+template <class L, bool Chunk>
+inline constexpr std::size_t scratch_count = [] {
+    if constexpr (requires { L::template scratch<Chunk>; })
+        return std::size_t{L::template scratch<Chunk>};
+    else if constexpr (Chunk && requires { L::chunk_scratch; })
+        return std::size_t{L::chunk_scratch};
+    else
+        return std::size_t{0};
+}();
+
+template <class L>
+inline constexpr std::size_t state_count = [] {
+    if constexpr (requires { L::state_count; })
+        return std::size_t{L::state_count};
+    else
+        return std::size_t{0};
+}();
+
+template <class L>
+inline constexpr bool has_tail = requires {
+    L::activation;
+};
+
+/// Where the tail's z lies in the saved values (blocks whose last layer has a tail).
+template <class L>
+inline constexpr std::size_t tail_offset = [] {
+    if constexpr (requires { L::tail_offset; })
+        return std::size_t{L::tail_offset};
+    else
+        return std::size_t{0};
+}();
+
+template <class L>
+inline constexpr bool is_block = requires {
+    L::is_block;
+};
+
+/// f'(z) for an activation, from its output a = f(z) where f' can be written in the output alone
+/// (σ' = a(1 − a), tanh' = 1 − a², relu' = [a > 0]): no exp is recomputed.
+template <auto Act, class T>
+constexpr T activation_derivative(T const& z, T const& a) {
+    if constexpr (is_output_expressible(Act))
+        return output_derivative(Act)(a);
+    else
+        return derivative(Act)(z);
+}
+
+/// The value at `p + at` as V: a number, or a SIMD vector of consecutive values.
+template <class V, class T>
+HARDWIRED_ALWAYS_INLINE V load_as(T const* p, std::size_t at) {
+    if constexpr (std::is_same_v<V, T>)
+        return p[at];
+    else
+        return V::load_unaligned(p + at);
+}
+
+/// Passes δ through unchanged.
+struct no_epilogue {
+    template <class V>
+    HARDWIRED_ALWAYS_INLINE V operator()(std::size_t, V v) const {
+        return v;
+    }
+};
+
+/// Multiplies δ of a layer's output by the derivative of its tail, read from its outputs `out`
+/// or from its z (its saved values at the tail's offset), whichever f' needs.
+template <auto Act, class T>
+struct tail_epilogue {
+    T const* out;
+    T const* z;
+    template <class V>
+    HARDWIRED_ALWAYS_INLINE V operator()(std::size_t at, V v) const {
+        const V a = load_as<V>(is_output_expressible(Act) ? out : z, at);
+        return v * activation_derivative<Act>(a, a);
+    }
+};
+
+/// The epilogue that turns δ of L's output into the δ its backward pass takes.
+template <class L, class T, std::size_t Width>
+constexpr auto epilogue_for(T const* out, T const* saved) {
+    if constexpr (has_tail<L>)
+        return tail_epilogue<L::activation, T>{out, saved + tail_offset<L> * Width};
+    else
+        return no_epilogue{};
+}
+
+/// How the kernels run. One sample: with the reference kernels, or with the SIMD ones where a
+/// layer has them. A chunk: `nv` vectors of samples in lanes (rows of kernels::chunk_samples);
+/// `overwrite`: the parameter gradients are written rather than added to.
+struct reference_mode {
+    static constexpr std::size_t width = 1;
+    static constexpr bool chunked = false;
+    bool training = true;
+    static constexpr std::size_t lanes() { return 1; }
+};
+struct simd_mode : reference_mode {};
+template <class T>
+struct chunk_mode {
+    static constexpr std::size_t width = kernels::chunk_samples;
+    static constexpr bool chunked = true;
+    std::size_t nv;
+    bool training;
+    bool overwrite;
+    std::size_t lanes() const { return nv * xsimd::batch<T>::size; }
+};
+
+/// f(at) for every element of `rows` rows (the first `lanes` values of each row).
+template <class Mode, class F>
+HARDWIRED_ALWAYS_INLINE void for_each_element(Mode const& m, std::size_t rows, F&& f) {
+    const std::size_t lanes = m.lanes();
+    for (std::size_t r = 0; r < rows; ++r)
+        for (std::size_t s = 0; s < lanes; ++s)
+            f(r * Mode::width + s);
+}
+
+/// Applies the epilogue to `rows` rows of δ in place.
+template <class T, class Mode, class Epi>
+HARDWIRED_ALWAYS_INLINE void apply_epilogue(Mode const& m, T* delta, std::size_t rows,
+                                            Epi const& epi) {
+    if constexpr (!std::is_same_v<Epi, no_epilogue>) {
+        if constexpr (Mode::chunked) {
+            using B = xsimd::batch<T>;
+            for (std::size_t r = 0; r < rows; ++r)
+                for (std::size_t v = 0; v < m.nv; ++v) {
+                    const std::size_t at = r * Mode::width + v * B::size;
+                    epi(at, B::load_aligned(delta + at)).store_aligned(delta + at);
+                }
+        } else {
+            for (std::size_t r = 0; r < rows; ++r)
+                delta[r] = epi(r, delta[r]);
+        }
+    }
+}
+
+// Sample s of `count` rows at `rows` into one sample's values, and back.
+template <class T, std::size_t Count>
+void gather(T const* rows, std::size_t s, std::array<T, Count>& one) {
+    for (std::size_t i = 0; i < Count; ++i)
+        one[i] = rows[i * kernels::chunk_samples + s];
+}
+template <class T, std::size_t Count>
+void scatter(std::array<T, Count> const& one, std::size_t s, T* rows) {
+    for (std::size_t i = 0; i < Count; ++i)
+        rows[i * kernels::chunk_samples + s] = one[i];
+}
+
+/// Runs L's forward pass in mode m: a block's own, else the layer's fastest kernel for the mode,
+/// falling back to the reference kernel.
+template <class L, class Mode, class T>
+HARDWIRED_ALWAYS_INLINE void run_forward(Mode const& m, T const* p, T const* in, T* out, T* saved) {
+    if constexpr (is_block<L>)
+        L::run_forward(m, p, in, out, saved);
+    else if constexpr (Mode::chunked) {
+        if constexpr (requires { L::forward_chunk(p, in, out, saved, m.nv, m.training); })
+            L::forward_chunk(p, in, out, saved, m.nv, m.training);
+        else {
+            std::array<T, L::inputs> x;
+            std::array<T, L::outputs> y;
+            std::array<T, saved_count<L>> sv;
+            for (std::size_t s = 0; s < m.lanes(); ++s) {
+                gather(in, s, x);
+                L::forward(p, x.data(), y.data(), sv.data());
+                scatter(y, s, out);
+                scatter(sv, s, saved);
+            }
+        }
+    } else if constexpr (std::is_same_v<Mode, simd_mode> &&
+                         requires { L::forward_simd(p, in, out, saved); })
+        L::forward_simd(p, in, out, saved);
+    else
+        L::forward(p, in, out, saved);
+}
+
+/// Runs L's backward pass in mode m (see the concept above); `epi` is applied to δ_in.
+template <class L, class Mode, class T, class Epi>
+HARDWIRED_ALWAYS_INLINE void run_backward(Mode const& m, T const* p, T* dp, T const* in,
+                                          T const* out, T const* saved, T const* delta, T* delta_in,
+                                          T* scratch, Epi const& epi) {
+    if constexpr (is_block<L>)
+        L::run_backward(m, p, dp, in, out, saved, delta, delta_in, scratch, epi);
+    else if constexpr (Mode::chunked) {
+        if constexpr (requires {
+                          L::backward_chunk(p, dp, in, out, saved, delta, delta_in, scratch, m.nv,
+                                            m.overwrite, epi);
+                      })
+            L::backward_chunk(p, dp, in, out, saved, delta, delta_in, scratch, m.nv, m.overwrite,
+                              epi);
+        else {
+            if (m.overwrite)
+                for (std::size_t i = 0; i < parameter_count<L>; ++i)
+                    dp[i] = T(0);
+            std::array<T, L::inputs> x, dx;
+            std::array<T, L::outputs> y, d;
+            std::array<T, saved_count<L>> sv;
+            for (std::size_t s = 0; s < m.lanes(); ++s) {
+                gather(in, s, x);
+                gather(out, s, y);
+                gather(saved, s, sv);
+                gather(delta, s, d);
+                L::backward(p, dp, x.data(), y.data(), sv.data(), d.data(),
+                            delta_in ? dx.data() : nullptr);
+                if (delta_in)
+                    scatter(dx, s, delta_in);
+            }
+            if (delta_in)
+                apply_epilogue(m, delta_in, L::inputs, epi);
+        }
+    } else {
+        if constexpr (std::is_same_v<Mode, simd_mode> &&
+                      requires { L::backward_simd(p, dp, in, out, saved, delta, delta_in); })
+            L::backward_simd(p, dp, in, out, saved, delta, delta_in);
+        else
+            L::backward(p, dp, in, out, saved, delta, delta_in);
+        if (delta_in)
+            apply_epilogue(m, delta_in, L::inputs, epi);
+    }
+}
+
+} // namespace detail
+} // namespace hardwired
