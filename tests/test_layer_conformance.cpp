@@ -1,0 +1,100 @@
+// Every layer kind and block passes the conformance suite (support/conformance.hpp), each inside a
+// small network: one line in `subjects` per kind. It includes a layer kind defined here, in the
+// test and nowhere in include/, to show that the layer concept is the library's extension point.
+#include <catch2/catch.hpp>
+
+#include <array>
+#include <cstddef>
+#include <hardwired/hardwired.hpp>
+
+#include "support/conformance.hpp"
+#include "support/counting_new.hpp"
+
+namespace hw = hardwired;
+
+namespace {
+
+/// y = a ⊙ x + b, element-wise, a and b learned: a layer kind written against the concept alone
+/// (layers/layer.hpp), with only the mandatory reference kernels.
+struct scale_shift {
+    template <std::size_t In>
+    struct bound {
+        static constexpr std::size_t inputs = In, outputs = In;
+        static constexpr std::array<hw::tensor, 2> tensors{{
+            {"weight", 1, {In, 1, 1}, {1, 1, 1}, 0, hw::init_role::ones, In, In},
+            {"bias", 1, {In, 1, 1}, {1, 1, 1}, In, hw::init_role::zeros, In, In},
+        }};
+        template <class T>
+        static constexpr void forward(T const* p, T const* in, T* out, T*) {
+            for (std::size_t i = 0; i < In; ++i)
+                out[i] = p[i] * in[i] + p[In + i];
+        }
+        template <class T>
+        static constexpr void backward(T const* p, T* dp, T const* in, T const*, T const*,
+                                       T const* delta, T* delta_in) {
+            for (std::size_t i = 0; i < In; ++i) {
+                dp[i] += delta[i] * in[i];
+                dp[In + i] += delta[i];
+                if (delta_in)
+                    delta_in[i] = delta[i] * p[i];
+            }
+        }
+    };
+};
+
+template <class... Layers>
+using around =
+    hw::network<hw::input<5>, hw::dense<6, hw::tanh>, Layers..., hw::dense<3, hw::sigmoid>>;
+
+} // namespace
+
+// One line per layer kind or block.
+#define HARDWIRED_CONFORMANCE_SUBJECTS                                                             \
+    (around<hw::dense<7, hw::tanh>>), (around<hw::dense<4, hw::gelu>>),                            \
+        (around<hw::dense<9, hw::swish, hw::no_bias>>), (around<hw::dense<16, hw::relu>>),         \
+        (around<scale_shift>), (around<scale_shift, hw::dense<2>>),                                \
+        (around<hw::residual<hw::dense<4, hw::tanh>, hw::dense<6, hw::tanh>>>),                    \
+        (around<hw::residual<hw::dense<6>>>),                                                      \
+        (around<hw::concat<hw::dense<3, hw::tanh>, hw::dense<5, hw::sigmoid>, scale_shift>>),      \
+        (around<                                                                                   \
+            hw::sum<hw::dense<4, hw::tanh>, hw::chain<hw::dense<8, hw::relu>, hw::dense<4>>>>),    \
+        (around<hw::product<hw::dense<8, hw::tanh>, hw::dense<8, hw::sigmoid>>>),                  \
+        (around<hw::residual<hw::product<hw::dense<6, hw::tanh>, hw::dense<6, hw::sigmoid>>>>)
+
+TEMPLATE_TEST_CASE("conformance: float64 gradients against central differences", "[conformance]",
+                   HARDWIRED_CONFORMANCE_SUBJECTS) {
+    const auto r = test::conformance::gradcheck<TestType>();
+    INFO("worst |analytic - numeric| / (1e-5 + 1e-3 |numeric|) = " << r.worst);
+    CHECK(r.checked == 3 * (TestType::parameter_count + TestType::inputs));
+    CHECK(r.failed == 0);
+}
+
+TEMPLATE_TEST_CASE("conformance: fast kernels against the reference kernels", "[conformance]",
+                   HARDWIRED_CONFORMANCE_SUBJECTS) {
+    // float: SIMD exp and tanh, FMA and the order of sums; double: rounding only. The batch's
+    // gradient is the mean of the samples' in both.
+    const auto f = test::conformance::fast_vs_reference<TestType, float>();
+    const auto d = test::conformance::fast_vs_reference<TestType, double>();
+    INFO("float: one sample " << f.one_sample << ", chunk " << f.chunk << ", forward_batch "
+                              << f.forward_batch);
+    INFO("double: one sample " << d.one_sample << ", chunk " << d.chunk << ", forward_batch "
+                               << d.forward_batch);
+    CHECK(f.one_sample <= 1e-5);
+    CHECK(f.chunk <= 1e-5);
+    CHECK(f.forward_batch <= 1e-5);
+    CHECK(d.one_sample <= 1e-13);
+    CHECK(d.chunk <= 1e-13);
+    CHECK(d.forward_batch <= 1e-13);
+}
+
+TEMPLATE_TEST_CASE("conformance: no heap in forward, backward and the optimizer step",
+                   "[conformance]", HARDWIRED_CONFORMANCE_SUBJECTS) {
+    const std::size_t n = test::conformance::heap_allocations<TestType>(
+        [](auto f) { return test::allocations_during(f); });
+    CHECK(n == 0);
+}
+
+TEMPLATE_TEST_CASE("conformance: training is bit-reproducible", "[conformance]",
+                   HARDWIRED_CONFORMANCE_SUBJECTS) {
+    CHECK(test::conformance::reproducible<TestType>());
+}
