@@ -11,22 +11,24 @@ eigen, libtorch, dlib, fann (missing ones are skipped) and benchmarks/peak_fma.
 Method. Every library runs pinned to one core (taskset -c C, default 1) in interleaved rounds:
 round r runs peak_fma, then scalar, hardwired, eigen, libtorch, dlib, fann, each one full run of
 its executable (--benchmark_format=json --benchmark_min_time=S), so slow drifts of a shared
-machine hit every library alike. Each cell is the median over the rounds of Google Benchmark's
-real_time, as
+machine hit every library alike. Networks A–G (benchmarks/comparison/common.hpp; G is a residual
+MLP, which the dlib and FANN adapters do not run: their G cells stay empty). Each cell is the
+median over the rounds of Google Benchmark's real_time, as
 
     fwd1_ns                 ns per call of one sample's forward pass
     batch64_ns_per_sample   ns of a forward call on 64 samples, / 64
     train32_ns_per_sample   ns of a training step on 32 samples (forward, MSE, backward, SGD), / 32
 
 The ideal time of a cell is its FLOPs at the core's peak FMA throughput (peak_fma, median of the
-rounds): forward FLOPs per sample 2·Σ in·out (bench::forward_flops), 3× that for a training
-step; ideal_ns = flops / peak GFLOP/s. Tables show each library's median, each library's ratio
+rounds): forward FLOPs per sample 2·Σ in·out plus one per element of each residual skip's add
+(bench::forward_flops), for a training step 3× the 2·Σ in·out and 2× the adds
+(bench::train_flops); ideal_ns = flops / peak GFLOP/s. Tables show each library's median, each library's ratio
 to hardwired (library / hardwired: > 1 means hardwired is faster) and hardwired / ideal.
 
 Outputs (in --out-dir, default benchmarks/results): latest.csv with header
 `library,net,metric,value` (the three metrics; `peak,-,peak_gflops,v`; `hardwired,<net>,
-compile_s,v` and `..,text_bytes,v` from compile_time/networks.sh, g++ -O2), and latest.svg, a
-log-scale grouped bar chart per metric.
+compile_s,v` and `..,text_bytes,v` from compile_time/networks.sh, g++ -O2, nets A–F only), and
+latest.svg, a log-scale grouped bar chart per metric.
 
 --quick: nets A–D, 1 round, min_time 0.05 s, compile time measured once: a smoke run whose
 numbers are indicative only. --selftest: bench_scalar only, net A, 1 round, tiny min time,
@@ -66,12 +68,18 @@ NETS = {
     "D": [16, 32, 32, 8],
     "E": [32, 64, 64, 10],
     "F": [128, 128, 128, 16],
+    "G": [16] + [64] * 9 + [8],
 }
-# metric: (benchmark prefix, samples per call, FLOPs multiplier of a forward pass, description)
+# Residual spans (first, end) per net, as bench::net_<X>::residuals: a skip adds a[first] to
+# a[end], the output of layer end - 1 (a[0] the input, a[l + 1] the output of layer l).
+RESIDUALS = {"G": [(1, 3), (3, 5), (5, 7), (7, 9)]}
+# The nets compile_time/networks.sh knows.
+COMPILE_TIME_NETS = ["A", "B", "C", "D", "E", "F"]
+# metric: (benchmark prefix, samples per call, FLOPs per sample: "forward" or "train", description)
 METRICS = {
-    "fwd1_ns": ("fwd1", 1, 1, "forward, one sample: ns per call"),
-    "batch64_ns_per_sample": ("batch64", 64, 1, "forward, batch of 64: ns per sample"),
-    "train32_ns_per_sample": ("train32", 32, 3, "training step, batch of 32: ns per sample"),
+    "fwd1_ns": ("fwd1", 1, "forward", "forward, one sample: ns per call"),
+    "batch64_ns_per_sample": ("batch64", 64, "forward", "forward, batch of 64: ns per sample"),
+    "train32_ns_per_sample": ("train32", 32, "train", "training step, batch of 32: ns per sample"),
 }
 CSV_HEADER = ["library", "net", "metric", "value"]
 COLORS = {
@@ -87,14 +95,50 @@ TIME_UNITS = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
 SINGLE_THREAD_ENV = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
 
 
-def forward_flops(sizes: list[int]) -> float:
-    """FLOPs of one sample's forward pass, 2 per multiply-add (bench::forward_flops)."""
+def dense_flops(net: str) -> float:
+    """2 per multiply-add of one sample's forward pass: 2·Σ in·out."""
+    sizes = NETS[net]
     return float(sum(2 * a * b for a, b in zip(sizes, sizes[1:])))
+
+
+def residual_adds(net: str) -> float:
+    """Additions of the residual skips in one sample's forward pass (bench::residual_adds)."""
+    return float(sum(NETS[net][end] for _, end in RESIDUALS.get(net, [])))
+
+
+def forward_flops(net: str) -> float:
+    """FLOPs of one sample's forward pass (bench::forward_flops)."""
+    return dense_flops(net) + residual_adds(net)
+
+
+def train_flops(net: str) -> float:
+    """FLOPs of a training step per sample (bench::train_flops): the multiply-adds 3× (forward,
+    Wᵀδ, weight gradient), the skip adds 2× (forward, and the skip's gradient added)."""
+    return 3 * dense_flops(net) + 2 * residual_adds(net)
 
 
 def ideal_ns(net: str, metric: str, peak_gflops: float) -> float:
     """ns per sample (per call for fwd1) at peak: FLOPs / (GFLOP/s) = ns."""
-    return forward_flops(NETS[net]) * METRICS[metric][2] / peak_gflops
+    flops = train_flops(net) if METRICS[metric][2] == "train" else forward_flops(net)
+    return flops / peak_gflops
+
+
+def net_label(net: str) -> str:
+    """The sizes, residual spans in brackets, repeats counted: 2-3-1, 16-64-[64-64]×4-8."""
+    sizes, tokens, l = NETS[net], [str(NETS[net][0])], 0
+    for first, end in RESIDUALS.get(net, []) + [(len(NETS[net]) - 1, None)]:
+        tokens += [str(v) for v in sizes[l + 1:first + 1]]
+        if end is None:
+            break
+        tokens.append("[" + "-".join(map(str, sizes[first + 1:end + 1])) + "]")
+        l = end
+    runs: list[list] = []
+    for t in tokens:
+        if runs and runs[-1][0] == t and t.startswith("["):
+            runs[-1][1] += 1
+        else:
+            runs.append([t, 1])
+    return "-".join(t if n == 1 else f"{t}×{n}" for t, n in runs)
 
 
 def log(msg: str) -> None:
@@ -149,6 +193,8 @@ def run_library(exe: str, core: int, min_time: float, bench_filter: str,
         if p.returncode != 0:
             raise RuntimeError(f"{os.path.basename(exe)} exited with {p.returncode}:\n"
                                f"{p.stderr.strip()[-2000:]}")
+        if "Failed to match any benchmarks" in p.stderr:
+            return {}  # the adapter runs none of the nets asked for (dlib or FANN and net G)
         with open(out) as f:
             data = json.load(f)
     times = {}
@@ -172,7 +218,11 @@ def run_peak(exe: str, core: int, seconds: float, repetitions: int) -> float:
 
 
 def run_compile_time(nets: list[str], runs: int) -> tuple[list[list[str]], str]:
-    """compile_time/networks.sh with g++: its CSV rows and its printed tables."""
+    """compile_time/networks.sh with g++ (the nets of COMPILE_TIME_NETS among nets): its CSV
+    rows and its printed tables."""
+    nets = [n for n in nets if n in COMPILE_TIME_NETS]
+    if not nets:
+        return [], ""
     script = os.path.join(HERE, "compile_time", "networks.sh")
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "compile.csv")
@@ -416,7 +466,7 @@ def render_svg(results: dict, libs: list[str], nets: list[str], peak: float | No
                            f'x2="{gx + group_w * 0.8 + 3:.1f}" y2="{y:.1f}" stroke="black" '
                            f'stroke-width="2.5"><title>{escape(f"ideal {net}: {fmt_ns(ideal_ns(net, metric, peak))} ns")}'
                            f'</title></line>')
-            sizes = "-".join(map(str, NETS[net]))
+            sizes = net_label(net)
             cx = left + (g + 0.5) * group_w
             out.append(f'<text x="{cx:.1f}" y="{bottom + 17:.1f}" font-size="13" '
                        f'font-weight="bold" text-anchor="middle">{net}</text>')
@@ -439,10 +489,10 @@ def parse_nets(spec: str) -> list[str]:
     for part in re.split(r"[,\s]+", spec.strip().upper()):
         if not part:
             continue
-        m = re.fullmatch(r"([A-F])-([A-F])", part)
+        m = re.fullmatch(r"([A-G])-([A-G])", part)
         if m:
             nets.update(chr(c) for c in range(ord(m.group(1)), ord(m.group(2)) + 1))
-        elif re.fullmatch(r"[A-F]+", part):
+        elif re.fullmatch(r"[A-G]+", part):
             nets.update(part)
         else:
             raise argparse.ArgumentTypeError(f"bad network list {spec!r} (use e.g. A-D or A,C,F)")
@@ -539,7 +589,7 @@ def main(args: argparse.Namespace, out_dir: str) -> int:
     samples: dict[str, dict[str, list[float]]] = {l: {} for l in libs}
     peaks: list[float] = []
     failed: dict[str, str] = {}
-    timeout = max(600.0, 200 * args.min_time * 18 * 4)
+    timeout = max(600.0, 200 * args.min_time * len(NETS) * len(METRICS) * 4)
     started = time.monotonic()
     for r in range(args.rounds):
         parts = []
@@ -609,13 +659,16 @@ def main(args: argparse.Namespace, out_dir: str) -> int:
     if peak is not None:
         span = f", range {min(peaks):.1f}–{max(peaks):.1f}" if len(peaks) > 1 else ""
         print(f"- Peak float32 FMA throughput of core {core}: {peak:.1f} GFLOP/s (peak_fma, "
-              f"median of {len(peaks)}{span}; ideal = FLOPs / peak, FLOPs 2·Σ in·out per "
-              f"sample, ×3 for training)")
+              f"median of {len(peaks)}{span}; ideal = FLOPs / peak, FLOPs 2·Σ in·out + "
+              f"residual adds per sample, ×3 (adds ×2) for training)")
     if spread:
         print("- Round-to-round spread, median over cells of (max − min) / median: "
               + ", ".join(f"{l} {v:.0%}" for l, v in spread.items()))
     if missing:
         print(f"- Not built, skipped: {', '.join(missing)}")
+    not_run = [f"{l} {n}" for l in libs for n in nets if not results.get(l, {}).get(n)]
+    if not_run:
+        print(f"- Not run by the adapter (no results): {', '.join(not_run)}")
     for lib, err in failed.items():
         print(f"- FAILED, dropped: {lib}: {err.splitlines()[0] if err else ''}")
     if args.quick:
@@ -696,14 +749,18 @@ def selfcheck(csv_path: str, svg_path: str, nets: list[str], libs: list[str], wi
     if with_peak and ("peak", "-", "peak_gflops") not in keys:
         problems.append("CSV lacks peak,-,peak_gflops")
     if with_compile:
-        for net in nets:
+        for net in [n for n in nets if n in COMPILE_TIME_NETS]:
             if ("hardwired", net, "compile_s") not in keys:
                 problems.append(f"CSV lacks hardwired,{net},compile_s")
     # The ideal-time arithmetic against common.hpp's numbers.
-    if forward_flops(NETS["A"]) != 2 * (2 * 3 + 3 * 1) or \
-            forward_flops(NETS["F"]) != 2 * (128 * 128 + 128 * 128 + 128 * 16) or \
-            abs(ideal_ns("A", "train32_ns_per_sample", 54.0) - 1.0) > 1e-12:
-        problems.append("FLOP counts disagree with bench::forward_flops")
+    g_dense = 2 * (16 * 64 + 8 * 64 * 64 + 64 * 8)
+    if forward_flops("A") != 2 * (2 * 3 + 3 * 1) or \
+            forward_flops("F") != 2 * (128 * 128 + 128 * 128 + 128 * 16) or \
+            abs(ideal_ns("A", "train32_ns_per_sample", 54.0) - 1.0) > 1e-12 or \
+            forward_flops("G") != g_dense + 4 * 64 or train_flops("G") != 3 * g_dense + 8 * 64:
+        problems.append("FLOP counts disagree with bench::forward_flops / train_flops")
+    if net_label("A") != "2-3-1" or net_label("G") != "16-64-[64-64]×4-8":
+        problems.append(f"net labels: {net_label('A')}, {net_label('G')}")
     try:
         root = ET.parse(svg_path).getroot()
         if not root.tag.endswith("svg") or len(root.findall(".//{http://www.w3.org/2000/svg}rect")) < 3:

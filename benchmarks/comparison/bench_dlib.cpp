@@ -14,6 +14,8 @@
 // Parameter layout (dlib/dnn/layers.h, fc_::setup): one tensor of (in+1) × out floats, row-major,
 // the first in·out the weights with W_dlib[k·out + j] = W[j·in + k] (input k to neuron j, i.e. the
 // transpose of bench::weights), then the out biases.
+//
+// Plain stacks only: net G (residual spans) is not run (bench::runs keeps its default).
 
 #include <dlib/dnn.h>
 

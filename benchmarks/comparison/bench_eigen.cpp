@@ -4,6 +4,9 @@
 // column, so forward_batch and train_step are matrix products (GEMM). Batch matrices have a
 // fixed maximum of `chunk` columns (inline storage, no heap); larger batches go through in
 // chunks. Nothing is allocated after the constructor. Single-threaded: EIGEN_DONT_PARALLELIZE.
+// Residual spans (net G) are compile-time too: the layer a skip ends at keeps f(z) for its
+// derivative and f(z) + a[first] as its output, and in backward ∂L/∂(its output) is added to
+// the gradient of the span's input.
 
 #define EIGEN_DONT_PARALLELIZE
 // GCC 12's AVX-512 intrinsics (_mm512_undefined_ps) trip -Wmaybe-uninitialized wherever Eigen's
@@ -44,9 +47,12 @@ struct dense {
 
     template <class Z>
     static auto f(const Eigen::ArrayBase<Z>& z) {
-        if constexpr (F == bench::act::tanh) return z.tanh();
-        else if constexpr (F == bench::act::sigmoid) return z.logistic();
-        else return z.derived();
+        if constexpr (F == bench::act::tanh)
+            return z.tanh();
+        else if constexpr (F == bench::act::sigmoid)
+            return z.logistic();
+        else
+            return z.derived();
     }
 
     template <class X>
@@ -63,8 +69,10 @@ struct dense {
 
     /// D ⊙= f'(A), f' from the output value.
     void multiply_by_derivative() {
-        if constexpr (F == bench::act::tanh) D.array() *= 1 - A.array().square();
-        else if constexpr (F == bench::act::sigmoid) D.array() *= A.array() * (1 - A.array());
+        if constexpr (F == bench::act::tanh)
+            D.array() *= 1 - A.array().square();
+        else if constexpr (F == bench::act::sigmoid)
+            D.array() *= A.array() * (1 - A.array());
     }
 
     /// dW, db from D and the layer's input x: assigned for the first chunk, accumulated after.
@@ -83,13 +91,37 @@ struct dense {
         w -= lr * dw;
         b -= lr * db;
     }
+
+    // a batch's output (the next layer's input), and ∂L/∂ of it, which to_delta turns into D
+    batch_matrix<Out>& out() { return A; }
+    batch_matrix<Out>& out_gradient() { return D; }
+    void to_delta() { multiply_by_derivative(); }
 };
+
+/// The last layer of a residual span: its output is f(z) + a[first], in `a` for forward1 (the
+/// adapter adds the skip) and in R for a batch, A keeping f(z) for the derivative.
+template <int In, int Out, bench::act F>
+struct residual_dense : dense<In, Out, F> {
+    batch_matrix<Out> R, G; // a batch's outputs f(z) + a[first], and ∂L/∂R
+
+    batch_matrix<Out>& out() { return R; }
+    batch_matrix<Out>& out_gradient() { return G; }
+    void to_delta() {
+        this->D = G;
+        this->multiply_by_derivative();
+    }
+};
+
+template <class S, std::size_t L, int In = S::sizes[L], int Out = S::sizes[L + 1]>
+using layer_of =
+    std::conditional_t<bench::skip_source<S>(L + 1) == bench::no_skip,
+                       dense<In, Out, S::activation(L)>, residual_dense<In, Out, S::activation(L)>>;
 
 template <class S, class = std::make_index_sequence<S::layers>>
 struct layers_of;
 template <class S, std::size_t... L>
 struct layers_of<S, std::index_sequence<L...>> {
-    using type = std::tuple<dense<S::sizes[L], S::sizes[L + 1], S::activation(L)>...>;
+    using type = std::tuple<layer_of<S, L>...>;
 };
 
 template <class S>
@@ -125,7 +157,7 @@ struct eigen_adapter {
         for (Eigen::Index c = 0; c < X.cols(); c += chunk) {
             const Eigen::Index m = std::min(chunk, X.cols() - c);
             forward_batch_from<0>(X.middleCols(c, m));
-            Y.middleCols(c, m) = std::get<last>(layers).A;
+            Y.middleCols(c, m) = std::get<last>(layers).out();
         }
     }
 
@@ -137,8 +169,8 @@ struct eigen_adapter {
             const Eigen::Index m = std::min(chunk, X.cols() - c);
             forward_batch_from<0>(X.middleCols(c, m));
             auto& top = std::get<last>(layers);
-            top.D = scale * (top.A - T.middleCols(c, m));
-            top.multiply_by_derivative();
+            top.out_gradient() = scale * (top.out() - T.middleCols(c, m));
+            top.to_delta();
             backward_from<last>(X.middleCols(c, m), c == 0);
         }
         for_each_layer([&]<std::size_t>(auto& layer) { layer.sgd(lr); });
@@ -162,39 +194,78 @@ private:
     void for_each_layer(Fn fn) {
         [&]<std::size_t... L>(std::index_sequence<L...>) {
             (fn.template operator()<L>(std::get<L>(layers)), ...);
-        }(std::make_index_sequence<S::layers>{});
+        }
+        (std::make_index_sequence<S::layers>{});
     }
 
-    template <std::size_t l, class X>
-    void forward1_from(const X& x) {
-        auto& layer = std::get<l>(layers);
-        layer.forward1(x);
-        if constexpr (l < last) forward1_from<l + 1>(layer.a);
+    static constexpr std::size_t skip_into(std::size_t l) { return bench::skip_source<S>(l + 1); }
+
+    // a[i] for forward1, x0 being a[0]: the input of layer i
+    template <std::size_t i, class X0>
+    decltype(auto) input1(const X0& x0) {
+        if constexpr (i == 0)
+            return x0;
+        else
+            return (std::get<i - 1>(layers).a);
     }
 
-    template <std::size_t l, class X>
-    void forward_batch_from(const X& x) {
-        auto& layer = std::get<l>(layers);
-        layer.forward_batch(x);
-        if constexpr (l < last) forward_batch_from<l + 1>(layer.A);
+    // a[i] for a batch, x0 being a[0]
+    template <std::size_t i, class X0>
+    decltype(auto) input(const X0& x0) {
+        if constexpr (i == 0)
+            return x0;
+        else
+            return std::get<i - 1>(layers).out();
     }
 
-    // Layer l's D is set; its gradients, then δ for the layer below: (Wᵀ D) ⊙ f'(A_below).
-    template <std::size_t l, class X>
-    void backward_from(const X& x, bool first) {
+    template <std::size_t l, class X0>
+    void forward1_from(const X0& x0) {
         auto& layer = std::get<l>(layers);
-        if constexpr (l == 0) {
-            layer.gradients(x, first);
-        } else {
+        layer.forward1(input1<l>(x0));
+        if constexpr (skip_into(l) != bench::no_skip)
+            layer.a += input1<skip_into(l)>(x0);
+        if constexpr (l < last)
+            forward1_from<l + 1>(x0);
+    }
+
+    template <std::size_t l, class X0>
+    void forward_batch_from(const X0& x0) {
+        auto& layer = std::get<l>(layers);
+        layer.forward_batch(input<l>(x0));
+        if constexpr (skip_into(l) != bench::no_skip)
+            layer.R = layer.A + input<skip_into(l)>(x0);
+        if constexpr (l < last)
+            forward_batch_from<l + 1>(x0);
+    }
+
+    // Layer l's D is set; its gradients, then ∂L/∂a[l] = Wᵀ D plus ∂L/∂a[end] of every span
+    // starting at a[l], and from it δ for the layer below.
+    template <std::size_t l, class X0>
+    void backward_from(const X0& x0, bool first) {
+        auto& layer = std::get<l>(layers);
+        layer.gradients(input<l>(x0), first);
+        if constexpr (l > 0) {
             auto& below = std::get<l - 1>(layers);
-            layer.gradients(below.A, first);
-            below.D.noalias() = layer.w.transpose() * layer.D;
-            below.multiply_by_derivative();
-            backward_from<l - 1>(x, first);
+            below.out_gradient().noalias() = layer.w.transpose() * layer.D;
+            [&]<std::size_t... R>(std::index_sequence<R...>) {
+                (
+                    [&] {
+                        constexpr bench::residual r = S::residuals[R];
+                        if constexpr (r.first == l)
+                            below.out_gradient() += std::get<r.end - 1>(layers).G;
+                    }(),
+                    ...);
+            }
+            (std::make_index_sequence<S::residuals.size()>{});
+            below.to_delta();
+            backward_from<l - 1>(x0, first);
         }
     }
 };
 
 } // namespace
+
+template <class S>
+inline constexpr bool bench::runs<eigen_adapter, S> = true; // residual spans too
 
 BENCH_MAIN(eigen_adapter)

@@ -18,6 +18,8 @@
 // connections (fann_get_connection_array) name their neurons by global index, the neurons of
 // layer l being numbered after the sizes[i] + 1 neurons of each earlier layer i. A connection
 // from input k (k < in) to neuron j carries W[j·in + k], the one from the bias neuron b[j].
+//
+// Plain stacks only: net G (residual spans) is not run (bench::runs keeps its default).
 
 #include <floatfann.h>
 

@@ -4,6 +4,8 @@
 
 #include <cstring>
 #include <hardwired/hardwired.hpp>
+#include <string_view>
+#include <type_traits>
 
 #include "bench_main.hpp"
 
@@ -19,15 +21,35 @@ constexpr auto activation() {
         return hw::identity;
 }
 
-template <class S, std::size_t... L>
-auto network_for(std::index_sequence<L...>)
-    -> hw::network<hw::input<S::inputs>,
-                   hw::dense<S::sizes[L + 1], activation<S::activation(L)>()>...>;
+template <class S, std::size_t L>
+using dense_for = hw::dense<S::sizes[L + 1], activation<S::activation(L)>()>;
+
+/// The residual span of S that starts at layer L, if any (common.hpp's bench::residual).
+template <class S>
+constexpr bench::residual span_at(std::size_t l) {
+    for (bench::residual r : S::residuals)
+        if (r.first == l)
+            return r;
+    return {l, l};
+}
+
+/// The network of S: its layers in order, each residual span a hw::residual of its layers.
+template <class S, std::size_t L = 0, class... Done>
+constexpr auto network_for() {
+    if constexpr (L == S::layers)
+        return std::type_identity<hw::network<hw::input<S::inputs>, Done...>>{};
+    else if constexpr (constexpr bench::residual r = span_at<S>(L); r.end > r.first)
+        return [&]<std::size_t... I>(std::index_sequence<I...>) {
+            return network_for<S, r.end, Done..., hw::residual<dense_for<S, r.first + I>...>>();
+        }
+    (std::make_index_sequence<r.end - r.first>{});
+    else return network_for<S, L + 1, Done..., dense_for<S, L>>();
+}
 
 template <class S>
 struct hardwired_adapter {
     static constexpr const char* library = "hardwired";
-    using net = decltype(network_for<S>(std::make_index_sequence<S::layers>{}));
+    using net = typename decltype(network_for<S>())::type;
     using input = std::array<float, S::inputs>;
     using output = std::array<float, S::outputs>;
     static_assert(sizeof(input) == S::inputs * sizeof(float));
@@ -37,20 +59,22 @@ struct hardwired_adapter {
     hw::sgd<net> opt;
     hw::batch_workspace<net> ws;
 
-    explicit hardwired_adapter(bench::weights const& w) {
-        [&]<std::size_t... L>(std::index_sequence<L...>) {
-            (
-                [&] {
-                    auto v = p.template layer<L>();
-                    for (std::size_t j = 0; j < v.outputs; ++j) {
-                        for (std::size_t k = 0; k < v.inputs; ++k)
-                            v.w(j, k) = w.w[L][j * v.inputs + k];
-                        v.b(j) = w.b[L][j];
-                    }
-                }(),
-                ...);
+    // The suite's layers in order are the network's dense layers in parameter order: each one's
+    // "weight" tensor [out, in] (W row-major as the suite stores it) and "bias" [out].
+    template <class F>
+    static void for_each_tensor(F f) {
+        std::size_t layer = 0;
+        for (hw::tensor const& t : net::tensors) {
+            f(t, layer);
+            layer += std::string_view(t.name) == "bias";
         }
-        (std::make_index_sequence<S::layers>{});
+    }
+    explicit hardwired_adapter(bench::weights const& w) {
+        for_each_tensor([&](hw::tensor const& t, std::size_t l) {
+            auto const& from = std::string_view(t.name) == "weight" ? w.w[l] : w.b[l];
+            for (std::size_t i = 0; i < t.size(); ++i)
+                p.values[t.at(i)] = from[i];
+        });
     }
     void forward1(const float* x, float* y) {
         const output out = hw::forward(p, *reinterpret_cast<const input*>(x));
@@ -69,24 +93,17 @@ struct hardwired_adapter {
     }
     bench::weights get_weights() {
         bench::weights w;
-        [&]<std::size_t... L>(std::index_sequence<L...>) {
-            (
-                [&] {
-                    auto v = std::as_const(p).template layer<L>();
-                    std::vector<float> wl(v.inputs * v.outputs), bl(v.outputs);
-                    for (std::size_t j = 0; j < v.outputs; ++j) {
-                        for (std::size_t k = 0; k < v.inputs; ++k)
-                            wl[j * v.inputs + k] = v.w(j, k);
-                        bl[j] = v.b(j);
-                    }
-                    w.w.push_back(wl);
-                    w.b.push_back(bl);
-                }(),
-                ...);
-        }
-        (std::make_index_sequence<S::layers>{});
+        w.w.resize(S::layers);
+        w.b.resize(S::layers);
+        for_each_tensor([&](hw::tensor const& t, std::size_t l) {
+            auto& to = std::string_view(t.name) == "weight" ? w.w[l] : w.b[l];
+            for (std::size_t i = 0; i < t.size(); ++i)
+                to.push_back(p.values[t.at(i)]);
+        });
         return w;
     }
 };
+template <class S>
+inline constexpr bool bench::runs<hardwired_adapter, S> = true;
 
 BENCH_MAIN(hardwired_adapter)

@@ -3,6 +3,8 @@
 // inference under c10::InferenceMode, training with torch::mse_loss, backward() and
 // torch::optim::SGD. Inputs and targets are wrapped with torch::from_blob (no copy, no
 // ownership). Single-threaded: one intra-op and one inter-op thread, set once at startup.
+// Residual spans (net G) are submodules, as in PyTorch's ResNets: a block holding the span's
+// Linear layers whose forward is x + f(fc(...f(fc(x)))); autograd does the rest.
 
 #include <torch/torch.h>
 
@@ -23,21 +25,80 @@ const bool single_threaded = [] {
     return true;
 }();
 
+torch::Tensor activate(bench::act a, torch::Tensor x) {
+    if (a == bench::act::tanh)
+        return torch::tanh(x);
+    if (a == bench::act::sigmoid)
+        return torch::sigmoid(x);
+    return x;
+}
+
+/// The layers [first, end) of a residual span of S, and the skip around them.
 template <class S>
-struct net_impl : torch::nn::Module {
+struct residual_block_impl : torch::nn::Module {
+    std::size_t first, end;
     std::vector<torch::nn::Linear> fc;
 
-    net_impl() {
-        for (std::size_t l = 0; l < S::layers; ++l)
+    residual_block_impl(std::size_t first_, std::size_t end_) : first(first_), end(end_) {
+        for (std::size_t l = first; l < end; ++l)
             fc.push_back(register_module("fc" + std::to_string(l),
                                          torch::nn::Linear(S::sizes[l], S::sizes[l + 1])));
     }
 
     torch::Tensor forward(torch::Tensor x) {
-        for (std::size_t l = 0; l < S::layers; ++l) {
-            x = fc[l]->forward(x);
-            if (S::activation(l) == bench::act::tanh) x = torch::tanh(x);
-            else if (S::activation(l) == bench::act::sigmoid) x = torch::sigmoid(x);
+        torch::Tensor y = x;
+        for (std::size_t i = 0; i < fc.size(); ++i)
+            y = activate(S::activation(first + i), fc[i]->forward(y));
+        return x + y;
+    }
+};
+
+/// Whether S's residual spans are in order and disjoint (adjacent is fine, nested is not): what
+/// net_impl can build.
+template <class S>
+constexpr bool sequential_spans() {
+    std::size_t end = 0;
+    for (bench::residual r : S::residuals) {
+        if (r.first < end)
+            return false;
+        end = r.end;
+    }
+    return true;
+}
+
+template <class S>
+struct net_impl : torch::nn::Module {
+    static_assert(sequential_spans<S>());
+    std::vector<torch::nn::Linear> fc; // every layer in order, those in a block registered there
+    std::vector<std::shared_ptr<residual_block_impl<S>>> blocks; // the residual spans in order
+
+    net_impl() {
+        std::size_t l = 0;
+        for (bench::residual r : S::residuals) {
+            for (; l < r.first; ++l)
+                fc.push_back(register_module("fc" + std::to_string(l),
+                                             torch::nn::Linear(S::sizes[l], S::sizes[l + 1])));
+            blocks.push_back(
+                register_module("block" + std::to_string(blocks.size()),
+                                std::make_shared<residual_block_impl<S>>(r.first, r.end)));
+            fc.insert(fc.end(), blocks.back()->fc.begin(), blocks.back()->fc.end());
+            l = r.end;
+        }
+        for (; l < S::layers; ++l)
+            fc.push_back(register_module("fc" + std::to_string(l),
+                                         torch::nn::Linear(S::sizes[l], S::sizes[l + 1])));
+    }
+
+    torch::Tensor forward(torch::Tensor x) {
+        std::size_t b = 0;
+        for (std::size_t l = 0; l < S::layers;) {
+            if (b < blocks.size() && blocks[b]->first == l) {
+                x = blocks[b]->forward(x);
+                l = blocks[b++]->end;
+            } else {
+                x = activate(S::activation(l), fc[l]->forward(x));
+                ++l;
+            }
         }
         return x;
     }
@@ -99,5 +160,8 @@ struct libtorch_adapter {
 };
 
 } // namespace
+
+template <class S>
+inline constexpr bool bench::runs<libtorch_adapter, S> = true; // residual spans too
 
 BENCH_MAIN(libtorch_adapter)

@@ -1,5 +1,5 @@
 #pragma once
-// Turns an adapter (see common.hpp) into a benchmark executable for networks A–F:
+// Turns an adapter (see common.hpp) into a benchmark executable for networks A–G:
 //
 //   bench_<library>            Google Benchmark: fwd1/<net> (ns per call), batch64/<net> (ns per
 //                              64 samples), train32/<net> (ns per step of 32 samples); all flags
@@ -9,6 +9,15 @@
 //                              a mismatch. ./dev test runs this mode.
 //
 // Timing runs under hw::flush_denormals (FTZ/DAZ) for every library alike.
+//
+// Which networks: those for which bench::runs<Adapter, S> is true. By default that is every
+// network without residual spans (A–F); an adapter that implements them opts in after its
+// definition, for all networks or for some:
+//
+//     template <class S> inline constexpr bool bench::runs<my_adapter, S> = true;
+//     template <> inline constexpr bool bench::runs<my_adapter, bench::net_G> = true;
+//
+// Networks an adapter does not run get no benchmarks and a "skipped" line in --check.
 
 #include <benchmark/benchmark.h>
 
@@ -18,6 +27,7 @@
 #include <cstring>
 #include <string>
 #include <tuple>
+#include <type_traits>
 #include <vector>
 
 #include "common.hpp"
@@ -25,7 +35,18 @@
 
 namespace bench {
 
-using all_nets = std::tuple<net_A, net_B, net_C, net_D, net_E, net_F>;
+using all_nets = std::tuple<net_A, net_B, net_C, net_D, net_E, net_F, net_G>;
+
+/// Whether the suite runs network S with Adapter (see the top of this file); adapters specialise.
+template <template <class> class Adapter, class S>
+inline constexpr bool runs = S::residuals.empty();
+
+template <template <class> class Adapter, class... S>
+auto nets_run_by(std::tuple<S...>) -> decltype(std::tuple_cat(
+    std::conditional_t<runs<Adapter, S>, std::tuple<S>, std::tuple<>>{}...));
+/// The networks of all_nets that Adapter runs, in order.
+template <template <class> class Adapter>
+using nets_of = decltype(nets_run_by<Adapter>(all_nets{}));
 
 constexpr std::size_t stream = 1024; // distinct inputs cycled through, so nothing is folded
 
@@ -111,11 +132,25 @@ bool check() {
     return ok;
 }
 
+template <template <class> class Adapter, class S>
+bool check_if_run() {
+    if constexpr (runs<Adapter, S>) {
+        return check<Adapter, S>();
+    } else {
+        // the library's name from a network it runs: Adapter<S> itself is never instantiated
+        using first = std::tuple_element_t<0, nets_of<Adapter>>;
+        std::printf("%-12s %s  skipped (this adapter does not run it)\n", Adapter<first>::library,
+                    S::name);
+        return true;
+    }
+}
+
 template <template <class> class Adapter>
 int main(int argc, char** argv) {
     if (argc > 1 && std::strcmp(argv[1], "--check") == 0) {
         const bool ok = std::apply(
-            [](auto... s) { return (int(check<Adapter, decltype(s)>()) & ...) != 0; }, all_nets{});
+            [](auto... s) { return (int(check_if_run<Adapter, decltype(s)>()) & ...) != 0; },
+            all_nets{});
         return ok ? 0 : 1;
     }
     std::apply(
@@ -130,7 +165,7 @@ int main(int argc, char** argv) {
                                           bm_train32<Adapter, decltype(s)>),
              ...);
         },
-        all_nets{});
+        nets_of<Adapter>{});
     benchmark::Initialize(&argc, argv);
     // Every library is timed with denormals flushed to zero (the check above runs without).
     const hardwired::flush_denormals ftz;

@@ -1,5 +1,7 @@
 // The plain scalar loop: what a careful programmer writes without a library, run-time sizes in
-// std::vector, row-major W. The floor every library should beat.
+// std::vector, row-major W. The floor every library should beat. Residual spans (net G): the
+// skip adds a[first] to a[end] after the activation; in backward, ∂L/∂a[end] is added to
+// ∂L/∂a[first].
 
 #include "bench_main.hpp"
 
@@ -7,7 +9,8 @@ template <class S>
 struct scalar_adapter {
     static constexpr const char* library = "scalar";
     bench::weights w;
-    std::vector<std::vector<float>> a, d; // activations per layer, deltas
+    std::vector<std::vector<float>> a, d; // a[l]: layer l's input (a[L] the output), d = ∂L/∂a
+    std::vector<std::vector<float>> h;    // h[i] = f(z) where a skip ends at a[i], before it
     std::vector<std::vector<float>> gw, gb;
 
     explicit scalar_adapter(bench::weights const& init) : w(init) {
@@ -15,6 +18,8 @@ struct scalar_adapter {
             a.emplace_back(S::sizes[l]);
         for (std::size_t l = 0; l <= S::layers; ++l)
             d.emplace_back(S::sizes[l]);
+        for (std::size_t l = 0; l <= S::layers; ++l)
+            h.emplace_back(bench::skip_source<S>(l) == bench::no_skip ? 0 : S::sizes[l]);
         for (std::size_t l = 0; l < S::layers; ++l) {
             gw.emplace_back(w.w[l].size());
             gb.emplace_back(w.b[l].size());
@@ -34,6 +39,11 @@ struct scalar_adapter {
                 for (std::size_t k = 0; k < in; ++k)
                     z += w.w[l][j * in + k] * a[l][k];
                 a[l + 1][j] = f(S::activation(l), z);
+            }
+            if (const std::size_t src = bench::skip_source<S>(l + 1); src != bench::no_skip) {
+                h[l + 1] = a[l + 1];
+                for (std::size_t j = 0; j < out; ++j)
+                    a[l + 1][j] += a[src][j];
             }
         }
         std::copy(a[S::layers].begin(), a[S::layers].end(), y);
@@ -56,8 +66,9 @@ struct scalar_adapter {
             for (std::size_t l = S::layers; l-- > 0;) {
                 const std::size_t in = S::sizes[l], outs = S::sizes[l + 1];
                 std::fill(d[l].begin(), d[l].end(), 0.f);
+                const auto& y_l = h[l + 1].empty() ? a[l + 1] : h[l + 1]; // f(z) of layer l
                 for (std::size_t j = 0; j < outs; ++j) {
-                    const float ay = a[l + 1][j];
+                    const float ay = y_l[j];
                     const float dz =
                         d[l + 1][j] * float(bench::derivative_from_output(S::activation(l), ay));
                     gb[l][j] += dz;
@@ -66,6 +77,10 @@ struct scalar_adapter {
                         d[l][k] += w.w[l][j * in + k] * dz;
                     }
                 }
+                for (bench::residual r : S::residuals)
+                    if (r.first == l)
+                        for (std::size_t k = 0; k < in; ++k)
+                            d[l][k] += d[r.end][k];
             }
         }
         for (std::size_t l = 0; l < S::layers; ++l) {
@@ -77,5 +92,8 @@ struct scalar_adapter {
     }
     bench::weights get_weights() const { return w; }
 };
+
+template <class S>
+inline constexpr bool bench::runs<scalar_adapter, S> = true; // residual spans too
 
 BENCH_MAIN(scalar_adapter)
