@@ -16,7 +16,7 @@ namespace detail {
 
 /// f(integral_constant<I>) for I = 0 … N−1.
 template <std::size_t N, class F>
-HARDWIRED_ALWAYS_INLINE constexpr void for_index(F&& f) {
+inline constexpr void for_index(F&& f) {
     [&]<std::size_t... I>(std::index_sequence<I...>) {
         (f(std::integral_constant<std::size_t, I>{}), ...);
     }
@@ -24,7 +24,7 @@ HARDWIRED_ALWAYS_INLINE constexpr void for_index(F&& f) {
 }
 
 template <class V, class T>
-HARDWIRED_ALWAYS_INLINE void store_as(T* p, std::size_t at, V const& v) {
+inline void store_as(T* p, std::size_t at, V const& v) {
     if constexpr (std::is_same_v<V, T>)
         p[at] = v;
     else
@@ -34,7 +34,7 @@ HARDWIRED_ALWAYS_INLINE void store_as(T* p, std::size_t at, V const& v) {
 /// f(V{}, at) for every element of `rows` rows, V a SIMD vector of T in chunks (`at` the first
 /// of its values) and T itself for one sample.
 template <class T, class Mode, class F>
-HARDWIRED_ALWAYS_INLINE void for_each_vector(Mode const& m, std::size_t rows, F&& f) {
+inline void for_each_vector(Mode const& m, std::size_t rows, F&& f) {
     if constexpr (Mode::chunked) {
         using B = xsimd::batch<T>;
         for (std::size_t r = 0; r < rows; ++r)

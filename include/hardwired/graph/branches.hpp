@@ -109,8 +109,7 @@ struct branches {
         using view = block_view<bound, T>;
 
         template <class Mode, class T>
-        HARDWIRED_ALWAYS_INLINE static void run_forward(Mode const& m, T const* p, T const* in,
-                                                        T* out, T* saved) {
+        inline static void run_forward(Mode const& m, T const* p, T const* in, T* out, T* saved) {
             constexpr std::size_t W = Mode::width;
             detail::for_index<n>([&](auto b) {
                 T* y = (concatenated ? out : saved) + out_offset[b] * W;
@@ -133,9 +132,9 @@ struct branches {
         }
 
         template <class Mode, class T, class Epi>
-        HARDWIRED_ALWAYS_INLINE static void
-        run_backward(Mode const& m, T const* p, T* dp, T const* in, T const* out, T const* saved,
-                     T const* delta, T* delta_in, T* scratch, Epi const& epi) {
+        inline static void run_backward(Mode const& m, T const* p, T* dp, T const* in, T const* out,
+                                        T const* saved, T const* delta, T* delta_in, T* scratch,
+                                        Epi const& epi) {
             constexpr std::size_t W = Mode::width;
             T* d_branch = scratch;
             T* d_in = scratch + widest * W;

@@ -37,22 +37,42 @@ struct chain {
     struct bound;
 };
 
+namespace detail {
+/// Where a chain keeps its values: the outputs that flow between its layers, one after the
+/// other (the last layer's output is the chain's own), then each layer's saved values, so that a
+/// forward pass that keeps nothing (inference) touches one contiguous run of rows.
+template <class Children, std::size_t N = std::tuple_size_v<Children>>
+struct chain_layout {
+    template <std::size_t I>
+    using child = std::tuple_element_t<I, Children>;
+    template <class F>
+    static constexpr std::array<std::size_t, N> each(F f) {
+        std::array<std::size_t, N> a{};
+        for_index<N>([&](auto i) { a[i] = f(std::type_identity<child<i>>{}, std::size_t{i}); });
+        return a;
+    }
+    static constexpr auto out_offset = offsets(each([](auto c, std::size_t i) {
+        return i + 1 < N ? decltype(c)::type::outputs : std::size_t{0};
+    }));
+    static constexpr std::size_t outputs_between = out_offset[N - 1];
+    static constexpr auto saved_offset =
+        offsets(each([](auto c, std::size_t) { return saved_count<typename decltype(c)::type>; }),
+                outputs_between);
+    static constexpr std::size_t saved = saved_offset[N - 1] + saved_count<child<N - 1>>;
+    /// The widest output that flows between two layers: the two δ buffers' size.
+    static constexpr std::size_t between = largest(each([](auto c, std::size_t i) {
+        return i + 1 < N ? decltype(c)::type::outputs : std::size_t{0};
+    }));
+};
+} // namespace detail
+
 template <class... Layers>
 template <std::size_t In>
 struct chain<Layers...>::bound
     : detail::tail_at<std::tuple_element_t<sizeof...(Layers) - 1,
                                            typename detail::bind_chain<In, Layers...>::type>,
-                      [] {
-                          // the last layer's saved values, after every other layer's output and
-                          // saved values
-                          using all = typename detail::bind_chain<In, Layers...>::type;
-                          std::size_t n = 0;
-                          detail::for_index<sizeof...(Layers) - 1>([&](auto i) {
-                              using C = std::tuple_element_t<i, all>;
-                              n += C::outputs + detail::saved_count<C>;
-                          });
-                          return n;
-                      }()> {
+                      detail::chain_layout<typename detail::bind_chain<In, Layers...>::type>::
+                          saved_offset[sizeof...(Layers) - 1]> {
     using children = typename detail::bind_chain<In, Layers...>::type;
     static constexpr bool is_block = true;
     static constexpr std::size_t n = sizeof...(Layers);
@@ -63,35 +83,22 @@ struct chain<Layers...>::bound
     static constexpr std::size_t outputs = child<n - 1>::outputs;
 
 private:
+    using layout = detail::chain_layout<children>;
+    static constexpr std::size_t between = layout::between;
     template <class F>
     static constexpr std::array<std::size_t, n> each(F f) {
-        std::array<std::size_t, n> a{};
-        detail::for_index<n>([&](auto i) { a[i] = f(std::type_identity<child<i>>{}, i); });
-        return a;
+        return layout::each(f);
     }
-    // Layer i's output (i < n − 1; the last one's is the chain's), then its saved values.
-    static constexpr std::array<std::size_t, n> saved_sizes = each([](auto c, std::size_t i) {
-        using C = typename decltype(c)::type;
-        return (i + 1 < n ? C::outputs : 0) + detail::saved_count<C>;
-    });
-    // The widest output that flows between two layers: the two δ buffers' size.
-    static constexpr std::size_t between = [] {
-        std::size_t w = 0;
-        detail::for_index<n - 1>([&](auto i) { w = std::max(w, child<i>::outputs); });
-        return w;
-    }();
 
 public:
     static constexpr auto param_offset = detail::offsets(each(
         [](auto c, std::size_t) { return detail::parameter_count<typename decltype(c)::type>; }));
     static constexpr std::size_t parameter_count =
         param_offset[n - 1] + detail::parameter_count<child<n - 1>>;
-    static constexpr auto out_offset = detail::offsets(saved_sizes);
-    /// Where layer i's own saved values start.
-    static constexpr auto saved_offset = each([](auto c, std::size_t i) {
-        return out_offset[i] + (i + 1 < n ? decltype(c)::type::outputs : 0);
-    });
-    static constexpr std::size_t saved_count = out_offset[n - 1] + saved_sizes[n - 1];
+    /// Where layer i's output (i < n − 1) and its own saved values start.
+    static constexpr auto out_offset = layout::out_offset;
+    static constexpr auto saved_offset = layout::saved_offset;
+    static constexpr std::size_t saved_count = layout::saved;
     static constexpr std::size_t state_count = [] {
         std::size_t s = 0;
         detail::for_index<n>([&](auto i) { s += detail::state_count<child<i>>; });
@@ -108,8 +115,7 @@ public:
     using view = block_view<bound, T>;
 
     template <class Mode, class T>
-    HARDWIRED_ALWAYS_INLINE static void run_forward(Mode const& m, T const* p, T const* in, T* out,
-                                                    T* saved) {
+    inline static void run_forward(Mode const& m, T const* p, T const* in, T* out, T* saved) {
         constexpr std::size_t W = Mode::width;
         detail::for_index<n>([&](auto i) {
             T const* x = i == 0 ? in : saved + out_offset[i - 1] * W;

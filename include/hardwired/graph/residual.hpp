@@ -47,8 +47,7 @@ struct residual {
         using view = typename body::template view<T>;
 
         template <class Mode, class T>
-        HARDWIRED_ALWAYS_INLINE static void run_forward(Mode const& m, T const* p, T const* in,
-                                                        T* out, T* saved) {
+        inline static void run_forward(Mode const& m, T const* p, T const* in, T* out, T* saved) {
             constexpr std::size_t W = Mode::width;
             T* f = saved;
             detail::run_forward<body>(m, p, in, f, saved + In * W);
@@ -59,9 +58,9 @@ struct residual {
         }
 
         template <class Mode, class T, class Epi>
-        HARDWIRED_ALWAYS_INLINE static void
-        run_backward(Mode const& m, T const* p, T* dp, T const* in, T const*, T const* saved,
-                     T const* delta, T* delta_in, T* scratch, Epi const& epi) {
+        inline static void run_backward(Mode const& m, T const* p, T* dp, T const* in, T const*,
+                                        T const* saved, T const* delta, T* delta_in, T* scratch,
+                                        Epi const& epi) {
             constexpr std::size_t W = Mode::width;
             T const* f = saved;
             T const* f_saved = saved + In * W;

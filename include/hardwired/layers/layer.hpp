@@ -196,7 +196,7 @@ constexpr T activation_derivative(T const& z, T const& a) {
 
 /// The value at `p + at` as V: a number, or a SIMD vector of consecutive values.
 template <class V, class T>
-HARDWIRED_ALWAYS_INLINE V load_as(T const* p, std::size_t at) {
+inline V load_as(T const* p, std::size_t at) {
     if constexpr (std::is_same_v<V, T>)
         return p[at];
     else
@@ -206,7 +206,7 @@ HARDWIRED_ALWAYS_INLINE V load_as(T const* p, std::size_t at) {
 /// Passes δ through unchanged.
 struct no_epilogue {
     template <class V>
-    HARDWIRED_ALWAYS_INLINE V operator()(std::size_t, V v) const {
+    inline V operator()(std::size_t, V v) const {
         return v;
     }
 };
@@ -218,7 +218,7 @@ struct tail_epilogue {
     T const* out;
     T const* z;
     template <class V>
-    HARDWIRED_ALWAYS_INLINE V operator()(std::size_t at, V v) const {
+    inline V operator()(std::size_t at, V v) const {
         const V a = load_as<V>(is_output_expressible(Act) ? out : z, at);
         return v * activation_derivative<Act>(a, a);
     }
@@ -255,7 +255,7 @@ struct chunk_mode {
 
 /// f(at) for every element of `rows` rows (the first `lanes` values of each row).
 template <class Mode, class F>
-HARDWIRED_ALWAYS_INLINE void for_each_element(Mode const& m, std::size_t rows, F&& f) {
+inline void for_each_element(Mode const& m, std::size_t rows, F&& f) {
     const std::size_t lanes = m.lanes();
     for (std::size_t r = 0; r < rows; ++r)
         for (std::size_t s = 0; s < lanes; ++s)
@@ -296,7 +296,7 @@ void scatter(std::array<T, Count> const& one, std::size_t s, T* rows) {
 /// Runs L's forward pass in mode m: a block's own, else the layer's fastest kernel for the mode,
 /// falling back to the reference kernel.
 template <class L, class Mode, class T>
-HARDWIRED_ALWAYS_INLINE void run_forward(Mode const& m, T const* p, T const* in, T* out, T* saved) {
+inline void run_forward(Mode const& m, T const* p, T const* in, T* out, T* saved) {
     if constexpr (is_block<L>)
         L::run_forward(m, p, in, out, saved);
     else if constexpr (Mode::chunked) {
