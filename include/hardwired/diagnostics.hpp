@@ -103,6 +103,11 @@ inline constexpr bool holds = false;
 #define HARDWIRED_MSG_BRANCH_SIZES                                                                 \
     "hardwired::sum / hw::product: branches combined element-wise must give the same number of "   \
     "outputs"
+#define HARDWIRED_MSG_ACTIVATION_LAYER                                                             \
+    "hardwired::activation_layer<F>: F must be a formula in hw::x (such as hw::tanh or "           \
+    "hw::x * hw::sigmoid(hw::x))"
+#define HARDWIRED_MSG_LAYER_NORM_EPS                                                               \
+    "hardwired::layer_norm<EpsNum, EpsDen>: epsilon = EpsNum / EpsDen must be positive"
 #define HARDWIRED_MSG_PARAMS_NETWORK "hardwired::params<Net>: Net must be a hw::network"
 
 // The algebra (sym/).

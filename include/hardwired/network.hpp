@@ -21,7 +21,6 @@
 #include "graph/branches.hpp"
 #include "graph/chain.hpp"
 #include "graph/residual.hpp"
-#include "layers/dense.hpp"
 #include "layers/input.hpp"
 
 namespace hardwired {
