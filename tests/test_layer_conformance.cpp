@@ -6,6 +6,7 @@
 #include <array>
 #include <cstddef>
 #include <hardwired/hardwired.hpp>
+#include <vector>
 
 #include "support/conformance.hpp"
 #include "support/counting_new.hpp"
@@ -100,4 +101,39 @@ TEMPLATE_TEST_CASE("conformance: no heap in forward, backward and the optimizer 
 TEMPLATE_TEST_CASE("conformance: training is bit-reproducible", "[conformance]",
                    HARDWIRED_CONFORMANCE_SUBJECTS) {
     CHECK(test::conformance::reproducible<TestType>());
+}
+
+TEST_CASE("a layer kind defined outside the library: init, sizes, fit", "[conformance]") {
+    using net = hw::network<hw::input<3>, scale_shift, hw::dense<2>, scale_shift>;
+    STATIC_REQUIRE(net::parameter_count == 6 + 8 + 4);
+    STATIC_REQUIRE(net::tensor_count == 6);
+    STATIC_REQUIRE(net::parameter_bytes<float> == sizeof(hw::params<net>));
+    STATIC_REQUIRE(net::workspace_bytes<double> == sizeof(hw::workspace<net, double>));
+    STATIC_REQUIRE(net::batch_workspace_bytes<float> == sizeof(hw::batch_workspace<net>));
+    hw::params<net> p;
+    hw::init::xavier(p, 5);
+    // the roles of the layer's tensor table: weight 1, bias 0, whatever the initialiser
+    for (std::size_t i = 0; i < 3; ++i) {
+        CHECK(p.values[i] == 1.0f);
+        CHECK(p.values[3 + i] == 0.0f);
+    }
+    CHECK(p.values[14] == 1.0f);
+    CHECK(p.values[16] == 0.0f);
+    // y = 2x₀ − x₁ + 0.5, learned through both scale_shift layers by fit
+    std::vector<std::array<float, 3>> xs;
+    std::vector<std::array<float, 2>> ys;
+    hw::splitmix64 rng{9};
+    for (int i = 0; i < 64; ++i) {
+        const float a = float(2 * rng.uniform() - 1), b = float(2 * rng.uniform() - 1),
+                    c = float(2 * rng.uniform() - 1);
+        xs.push_back({a, b, c});
+        ys.push_back({2 * a - b + 0.5f, -a + 0.25f * c});
+    }
+    hw::adam<net> opt{0.05f};
+    const auto r = hw::fit<hw::mse_loss>(p, opt, xs, ys, {.epochs = 300, .batch_size = 16});
+    double loss = 0;
+    for (std::size_t i = 0; i < xs.size(); ++i)
+        loss += test::conformance::mean_squared(hw::forward(p, xs[i]), ys[i]) / double(xs.size());
+    CHECK(loss < 1e-4);
+    CHECK(r.loss_history.back() < 1e-3);
 }
