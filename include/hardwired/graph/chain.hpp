@@ -154,11 +154,6 @@ public:
 };
 
 namespace detail {
-template <class T>
-inline constexpr bool is_chain_v = false;
-template <class... L>
-inline constexpr bool is_chain_v<hardwired::chain<L...>> = true;
-
 template <class A, class B>
 struct join {
     using type = hardwired::chain<A, B>;

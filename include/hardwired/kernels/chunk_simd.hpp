@@ -22,7 +22,7 @@
 //
 // The loops over registers (rows and vectors of a block, lanes) have constant trip counts of at
 // most 16 and carry `#pragma GCC unroll 16`, which GCC and Clang both honour: fully unrolled,
-// their arrays live in registers. They were expansions over index sequences (static_for) before;
+// their arrays live in registers. They were expansions over index sequences before;
 // plain loops instantiate far fewer functions. Measured on net C's training step (g++ -O2): 0.3
 // s less to compile, and 12% faster, since the blocks now inline into the chunk's pass. The
 // backward product's blocks inline too since they multiply by the layer below's derivative
@@ -43,15 +43,6 @@
 namespace hardwired::kernels {
 
 namespace detail {
-
-/// f(integral_constant<I>) for I = 0 … N−1: for loops whose index must be a constant (layers).
-template <std::size_t N, class F>
-constexpr void static_for(F&& f) {
-    [&]<std::size_t... I>(std::index_sequence<I...>) {
-        (f(std::integral_constant<std::size_t, I>{}), ...);
-    }
-    (std::make_index_sequence<N>{});
-}
 
 /// Adds `v` to the values at `at`, or, when `overwrite`, writes it there (the first chunk of a
 /// batch: its gradients need no zero-filled array to add to).

@@ -253,15 +253,6 @@ struct chunk_mode {
     std::size_t lanes() const { return nv * xsimd::batch<T>::size; }
 };
 
-/// f(at) for every element of `rows` rows (the first `lanes` values of each row).
-template <class Mode, class F>
-inline void for_each_element(Mode const& m, std::size_t rows, F&& f) {
-    const std::size_t lanes = m.lanes();
-    for (std::size_t r = 0; r < rows; ++r)
-        for (std::size_t s = 0; s < lanes; ++s)
-            f(r * Mode::width + s);
-}
-
 /// Applies the epilogue to `rows` rows of δ in place.
 template <class T, class Mode, class Epi>
 HARDWIRED_ALWAYS_INLINE void apply_epilogue(Mode const& m, T* delta, std::size_t rows,
