@@ -78,7 +78,7 @@ void compare_batched(std::size_t n) {
     for (std::size_t i = 0; i < n; ++i) {
         std::array<T, Net::outputs> ref{};
         std::copy(xs[i].begin(), xs[i].end(), ws.a.begin());
-        hw::detail::forward_into(p, ws, hw::kernels::scalar{});
+        hw::detail::forward_into(p, ws, false, hw::kernels::scalar{});
         const auto last = ws.template activations<Net::depth>();
         std::copy(last.begin(), last.end(), ref.begin());
         const double o_scale = scale_of(ref);

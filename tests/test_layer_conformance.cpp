@@ -63,7 +63,9 @@ using around =
         (around<hw::residual<hw::product<hw::dense<6, hw::tanh>, hw::dense<6, hw::sigmoid>>>>),    \
         (around<hw::activation_layer<hw::gelu>>),                                                  \
         (around<hw::dense<5>, hw::activation_layer<hw::tanh>>), (around<hw::softmax_layer>),       \
-        (around<hw::layer_norm<>>), (around<hw::dense<8>, hw::layer_norm<1, 1000>, hw::dense<4>>)
+        (around<hw::layer_norm<>>), (around<hw::dense<8>, hw::layer_norm<1, 1000>, hw::dense<4>>), \
+        (around<hw::dropout<1, 5>>),                                                               \
+        (around<hw::dropout<1, 2>, hw::residual<hw::dense<6, hw::tanh>, hw::dropout<1, 3>>>)
 
 TEMPLATE_TEST_CASE("conformance: float64 gradients against central differences", "[conformance]",
                    HARDWIRED_CONFORMANCE_SUBJECTS) {

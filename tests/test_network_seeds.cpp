@@ -22,7 +22,7 @@ TEST_CASE("002: the worked example, forward, gradient and one SGD step", "[netwo
     hw::workspace<net, double> ws;
     ws.a[0] = x[0];
     ws.a[1] = x[1];
-    hw::detail::forward_into(p, ws);
+    hw::detail::forward_into(p, ws, false);
     for (std::size_t j = 0; j < 3; ++j)
         CHECK(ws.activations<1>()[j] == 1.0); // hidden 1, 1, 1
     CHECK(hw::forward(p, x)[0] == 4.0);       // output 4
@@ -69,7 +69,7 @@ TEST_CASE("001: 4-2-2-1 sigmoid network, one weight's gradient by the chain rule
     hw::workspace<net, double> ws;
     for (std::size_t i = 0; i < 4; ++i)
         ws.a[i] = x[i];
-    hw::detail::forward_into(p, ws);
+    hw::detail::forward_into(p, ws, false);
     auto sig_prime = [](double a) { return a * (1 - a); };
     const auto a2 = ws.activations<1>();
     const auto a3 = ws.activations<2>();

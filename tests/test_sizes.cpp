@@ -36,9 +36,10 @@ TEST_CASE("the published sizes of the XOR network", "[sizes]") {
     // One sample's values: the 2 inputs, the hidden layer's 3 outputs and 3 pre-activations, the
     // output layer's 1 pre-activation, the 1 output (10 floats, one line); its signals: δ of the
     // 2 inputs and of the 1 output, two δ buffers of the hidden layer's width 3 (9 floats, one
-    // line).
-    STATIC_REQUIRE(xor_net::workspace_bytes<float> == 2 * 64);
+    // line); the random stream of drawing layers (seed and position, one line).
+    STATIC_REQUIRE(xor_net::workspace_bytes<float> == 3 * 64);
     // A chunk: the same 10 values and 9 signals as rows of 32 floats, plus the chunk kernel's
-    // transposed δ (3 rows, the widest layer's scratch) and the targets (1 row).
-    STATIC_REQUIRE(xor_net::batch_workspace_bytes<float> == (10 + 9 + 3 + 1) * 32 * 4);
+    // transposed δ (3 rows, the widest layer's scratch) and the targets (1 row); the random
+    // stream.
+    STATIC_REQUIRE(xor_net::batch_workspace_bytes<float> == (10 + 9 + 3 + 1) * 32 * 4 + 64);
 }

@@ -37,6 +37,9 @@ struct workspace {
     using layout = detail::sample_layout<typename Net::root>;
     alignas(64) std::array<T, layout::values> a{};                 // a[0..inputs) is the input
     alignas(64) std::array<T, layout::template deltas<false>> g{}; // g[0..inputs): ∂L/∂input
+    /// The random numbers of drawing layers (hw::dropout): each training pass takes the next
+    /// sample's. Set `random.seed` to choose the stream; the same seed, the same draws.
+    alignas(64) random_stream random{};
 
     /// Layer L's outputs after a forward pass (L = 0: the input, L = depth: the output).
     template <std::size_t L>
@@ -82,11 +85,18 @@ using mode_of =
     std::conditional_t<std::is_same_v<Kernel, kernels::simd>, simd_mode, reference_mode>;
 
 // Runs the network on ws.a[0, inputs) (a workspace or a forward_scratch). Kernel is kernels::simd
-// (float, double) or kernels::scalar (the reference kernels, any T).
+// (float, double) or kernels::scalar (the reference kernels, any T). A training pass takes the
+// next sample of the workspace's random stream; an inference pass draws nothing.
 template <class Net, class T, class Workspace, class Kernel = kernels::default_kernel<T>>
-HARDWIRED_FLATTEN constexpr void forward_into(params<Net, T> const& p, Workspace& ws, Kernel = {}) {
+HARDWIRED_FLATTEN constexpr void forward_into(params<Net, T> const& p, Workspace& ws, bool training,
+                                              Kernel = {}) {
     using lay = sample_layout<typename Net::root>;
-    run_forward<typename Net::root>(mode_of<Kernel>{}, p.values.data(), ws.a.data() + lay::in,
+    mode_of<Kernel> m{};
+    m.training = training;
+    if constexpr (requires { ws.random; })
+        if (training)
+            m.random = {ws.random.seed, ws.random.position++};
+    run_forward<typename Net::root>(m, p.values.data(), ws.a.data() + lay::in,
                                     ws.a.data() + lay::out, ws.a.data() + lay::saved);
 }
 
@@ -117,7 +127,7 @@ constexpr T accumulate_sample(params<Net, T> const& p, workspace<Net, T>& ws, T 
     using lay = sample_layout<typename Net::root>;
     for (std::size_t i = 0; i < Net::inputs; ++i)
         ws.a[lay::in + i] = x[i];
-    forward_into(p, ws, kernel);
+    forward_into(p, ws, true, kernel);
     const T l = sample_loss<Loss, Net::outputs>(
         [&](std::size_t o) { return ws.a[lay::out + o]; },
         [&](std::size_t o) { return target_element<T>(target, o); }, scale,
@@ -164,7 +174,7 @@ constexpr std::array<T, Net::outputs> forward_output(params<Net, T> const& p, X 
     using lay = sample_layout<typename Net::root>;
     for (std::size_t i = 0; i < Net::inputs; ++i)
         ws.a[lay::in + i] = x[i];
-    forward_into(p, ws);
+    forward_into(p, ws, false);
     std::array<T, Net::outputs> y;
     for (std::size_t o = 0; o < Net::outputs; ++o)
         y[o] = ws.a[lay::out + o];
@@ -246,16 +256,16 @@ void forward_batch(params<Net, T> const& p, Inputs const& inputs, Outputs&& outp
 /// returned (an element-wise loss's mean over the outputs, or a vector loss's value). The target
 /// is a std::array with one value per output or, for hw::softmax_cross_entropy, a class index
 /// (std::invalid_argument if it is out of range, `grads` unchanged). With `input_grad`, ∂L/∂x is
-/// written there too.
+/// written there too. The pass keeps its values in `ws` (ws.activations<L>() afterwards) and
+/// takes the next sample of ws.random: a network with dropout draws a new mask on each call.
 template <auto Loss, class Net, class T, class X, class Y>
 constexpr T gradient(params<Net, T> const& p, X const& x, Y const& target, params<Net, T>& grads,
-                     X* input_grad = nullptr) {
+                     workspace<Net, T>& ws, X* input_grad = nullptr) {
     if constexpr (!detail::check_sample<Net, T, X>() || !detail::check_target<Loss, Net, T, Y>())
         return T(0);
     else {
         if constexpr (std::integral<Y>)
             detail::check_class_index(target, Net::outputs);
-        workspace<Net, T> ws;
         grads.values.fill(T(0));
         const T l = detail::accumulate_sample<Loss>(p, ws, x.data(), detail::target_of(target),
                                                     grads, T(1), input_grad != nullptr);
@@ -266,11 +276,21 @@ constexpr T gradient(params<Net, T> const& p, X const& x, Y const& target, param
     }
 }
 
+/// The same in a workspace of its own: a network with dropout draws the stream's first sample
+/// (the same mask) on every call; give a workspace to draw new ones.
+template <auto Loss, class Net, class T, class X, class Y>
+constexpr T gradient(params<Net, T> const& p, X const& x, Y const& target, params<Net, T>& grads,
+                     X* input_grad = nullptr) {
+    workspace<Net, T> ws;
+    return gradient<Loss>(p, x, target, grads, ws, input_grad);
+}
+
 /// Mean loss and mean gradients over a batch (PyTorch's reduction="mean"); `grads` is
 /// overwritten. Inputs are a contiguous range of arrays; targets a range of arrays of equal length,
 /// or of class indices for hw::softmax_cross_entropy (else std::invalid_argument, `grads`
 /// unchanged). An empty batch gives loss 0 and zero gradients. Float and double batches run in
-/// chunks with samples in SIMD lanes, in `ws`.
+/// chunks with samples in SIMD lanes, in `ws`; the samples take the next samples of ws.random (a
+/// network with dropout draws new masks on each call; without `ws`, the same masks each call).
 template <auto Loss, class Net, class T, class Inputs, class Targets>
 T batch_gradient(params<Net, T> const& p, Inputs const& inputs, Targets const& targets,
                  params<Net, T>& grads, batch_workspace<Net, T>& ws) {

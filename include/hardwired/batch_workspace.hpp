@@ -42,6 +42,9 @@ struct batch_workspace {
     alignas(64) std::array<T, layout::values * chunk> a; // row i: value i of every sample
     alignas(64) std::array<T, layout::template deltas<true> * chunk> g;
     alignas(64) std::array<T, Net::outputs * chunk> y;
+    /// The random numbers of drawing layers (hw::dropout): each training chunk takes the next
+    /// samples'. hw::fit seeds it from its options' seed.
+    alignas(64) random_stream random{};
 };
 
 namespace detail {
@@ -68,16 +71,23 @@ void load_transposed(T* rows, At const& sample_at, std::size_t n) {
             rows[k * kernels::chunk_samples + s] = T(0);
 }
 
-/// Forward on the chunk in ws (input rows loaded), nv sample vectors. With `training`, keeps the
-/// values the backward pass needs.
+/// Forward on the chunk in ws (input rows loaded) of n samples, in nv sample vectors. With
+/// `training`, keeps the values the backward pass needs and takes the next n samples of the
+/// workspace's random stream.
 template <class Net, class T>
-void forward_chunk(params<Net, T> const& p, batch_workspace<Net, T>& ws, std::size_t nv,
-                   bool training) {
+void forward_chunk(params<Net, T> const& p, batch_workspace<Net, T>& ws, std::size_t n,
+                   std::size_t nv, bool training) {
     using lay = typename batch_workspace<Net, T>::layout;
     constexpr std::size_t C = kernels::chunk_samples;
-    run_forward<typename Net::root>(chunk_mode<T>{nv, training, false}, p.values.data(),
-                                    ws.a.data() + lay::in * C, ws.a.data() + lay::out * C,
-                                    ws.a.data() + lay::saved * C);
+    chunk_mode<T> m{};
+    m.training = training;
+    m.nv = nv;
+    if (training) {
+        m.random = ws.random;
+        ws.random.position += n;
+    }
+    run_forward<typename Net::root>(m, p.values.data(), ws.a.data() + lay::in * C,
+                                    ws.a.data() + lay::out * C, ws.a.data() + lay::saved * C);
 }
 
 /// Forward, loss and backward for the n ≤ chunk samples (input_at(s) pointers; target_at(s)
@@ -98,7 +108,7 @@ T accumulate_chunk(params<Net, T> const& p, batch_workspace<Net, T>& ws, InputAt
     T const* saved = ws.a.data() + lay::saved * C;
     load_transposed<Net::inputs>(ws.a.data() + lay::in * C, input_at, n);
     load_transposed<O>(ws.y.data(), target_at, n);
-    forward_chunk(p, ws, nv, true);
+    forward_chunk(p, ws, n, nv, true);
 
     // δ of the output, through the last layer's f′ (its tail), zero on the padding.
     const auto tail = epilogue_for<root, T, C>(yhat, saved);
@@ -129,9 +139,12 @@ T accumulate_chunk(params<Net, T> const& p, batch_workspace<Net, T>& ws, InputAt
     }
 
     // Backward through the root layer; the inputs' gradient is not needed.
-    run_backward<root>(chunk_mode<T>{nv, true, overwrite}, p.values.data(), grads.values.data(), in,
-                       yhat, saved, g, static_cast<T*>(nullptr),
-                       ws.g.data() + lay::template scratch<true> * C, no_epilogue{});
+    chunk_mode<T> m{};
+    m.nv = nv;
+    m.overwrite = overwrite;
+    run_backward<root>(m, p.values.data(), grads.values.data(), in, yhat, saved, g,
+                       static_cast<T*>(nullptr), ws.g.data() + lay::template scratch<true> * C,
+                       no_epilogue{});
     return xsimd::hadd(losses);
 }
 
@@ -142,7 +155,7 @@ void forward_chunk_samples(params<Net, T> const& p, batch_workspace<Net, T>& ws,
     using lay = typename batch_workspace<Net, T>::layout;
     constexpr std::size_t C = kernels::chunk_samples;
     load_transposed<Net::inputs>(ws.a.data() + lay::in * C, input_at, n);
-    forward_chunk(p, ws, chunk_vectors<T>(n), false);
+    forward_chunk(p, ws, n, chunk_vectors<T>(n), false);
     T const* out = ws.a.data() + lay::out * C;
     for (std::size_t s = 0; s < n; ++s) {
         T* y = output_at(s);

@@ -108,6 +108,8 @@ inline constexpr bool holds = false;
     "hw::x * hw::sigmoid(hw::x))"
 #define HARDWIRED_MSG_LAYER_NORM_EPS                                                               \
     "hardwired::layer_norm<EpsNum, EpsDen>: epsilon = EpsNum / EpsDen must be positive"
+#define HARDWIRED_MSG_DROPOUT_P                                                                    \
+    "hardwired::dropout<PNum, PDen>: the drop probability p = PNum / PDen must be in [0, 1)"
 #define HARDWIRED_MSG_PARAMS_NETWORK "hardwired::params<Net>: Net must be a hw::network"
 
 // The algebra (sym/).

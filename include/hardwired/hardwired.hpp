@@ -12,6 +12,7 @@
 #include "init.hpp"
 #include "layers/activation_layer.hpp"
 #include "layers/dense.hpp"
+#include "layers/dropout.hpp"
 #include "layers/layer_norm.hpp"
 #include "layers/softmax_layer.hpp"
 #include "loss.hpp"

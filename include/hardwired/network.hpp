@@ -138,14 +138,15 @@ struct network {
     template <class T = float>
     static constexpr std::size_t workspace_bytes =
         detail::aligned_bytes<T>(detail::sample_layout<root>::values) +
-        detail::aligned_bytes<T>(detail::sample_layout<root>::template deltas<false>);
+        detail::aligned_bytes<T>(detail::sample_layout<root>::template deltas<false>) +
+        detail::aligned_bytes<random_stream>(1);
     template <class T = float>
     static constexpr std::size_t batch_workspace_bytes = [] {
         constexpr std::size_t chunk = kernels::chunk_samples;
         using lay = detail::sample_layout<root>;
         return detail::aligned_bytes<T>(lay::values * chunk) +
                detail::aligned_bytes<T>(lay::template deltas<true> * chunk) +
-               detail::aligned_bytes<T>(outputs * chunk);
+               detail::aligned_bytes<T>(outputs * chunk) + detail::aligned_bytes<random_stream>(1);
     }();
 };
 

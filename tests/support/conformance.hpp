@@ -6,7 +6,8 @@
 //   gradients      ∂L/∂parameters and ∂L/∂input of the float64 reference kernels against central
 //                  differences of the loss computed here from hw::forward (GUIDE §4 tolerances);
 //   fast kernels   the one-sample SIMD kernels and the chunk kernels (samples in lanes) against the
-//                  reference kernels, in float and double: loss, every gradient, the outputs;
+//                  reference kernels, in float and double: loss, every gradient, the outputs
+//                  (sample i of a batch draws as a workspace at stream position i: hw::dropout);
 //   batch = mean   the batch gradient equals the mean of the samples' gradients (float64, to
 //                  rounding);
 //   no heap        hw::forward, hw::gradient, hw::batch_gradient and an optimizer step allocate
@@ -86,7 +87,7 @@ report gradcheck(std::size_t samples = 3) {
         auto loss_at = [&](auto const& q, auto const& xx) {
             hw::workspace<Net, T> w;
             std::copy(xx.begin(), xx.end(), w.a.begin());
-            hw::detail::forward_into(q, w, hw::kernels::scalar{});
+            hw::detail::forward_into(q, w, true, hw::kernels::scalar{}); // the same draws as ws
             std::array<T, Net::outputs> out;
             const auto o = w.template activations<Net::depth>();
             std::copy(o.begin(), o.end(), out.begin());
@@ -148,6 +149,7 @@ kernel_report fast_vs_reference(std::size_t n = 37) {
     double loss_ref = 0;
     for (std::size_t i = 0; i < n; ++i) {
         hw::workspace<Net, T> w_ref, w_simd;
+        w_ref.random.position = w_simd.random.position = i; // sample i of the batch's stream
         g_ref.values.fill(0);
         g_simd.values.fill(0);
         const T l_ref = hw::detail::accumulate_sample<hw::squared_error>(
@@ -172,7 +174,7 @@ kernel_report fast_vs_reference(std::size_t n = 37) {
     for (std::size_t i = 0; i < n; ++i) {
         hw::workspace<Net, T> w;
         std::copy(xs[i].begin(), xs[i].end(), w.a.begin());
-        hw::detail::forward_into(p, w, hw::kernels::scalar{});
+        hw::detail::forward_into(p, w, false, hw::kernels::scalar{});
         r.forward_batch = std::max(
             r.forward_batch, relative_difference(out[i], w.template activations<Net::depth>()));
     }

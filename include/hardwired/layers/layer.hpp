@@ -18,11 +18,14 @@
 ///                            `outputs` values of `saved`. A layer with a tail gets δ = ∂L/∂z in
 ///                            its backward pass: the driver multiplies by f′, fused into the
 ///                            producer of δ where it can (the chunk kernel of the layer above).
+///   draws_random             optional, true for a layer whose forward pass is random (dropout):
+///                            its forward kernels take a hw::random_draws before the parameters
 ///
 /// and its kernels, on pointers to its own parameters p (and gradients dp), one sample's inputs
 /// `in`, outputs `out` and saved values:
 ///
-///   forward(p, in, out, saved)                           reference kernel, any value type
+///   forward([r,] p, in, out, saved)                      reference kernel, any value type; r the
+///                                                        random_draws of a draws_random layer
 ///   backward(p, dp, in, out, saved, delta, delta_in)     reference kernel: δ of the output in
 ///                                                        (∂L/∂z with a tail), dp += ∂L/∂p,
 ///                                                        delta_in = ∂L/∂in unless null
@@ -43,6 +46,7 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <type_traits>
 #include <utility>
 #include <xsimd/xsimd.hpp>
@@ -102,6 +106,39 @@ struct tensor {
             index /= shape[k];
         }
         return off;
+    }
+};
+
+/// Where the random numbers of layers that draw them (hw::dropout) come from: a seed, and the
+/// number of samples that training passes have drawn for so far. Each workspace has one. The
+/// numbers of a sample are a function of (seed, its position in the stream, the layer, the
+/// element) alone: the same for a seed whether the sample runs alone or in a chunk, with any
+/// kernel, so that training is bit-reproducible and the fast kernels equal the reference ones.
+struct random_stream {
+    std::uint64_t seed = 0;
+    std::uint64_t position = 0; ///< the stream position of the next training pass's first sample
+};
+
+/// The random numbers one drawing layer gets for one sample (or, in a chunk kernel, for the
+/// chunk's first sample: `lane(s)` gives sample s's). `training` is false in inference passes,
+/// where a dropout layer is the identity.
+struct random_draws {
+    bool training = false;
+    std::uint64_t seed = 0, sample = 0, layer = 0;
+
+    /// The draws of the sample `s` places further in the stream.
+    constexpr random_draws lane(std::size_t s) const { return {training, seed, sample + s, layer}; }
+    /// 64 random bits for element i: a counter-based hash (splitmix64's finalizer, chained).
+    constexpr std::uint64_t bits(std::size_t i) const {
+        return mix(mix(mix(mix(seed) ^ layer) ^ sample) ^ i);
+    }
+
+private:
+    static constexpr std::uint64_t mix(std::uint64_t z) {
+        z += 0x9E3779B97F4A7C15ull;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+        return z ^ (z >> 31);
     }
 };
 
@@ -235,23 +272,39 @@ constexpr auto epilogue_for(T const* out, T const* saved) {
 
 /// How the kernels run. One sample: with the reference kernels, or with the SIMD ones where a
 /// layer has them. A chunk: `nv` vectors of samples in lanes (rows of kernels::chunk_samples);
-/// `overwrite`: the parameter gradients are written rather than added to.
-struct reference_mode {
+/// `overwrite`: the parameter gradients are written rather than added to. `training`: a training
+/// pass (dropout draws; a chunk keeps what the backward pass needs); `random`: the seed and the
+/// stream position of the pass's first sample; `draw()` numbers the drawing layers of one pass.
+struct pass_randomness {
+    bool training = true;
+    random_stream random{};
+    mutable std::uint64_t drawing_layers = 0;
+    constexpr random_draws draw() const {
+        return {training, random.seed, random.position, drawing_layers++};
+    }
+};
+struct reference_mode : pass_randomness {
     static constexpr std::size_t width = 1;
     static constexpr bool chunked = false;
-    bool training = true;
     static constexpr std::size_t lanes() { return 1; }
 };
 struct simd_mode : reference_mode {};
 template <class T>
-struct chunk_mode {
+struct chunk_mode : pass_randomness {
     static constexpr std::size_t width = kernels::chunk_samples;
     static constexpr bool chunked = true;
-    std::size_t nv;
-    bool training;
-    bool overwrite;
+    std::size_t nv = 0;
+    bool overwrite = false;
     std::size_t lanes() const { return nv * xsimd::batch<T>::size; }
 };
+
+template <class L>
+inline constexpr bool draws_random = [] {
+    if constexpr (requires { L::draws_random; })
+        return bool{L::draws_random};
+    else
+        return false;
+}();
 
 /// Applies the epilogue to `rows` rows of δ in place.
 template <class T, class Mode, class Epi>
@@ -284,31 +337,42 @@ void scatter(std::array<T, Count> const& one, std::size_t s, T* rows) {
         rows[i * kernels::chunk_samples + s] = one[i];
 }
 
-/// Runs L's forward pass in mode m: a block's own, else the layer's fastest kernel for the mode,
-/// falling back to the reference kernel.
-template <class L, class Mode, class T>
-inline void run_forward(Mode const& m, T const* p, T const* in, T* out, T* saved) {
-    if constexpr (is_block<L>)
-        L::run_forward(m, p, in, out, saved);
-    else if constexpr (Mode::chunked) {
-        if constexpr (requires { L::forward_chunk(p, in, out, saved, m.nv, m.training); })
-            L::forward_chunk(p, in, out, saved, m.nv, m.training);
+// L's forward kernel for the mode, given its random draws `r` if it draws (r is empty otherwise).
+// Forced inline: run_forward's body, as if written there.
+template <class L, class Mode, class T, class... R>
+HARDWIRED_ALWAYS_INLINE void forward_kernel(Mode const& m, T const* p, T const* in, T* out,
+                                            T* saved, R const&... r) {
+    if constexpr (Mode::chunked) {
+        if constexpr (requires { L::forward_chunk(r..., p, in, out, saved, m.nv, m.training); })
+            L::forward_chunk(r..., p, in, out, saved, m.nv, m.training);
         else {
             std::array<T, L::inputs> x;
             std::array<T, L::outputs> y;
             std::array<T, saved_count<L>> sv;
             for (std::size_t s = 0; s < m.lanes(); ++s) {
                 gather(in, s, x);
-                L::forward(p, x.data(), y.data(), sv.data());
+                L::forward(r.lane(s)..., p, x.data(), y.data(), sv.data());
                 scatter(y, s, out);
                 scatter(sv, s, saved);
             }
         }
     } else if constexpr (std::is_same_v<Mode, simd_mode> &&
-                         requires { L::forward_simd(p, in, out, saved); })
-        L::forward_simd(p, in, out, saved);
+                         requires { L::forward_simd(r..., p, in, out, saved); })
+        L::forward_simd(r..., p, in, out, saved);
     else
-        L::forward(p, in, out, saved);
+        L::forward(r..., p, in, out, saved);
+}
+
+/// Runs L's forward pass in mode m: a block's own, else the layer's fastest kernel for the mode,
+/// falling back to the reference kernel; a drawing layer gets the next draws of the pass.
+template <class L, class Mode, class T>
+inline void run_forward(Mode const& m, T const* p, T const* in, T* out, T* saved) {
+    if constexpr (is_block<L>)
+        L::run_forward(m, p, in, out, saved);
+    else if constexpr (draws_random<L>)
+        forward_kernel<L>(m, p, in, out, saved, m.draw());
+    else
+        forward_kernel<L>(m, p, in, out, saved);
 }
 
 /// Runs L's backward pass in mode m (see the concept above); `epi` is applied to δ_in.

@@ -50,7 +50,9 @@ struct fit_options {
     /// 1 = stochastic, hw::full_batch = full batch, anything between = mini-batch. The last
     /// batch of an epoch may be smaller. 0 is an error.
     std::size_t batch_size = 32;
-    std::uint64_t seed = 0; ///< shuffling seed; same seed, same data, same build ⇒ same result
+    /// Seed of the shuffling and of the layers that draw random numbers (hw::dropout): same seed,
+    /// same data, same build ⇒ the same result, bit for bit.
+    std::uint64_t seed = 0;
     bool shuffle = true;
     /// Called after every epoch.
     callback<void(fit_progress const&)> on_epoch = {};
@@ -110,6 +112,7 @@ fit_result<T> fit_impl(params<Net, T>& p, Optimizer& opt, std::span<const std::a
     splitmix64 rng{options.seed};
     // On the heap, as the gradients of a large network do not fit on a thread's stack.
     const auto ws = std::make_unique<batch_workspace<Net, T>>();
+    ws->random = {options.seed, 0};
     const auto grads_ptr = std::make_unique<gradients<Net, T>>();
     gradients<Net, T>& grads = *grads_ptr;
     const double start = monotonic_seconds();
