@@ -42,14 +42,12 @@ struct activation_layer {
         static void forward_chunk(T const*, T const* in, T* out, T* saved, std::size_t nv,
                                   bool training) {
             using B = xsimd::batch<T>;
-            for (std::size_t i = 0; i < In; ++i)
-                for (std::size_t v = 0; v < nv; ++v) {
-                    const std::size_t at = i * kernels::chunk_samples + v * B::size;
-                    const B z = B::load_aligned(in + at);
-                    if (training && !is_output_expressible(F))
-                        z.store_aligned(saved + at);
-                    F(z).store_aligned(out + at);
-                }
+            kernels::for_each_chunk_vector<T>(In, nv, [&](std::size_t at) {
+                const B z = B::load_aligned(in + at);
+                if (training && !is_output_expressible(F))
+                    z.store_aligned(saved + at);
+                F(z).store_aligned(out + at);
+            });
         }
         template <class T, class Epilogue>
         static void backward_chunk(T const*, T*, T const*, T const*, T const*, T const* delta,
@@ -57,11 +55,9 @@ struct activation_layer {
                                    Epilogue const& epilogue) {
             using B = xsimd::batch<T>;
             if (delta_in)
-                for (std::size_t i = 0; i < In; ++i)
-                    for (std::size_t v = 0; v < nv; ++v) {
-                        const std::size_t at = i * kernels::chunk_samples + v * B::size;
-                        epilogue(at, B::load_aligned(delta + at)).store_aligned(delta_in + at);
-                    }
+                kernels::for_each_chunk_vector<T>(In, nv, [&](std::size_t at) {
+                    epilogue(at, B::load_aligned(delta + at)).store_aligned(delta_in + at);
+                });
         }
     };
 };

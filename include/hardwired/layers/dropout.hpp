@@ -61,16 +61,16 @@ struct dropout {
                                   std::size_t nv, bool training) {
             using B = xsimd::batch<T>;
             constexpr std::size_t C = kernels::chunk_samples;
-            for (std::size_t i = 0; i < In; ++i)
-                if (training)
+            if (training)
+                for (std::size_t i = 0; i < In; ++i)
                     for (std::size_t s = 0; s < nv * B::size; ++s) {
                         saved[i * C + s] = keep<T>(r.lane(s), i);
                         out[i * C + s] = in[i * C + s] * saved[i * C + s];
                     }
-                else
-                    for (std::size_t v = 0; v < nv; ++v)
-                        B::load_aligned(in + i * C + v * B::size)
-                            .store_aligned(out + i * C + v * B::size);
+            else
+                kernels::for_each_chunk_vector<T>(In, nv, [&](std::size_t at) {
+                    B::load_aligned(in + at).store_aligned(out + at);
+                });
         }
         template <class T, class Epilogue>
         static void backward_chunk(T const*, T*, T const*, T const*, T const* saved, T const* delta,
@@ -78,12 +78,10 @@ struct dropout {
                                    Epilogue const& epilogue) {
             using B = xsimd::batch<T>;
             if (delta_in)
-                for (std::size_t i = 0; i < In; ++i)
-                    for (std::size_t v = 0; v < nv; ++v) {
-                        const std::size_t at = i * kernels::chunk_samples + v * B::size;
-                        epilogue(at, B::load_aligned(delta + at) * B::load_aligned(saved + at))
-                            .store_aligned(delta_in + at);
-                    }
+                kernels::for_each_chunk_vector<T>(In, nv, [&](std::size_t at) {
+                    epilogue(at, B::load_aligned(delta + at) * B::load_aligned(saved + at))
+                        .store_aligned(delta_in + at);
+                });
         }
     };
 };

@@ -65,6 +65,15 @@ template <class T>
 using default_kernel =
     std::conditional_t<std::is_same_v<T, float> || std::is_same_v<T, double>, simd, scalar>;
 
+/// f(at) for every sample vector of `rows` rows of a chunk, `at` the offset of its first value:
+/// nv vectors of xsimd::batch<T> per row of chunk_samples. The loop of element-wise chunk kernels.
+template <class T, class F>
+HARDWIRED_ALWAYS_INLINE void for_each_chunk_vector(std::size_t rows, std::size_t nv, F&& f) {
+    for (std::size_t r = 0; r < rows; ++r)
+        for (std::size_t v = 0; v < nv; ++v)
+            f(r * chunk_samples + v * xsimd::batch<T>::size);
+}
+
 namespace detail {
 template <class T>
 using batch = xsimd::batch<T>;
