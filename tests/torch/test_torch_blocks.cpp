@@ -18,12 +18,7 @@
 // Built only by GCC builds with LibTorch, not by the sanitizer build
 // (tests/torch/CMakeLists.txt).
 
-// LibTorch first: glog (through c10/util/Logging.h) defines its own CHECK(condition), which
-// would silently replace Catch's (both are system headers, so no redefinition warning) and turn
-// every CHECK into an uncounted glog assertion that aborts. Drop it before Catch defines CHECK.
-#include <torch/torch.h>
-#undef CHECK
-#include <catch2/catch.hpp>
+#include "torch_reference.hpp"
 
 #include <algorithm>
 #include <array>
@@ -31,7 +26,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <hardwired/hardwired.hpp>
-#include <iomanip>
 #include <limits>
 #include <memory>
 #include <string>
@@ -43,13 +37,7 @@ namespace F = torch::nn::functional;
 
 namespace {
 
-// One intra-op and one inter-op thread (the machine is shared; also keeps the reductions'
-// order fixed). Before main, so before any parallel work (set_num_interop_threads throws after).
-[[maybe_unused]] const bool single_threaded = [] {
-    torch::set_num_threads(1);
-    at::set_num_interop_threads(1);
-    return true;
-}();
+using namespace test::torch_reference;
 
 // ---------------------------------------------------------------------------------------------
 // The LibTorch side's building blocks
@@ -178,10 +166,6 @@ constexpr const char* type_name = std::is_same_v<T, float> ? "float" : "double";
 // float arithmetic only.
 // ---------------------------------------------------------------------------------------------
 
-double f32(double v) {
-    return static_cast<double>(static_cast<float>(v));
-}
-
 // Weights of about ±1.6/√fan-in, so that the activations are neither linear nor saturated.
 double weight_value(std::size_t l, std::size_t j, std::size_t k, std::size_t fan_in) {
     const double i = static_cast<double>(100 * l + 10 * j + k);
@@ -255,12 +239,6 @@ torch::Tensor matrix(std::vector<std::array<double, N>> const& rows) {
         for (std::size_t k = 0; k < N; ++k)
             a[static_cast<std::int64_t>(i)][static_cast<std::int64_t>(k)] = rows[i][k];
     return t;
-}
-
-std::vector<double> values(torch::Tensor const& t) {
-    const torch::Tensor c = t.detach().to(torch::kFloat64).contiguous();
-    const double* d = c.data_ptr<double>();
-    return {d, d + c.numel()};
 }
 
 // A dense view's weights and biases as tensors that require grad.
@@ -435,45 +413,6 @@ result hw_one(sample<Case, double> const& x, target<Case, double> const& y, bool
 // ---------------------------------------------------------------------------------------------
 // Comparison
 // ---------------------------------------------------------------------------------------------
-
-struct tolerance {
-    double rel, abs;
-};
-constexpr tolerance in_double{1e-12, 1e-14};
-constexpr tolerance in_float{1e-5, 1e-6};
-template <class T>
-constexpr tolerance tolerance_for = std::is_same_v<T, float> ? in_float : in_double;
-
-// One assertion per quantity: the worst element's |actual − expected| against
-// max(rel·|expected|, abs) must be ≤ 1 (non-finite actual values always fail). The message also
-// gives the largest |actual − expected| / max(1, |expected|).
-void check_close(std::string const& what, std::vector<double> const& actual,
-                 std::vector<double> const& expected, tolerance tol) {
-    INFO(what);
-    REQUIRE(actual.size() == expected.size());
-    REQUIRE(!actual.empty());
-    double worst = 0, worst_rel = 0;
-    std::size_t at = 0;
-    for (std::size_t i = 0; i < actual.size(); ++i) {
-        const double diff = std::abs(actual[i] - expected[i]);
-        const double allowed = std::max(tol.rel * std::abs(expected[i]), tol.abs);
-        const double ratio =
-            std::isfinite(actual[i]) ? diff / allowed : std::numeric_limits<double>::infinity();
-        if (ratio > worst) {
-            worst = ratio;
-            at = i;
-        }
-        worst_rel = std::max(worst_rel, std::isfinite(actual[i])
-                                            ? diff / std::max(1.0, std::abs(expected[i]))
-                                            : std::numeric_limits<double>::infinity());
-    }
-    INFO(std::setprecision(17) << "worst of " << actual.size() << " at [" << at << "]: hardwired "
-                               << actual[at] << ", torch " << expected[at] << ", |diff| "
-                               << std::abs(actual[at] - expected[at]) << std::setprecision(3)
-                               << " = " << worst << " x allowed (rel " << tol.rel << ", abs "
-                               << tol.abs << "); largest |diff|/max(1, |torch|) " << worst_rel);
-    CHECK(worst <= 1.0);
-}
 
 template <class Case>
 void check_gradients(std::string const& what, result const& actual, result const& expected,

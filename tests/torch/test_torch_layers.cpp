@@ -17,12 +17,7 @@
 // Built only by GCC builds with LibTorch, not by the sanitizer build
 // (tests/torch/CMakeLists.txt).
 
-// LibTorch first: glog (through c10/util/Logging.h) defines its own CHECK(condition), which
-// would silently replace Catch's (both are system headers, so no redefinition warning) and turn
-// every CHECK into an uncounted glog assertion that aborts. Drop it before Catch defines CHECK.
-#include <torch/torch.h>
-#undef CHECK
-#include <catch2/catch.hpp>
+#include "torch_reference.hpp"
 
 #include <algorithm>
 #include <array>
@@ -30,7 +25,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <hardwired/hardwired.hpp>
-#include <iomanip>
 #include <limits>
 #include <string>
 #include <type_traits>
@@ -42,17 +36,8 @@ namespace F = torch::nn::functional;
 
 namespace {
 
-// One intra-op and one inter-op thread (the machine is shared; also keeps the reductions'
-// order fixed). Before main, so before any parallel work (set_num_interop_threads throws after).
-[[maybe_unused]] const bool single_threaded = [] {
-    torch::set_num_threads(1);
-    at::set_num_interop_threads(1);
-    return true;
-}();
-
-double f32(double v) {
-    return static_cast<double>(static_cast<float>(v));
-}
+using namespace test::torch_reference;
+using test::torch_reference::values; // beside the overload for rows below
 
 // ---------------------------------------------------------------------------------------------
 // Parameter tensors. A case's visit(p, f) calls f(info, at) for each of its tensors in one fixed
@@ -188,10 +173,6 @@ std::vector<double> values(std::vector<std::array<T, N>> const& rows) {
         r.insert(r.end(), a.begin(), a.end());
     return r;
 }
-std::vector<double> values(torch::Tensor const& t) {
-    const torch::Tensor c = t.detach().contiguous();
-    return {c.data_ptr<double>(), c.data_ptr<double>() + c.numel()};
-}
 torch::Tensor tensor(std::vector<double> v, std::vector<std::int64_t> const& shape) {
     return torch::from_blob(v.data(), shape, torch::kFloat64).clone();
 }
@@ -225,34 +206,6 @@ result torch_reference(std::size_t first, std::size_t n) {
     return r;
 }
 
-// One assertion per quantity: the worst element's |actual − expected| against
-// max(rel·|expected|, abs) must be ≤ 1 (non-finite actual values always fail); in double rel
-// 1e-12, abs 1e-14, in float rel 1e-5, abs 1e-6, as the other torch tests.
-template <class T>
-void check_close(std::string const& what, std::vector<double> const& actual,
-                 std::vector<double> const& expected) {
-    constexpr double rel = std::is_same_v<T, float> ? 1e-5 : 1e-12;
-    constexpr double abs = std::is_same_v<T, float> ? 1e-6 : 1e-14;
-    INFO(what);
-    REQUIRE(actual.size() == expected.size());
-    REQUIRE(!actual.empty());
-    double worst = 0;
-    std::size_t at = 0;
-    for (std::size_t i = 0; i < actual.size(); ++i) {
-        const double diff = std::isfinite(actual[i]) ? std::abs(actual[i] - expected[i])
-                                                     : std::numeric_limits<double>::infinity();
-        if (const double ratio = diff / std::max(rel * std::abs(expected[i]), abs); ratio > worst) {
-            worst = ratio;
-            at = i;
-        }
-    }
-    INFO(std::setprecision(17) << "worst of " << actual.size() << " at [" << at << "]: hardwired "
-                               << actual[at] << ", torch " << expected[at] << std::setprecision(3)
-                               << " = " << worst << " x allowed (rel " << rel << ", abs " << abs
-                               << ")");
-    CHECK(worst <= 1.0);
-}
-
 /// hardwired in T on samples first .. first + n − 1 against the reference: hw::forward per
 /// sample, hw::forward_batch, hw::batch_gradient, and for one sample hw::gradient with dL/dx.
 template <class Case, class T>
@@ -264,13 +217,14 @@ void check_hardwired(std::size_t first, std::size_t n, result const& ref) {
     const auto p = make_params<Case, T>();
     const auto xs = rows<T, I>(first, n, false);
     const auto ys = rows<T, O>(first, n, true);
+    constexpr tolerance tol = tolerance_for<T>;
     const auto check_gradients = [&](std::string const& call, T loss, auto const& g) {
-        check_close<T>(what + call + ": loss", {static_cast<double>(loss)}, {ref.loss});
+        check_close(what + call + ": loss", {static_cast<double>(loss)}, {ref.loss}, tol);
         const auto grads = tensors_of<Case>(g);
         REQUIRE(grads.size() == ref.grads.size());
         for (std::size_t i = 0; i < grads.size(); ++i)
-            check_close<T>(what + call + ": dL/d" + grads[i].first.name, grads[i].second,
-                           ref.grads[i]);
+            check_close(what + call + ": dL/d" + grads[i].first.name, grads[i].second, ref.grads[i],
+                        tol);
     };
 
     std::vector<std::array<T, O>> one(n), batch(n);
@@ -279,8 +233,8 @@ void check_hardwired(std::size_t first, std::size_t n, result const& ref) {
         batch[s].fill(T(1000)); // stale values the calls must overwrite
     }
     hw::forward_batch(p, xs, batch);
-    check_close<T>(what + "hw::forward", values(one), ref.outputs);
-    check_close<T>(what + "hw::forward_batch", values(batch), ref.outputs);
+    check_close(what + "hw::forward", values(one), ref.outputs, tol);
+    check_close(what + "hw::forward_batch", values(batch), ref.outputs, tol);
 
     hw::gradients<typename Case::net, T> g;
     g.values.fill(T(1000));
@@ -293,7 +247,7 @@ void check_hardwired(std::size_t first, std::size_t n, result const& ref) {
     dx[0].fill(T(1000));
     const T loss1 = hw::gradient<hw::squared_error>(p, xs[0], ys[0], g, &dx[0]);
     check_gradients("hw::gradient", loss1, g);
-    check_close<T>(what + "hw::gradient: dL/dx", values(dx), ref.dx);
+    check_close(what + "hw::gradient: dL/dx", values(dx), ref.dx, tol);
 }
 
 } // namespace
