@@ -62,11 +62,13 @@ struct dropout {
             using B = xsimd::batch<T>;
             constexpr std::size_t C = kernels::chunk_samples;
             if (training)
-                for (std::size_t i = 0; i < In; ++i)
-                    for (std::size_t s = 0; s < nv * B::size; ++s) {
-                        saved[i * C + s] = keep<T>(r.lane(s), i);
+                for (std::size_t s = 0; s < nv * B::size; ++s) {
+                    const random_draws lane = r.lane(s);
+                    for (std::size_t i = 0; i < In; ++i) {
+                        saved[i * C + s] = keep<T>(lane, i);
                         out[i * C + s] = in[i * C + s] * saved[i * C + s];
                     }
+                }
             else
                 kernels::for_each_chunk_vector<T>(In, nv, [&](std::size_t at) {
                     B::load_aligned(in + at).store_aligned(out + at);

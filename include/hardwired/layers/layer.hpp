@@ -130,19 +130,27 @@ struct random_stream {
 
 /// The random numbers one drawing layer gets for one sample (or, in a chunk kernel, for the
 /// chunk's first sample: `lane(s)` gives sample s's). `training` is false in inference passes,
-/// where a dropout layer is the identity.
+/// where a dropout layer is the identity. The hash of (seed, layer) is taken once per pass and
+/// the sample's once per sample, so an element's bits cost one hash step.
 struct random_draws {
     bool training = false;
-    std::uint64_t seed = 0, sample = 0, layer = 0;
+    std::uint64_t layer_key = 0;  ///< the seed and the layer's number, hashed
+    std::uint64_t sample = 0;     ///< the sample's position in the stream
+    std::uint64_t sample_key = 0; ///< layer_key and sample, hashed
 
-    /// The draws of the sample `s` places further in the stream.
-    constexpr random_draws lane(std::size_t s) const { return {training, seed, sample + s, layer}; }
-    /// 64 random bits for element i: a counter-based hash (splitmix64's finalizer, chained).
-    constexpr std::uint64_t bits(std::size_t i) const {
-        return mix(mix(mix(mix(seed) ^ layer) ^ sample) ^ i);
+    static constexpr random_draws make(bool training, std::uint64_t seed, std::uint64_t layer,
+                                       std::uint64_t sample) {
+        return at(training, mix(mix(seed) ^ layer), sample);
     }
+    /// The draws of the sample `s` places further in the stream.
+    constexpr random_draws lane(std::size_t s) const { return at(training, layer_key, sample + s); }
+    /// 64 random bits for element i: a counter-based hash (splitmix64's finalizer, chained).
+    constexpr std::uint64_t bits(std::size_t i) const { return mix(sample_key ^ i); }
 
 private:
+    static constexpr random_draws at(bool training, std::uint64_t layer_key, std::uint64_t sample) {
+        return {training, layer_key, sample, mix(layer_key ^ sample)};
+    }
     static constexpr std::uint64_t mix(std::uint64_t z) {
         z += 0x9E3779B97F4A7C15ull;
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
@@ -289,7 +297,7 @@ struct pass_randomness {
     random_stream random{};
     mutable std::uint64_t drawing_layers = 0;
     constexpr random_draws draw() const {
-        return {training, random.seed, random.position, drawing_layers++};
+        return random_draws::make(training, random.seed, drawing_layers++, random.position);
     }
 };
 struct reference_mode : pass_randomness {
