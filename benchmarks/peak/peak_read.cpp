@@ -10,6 +10,8 @@
 //
 //   peak_read [--kib K] [--repetitions N]
 //   prints: read_gb_per_s <value>  ns_per_pass <value>  (for a buffer of K KiB, default 137)
+//   peak_read --check    checks that a pass reads every value of the buffer: its sum against a
+//                        float64 sum of the same values (the CTest bench.peak_read.check)
 
 #include <algorithm>
 #include <chrono>
@@ -41,6 +43,24 @@ float sum_once(float const* data, std::size_t n) {
 } // namespace
 
 int main(int argc, char** argv) {
+    if (argc == 2 && !std::strcmp(argv[1], "--check")) {
+        // whole groups of accumulators, as the timed buffer is (main rounds its size down);
+        // values k/64 with k ≤ 100, whose float sums here are exact
+        constexpr std::size_t group = accumulators * batch::size;
+        for (std::size_t n : {group, 5 * group, 137 * 1024 / sizeof(float) / group * group}) {
+            std::vector<float, xsimd::aligned_allocator<float, 64>> data(n);
+            double expected = 0;
+            for (std::size_t i = 0; i < n; ++i) {
+                data[i] = static_cast<float>((i * 37) % 101) / 64.f; // exact in float sums
+                expected += static_cast<double>(data[i]);
+            }
+            const double got = sum_once(data.data(), n);
+            std::printf("%zu values: sum %.1f, float64 %.1f\n", n, got, expected);
+            if (got != expected)
+                return 1;
+        }
+        return 0;
+    }
     std::size_t kib = 137;
     int repetitions = 20;
     for (int i = 1; i + 1 < argc; i += 2) {
