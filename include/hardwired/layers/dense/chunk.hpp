@@ -30,14 +30,32 @@ inline void dense_forward_chunk(layer_view<const T, In, Out, Bias> w, T const* a
     using B = xsimd::batch<T>;
     constexpr std::size_t L = B::size;
     // W(j, k) = data[k·Out + j]: row stride 1, reduction stride Out.
-    detail::chunk_product<Out, In, 1, Out>(
-        w.data, a_in, nv, [&](std::size_t j) { return w.bias(j); },
-        [&](std::size_t j, std::size_t v, B acc) {
-            const std::size_t at = j * chunk_samples + v * L;
-            if (keep_z)
-                acc.store_aligned(z + at);
-            Act(acc).store_aligned(a_out + at);
-        });
+    const auto bias = [&](std::size_t j) { return w.bias(j); };
+    // With 16 vector registers (SSE2, AVX2) and whole register blocks, f's constants held in
+    // registers through the product's loop pushed accumulators out to the stack: then Z first
+    // and f(Z) in a pass of its own. AVX-512's 32 registers hold both; narrow layers' blocks too.
+    constexpr bool fused =
+        hardwired::detail::register_bytes<B> == 64 || Out < detail::block_rows<B>;
+    if constexpr (fused) {
+        detail::chunk_product<Out, In, 1, Out>(w.data, a_in, nv, bias,
+                                               [&](std::size_t j, std::size_t v, B acc) {
+                                                   const std::size_t at = j * chunk_samples + v * L;
+                                                   if (keep_z)
+                                                       acc.store_aligned(z + at);
+                                                   Act(acc).store_aligned(a_out + at);
+                                               });
+    } else {
+        T* const zs = keep_z ? z : a_out;
+        detail::chunk_product<Out, In, 1, Out>(
+            w.data, a_in, nv, bias, [&](std::size_t j, std::size_t v, B acc) {
+                acc.store_aligned(zs + j * chunk_samples + v * L);
+            });
+        for (std::size_t j = 0; j < Out; ++j)
+            for (std::size_t v = 0; v < nv; ++v) {
+                const std::size_t at = j * chunk_samples + v * L;
+                Act(B::load_aligned(zs + at)).store_aligned(a_out + at);
+            }
+    }
 }
 
 /// Backward on a chunk: `delta` holds δ = ∂L/∂z (Out rows; zero on padding); the layer's gradients
