@@ -14,6 +14,25 @@
 #define HARDWIRED_FMA_CHAINS 1
 #endif
 
+/// A layer whose weights take more than this many bytes is read from beyond the L1 data cache on
+/// every one-sample call (the L1d of current x86 cores holds 32 KiB or more).
+#ifndef HARDWIRED_L1D_BYTES
+#define HARDWIRED_L1D_BYTES 32768
+#endif
+
+/// Independent FMA chains of the one-sample kernel in a layer larger than HARDWIRED_L1D_BYTES:
+/// narrower blocks of outputs, each reading fewer cache lines of every weight column, keep such
+/// a layer's stream of weights flowing better than the full count (default: half of
+/// HARDWIRED_FMA_CHAINS, rounded up).
+#ifndef HARDWIRED_FMA_CHAINS_STREAMED
+#define HARDWIRED_FMA_CHAINS_STREAMED ((HARDWIRED_FMA_CHAINS + 1) / 2)
+#endif
+#if HARDWIRED_FMA_CHAINS_STREAMED < 1
+#error "hardwired: HARDWIRED_FMA_CHAINS_STREAMED must be at least 1"
+#undef HARDWIRED_FMA_CHAINS_STREAMED
+#define HARDWIRED_FMA_CHAINS_STREAMED 1
+#endif
+
 /// The one-sample kernel fully unrolls a block of outputs whose product has at most this many
 /// FMAs (inputs × SIMD vectors of outputs) and loops over groups of inputs above it: code size
 /// against loop overhead.

@@ -2,7 +2,8 @@
 // The xsimd dense-layer kernel for one sample, for float and double: a layer's outputs lie in
 // SIMD lanes (its weights are stored column by column, each column the weights from one input
 // to every output), so z = W·a + b is a sum of broadcast-FMAs over the inputs, kept in
-// HARDWIRED_FMA_CHAINS independent partial sums (config.hpp), and the activation and its
+// HARDWIRED_FMA_CHAINS independent partial sums (HARDWIRED_FMA_CHAINS_STREAMED in a layer
+// larger than the L1 data cache; config.hpp), and the activation and its
 // derivative are evaluated on whole batches by the symbolic algebra. Outputs that do not fill
 // a batch form one narrower batch where its loads stay inside the parameters, else they are
 // done by the scalar formulas. The results equal the scalar reference kernel's up to the
@@ -79,15 +80,14 @@ HARDWIRED_ALWAYS_INLINE void reduce(std::array<B, V>& acc, std::array<B, N> cons
 
 /// acc[v] += Σ_k W[k][v·n, v·n + n) · a_in[k] for V batches of n = B::size outputs, where input
 /// k's column starts at w + k·Stride. Each batch's sum is split into P partial sums over
-/// interleaved inputs, so that V·P reaches HARDWIRED_FMA_CHAINS independent FMA chains and the
+/// interleaved inputs, so that V·P reaches Chains independent FMA chains and the
 /// FMA latency is hidden even in a narrow layer; each partial sum gets at least four inputs
 /// (fewer would spend more on the final additions than the chains save). The partial sums are
 /// added as a tree. A block of at most HARDWIRED_UNROLL_LIMIT FMAs is fully unrolled; a larger
 /// one loops over groups of P inputs. The inputs left after whole groups go into partial sum 0.
-template <std::size_t In, std::size_t Stride, class B, std::size_t V, class T>
+template <std::size_t In, std::size_t Stride, std::size_t Chains, class B, std::size_t V, class T>
 HARDWIRED_ALWAYS_INLINE void accumulate(std::array<B, V>& acc, T const* w, T const* a_in) {
-    constexpr std::size_t P =
-        std::clamp<std::size_t>(std::min(HARDWIRED_FMA_CHAINS / V, In / 4), 1, In);
+    constexpr std::size_t P = std::clamp<std::size_t>(std::min(Chains / V, In / 4), 1, In);
     constexpr std::size_t groups = In / P;
     std::array<B, V * P> part;
     for (std::size_t i = 0; i < V * P; ++i)
@@ -104,6 +104,12 @@ HARDWIRED_ALWAYS_INLINE void accumulate(std::array<B, V>& acc, T const* w, T con
     reduce<P>(acc, part, std::make_index_sequence<V>{});
 }
 
+/// Independent FMA chains for a layer of In × Out weights (config.hpp).
+template <class T, std::size_t In, std::size_t Out>
+inline constexpr std::size_t chains = In* Out * sizeof(T) > HARDWIRED_L1D_BYTES
+                                          ? HARDWIRED_FMA_CHAINS_STREAMED
+                                          : HARDWIRED_FMA_CHAINS;
+
 /// Pre-activations z[j, j + V·L) of whole batches, from the biases.
 template <std::size_t V, class T, std::size_t In, std::size_t Out, bool Bias>
 HARDWIRED_ALWAYS_INLINE void forward_block(layer_view<const T, In, Out, Bias> w, T const* a_in,
@@ -115,7 +121,7 @@ HARDWIRED_ALWAYS_INLINE void forward_block(layer_view<const T, In, Out, Bias> w,
             acc[v] = B::load_unaligned(w.biases() + j + v * B::size);
         else
             acc[v] = B(T(0));
-    accumulate<In, Out>(acc, w.column(0) + j, a_in);
+    accumulate<In, Out, chains<T, In, Out>>(acc, w.column(0) + j, a_in);
     for (std::size_t v = 0; v < V; ++v)
         acc[v].store_unaligned(z + j + v * B::size);
 }
@@ -158,7 +164,7 @@ HARDWIRED_ALWAYS_INLINE void forward_tail(layer_view<const T, In, Out, Bias> w, 
                 acc[0] = first_lanes<N, R>(w.biases() + Full, std::make_index_sequence<N::size>{});
             else
                 acc[0] = N(T(0));
-            accumulate<In, Out>(acc, w.column(0) + Full, a_in);
+            accumulate<In, Out, chains<T, In, Out>>(acc, w.column(0) + Full, a_in);
         } else {
             std::array<T, R> sums;
             scalar_sums(sums.data());
@@ -181,11 +187,11 @@ void dense_forward(simd, layer_view<const T, In, Out, Bias> w, T const* a_in, T*
     using B = detail::batch<T>;
     constexpr std::size_t L = detail::lanes<T>;
     constexpr std::size_t full = Out / L * L;
-    // Blocks of up to HARDWIRED_FMA_CHAINS batches of outputs, then one block of the rest.
-    constexpr std::size_t block = HARDWIRED_FMA_CHAINS * L;
+    // Blocks of up to `chains` batches of outputs, then one block of the rest.
+    constexpr std::size_t block = detail::chains<T, In, Out> * L;
     std::size_t j = 0;
     for (; j + block <= full; j += block)
-        detail::forward_block<HARDWIRED_FMA_CHAINS>(w, a_in, j, z);
+        detail::forward_block<detail::chains<T, In, Out>>(w, a_in, j, z);
     if constexpr (full % block != 0)
         detail::forward_block<full % block / L>(w, a_in, j, z);
     // The activation as a pass of its own: evaluating it in forward_block, straight from the
