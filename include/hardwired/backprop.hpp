@@ -86,10 +86,11 @@ using mode_of =
 
 // Runs the network on ws.a[0, inputs) (a workspace or a forward_scratch). Kernel is kernels::simd
 // (float, double) or kernels::scalar (the reference kernels, any T). A training pass takes the
-// next sample of the workspace's random stream; an inference pass draws nothing.
+// next sample of the workspace's random stream; an inference pass draws nothing. `state`: the
+// network's persistent state (hw::state), null when it has none.
 template <class Net, class T, class Workspace, class Kernel = kernels::default_kernel<T>>
 HARDWIRED_FLATTEN constexpr void forward_into(params<Net, T> const& p, Workspace& ws, bool training,
-                                              Kernel = {}) {
+                                              Kernel = {}, T* state = nullptr) {
     using lay = sample_layout<typename Net::root>;
     mode_of<Kernel> m{};
     m.training = training;
@@ -97,7 +98,7 @@ HARDWIRED_FLATTEN constexpr void forward_into(params<Net, T> const& p, Workspace
         if (training)
             m.random = {ws.random.seed, ws.random.position++};
     run_forward<typename Net::root>(m, p.values.data(), ws.a.data() + lay::in,
-                                    ws.a.data() + lay::out, ws.a.data() + lay::saved);
+                                    ws.a.data() + lay::out, ws.a.data() + lay::saved, state);
 }
 
 // Back-propagates from ∂L/∂output in ws.g, accumulating into `grads`; writes ∂L/∂input into
@@ -170,11 +171,11 @@ T accumulate_batch(params<Net, T> const& p, batch_workspace<Net, T>& ws, InputAt
 
 template <class Net, class T, class X, class Workspace>
 constexpr std::array<T, Net::outputs> forward_output(params<Net, T> const& p, X const& x,
-                                                     Workspace& ws) {
+                                                     Workspace& ws, T* state = nullptr) {
     using lay = sample_layout<typename Net::root>;
     for (std::size_t i = 0; i < Net::inputs; ++i)
         ws.a[lay::in + i] = x[i];
-    forward_into(p, ws, false);
+    forward_into(p, ws, false, kernels::default_kernel<T>{}, state);
     std::array<T, Net::outputs> y;
     for (std::size_t o = 0; o < Net::outputs; ++o)
         y[o] = ws.a[lay::out + o];
@@ -202,7 +203,7 @@ requires(!std::is_array_v<X>) constexpr std::array<T, Net::outputs> forward(para
 template <class Net, class T, std::size_t N>
 constexpr std::array<T, Net::outputs> forward(params<Net, T> const& p,
                                               std::type_identity_t<T> const (&x)[N]) {
-    if constexpr (!detail::check_input_size<Net::inputs, N>())
+    if constexpr (!detail::check_stateless<Net>() || !detail::check_input_size<Net::inputs, N>())
         return {};
     else
         return detail::forward_output(p, x);

@@ -87,7 +87,8 @@ void forward_chunk(params<Net, T> const& p, batch_workspace<Net, T>& ws, std::si
         ws.random.position += n;
     }
     run_forward<typename Net::root>(m, p.values.data(), ws.a.data() + lay::in * C,
-                                    ws.a.data() + lay::out * C, ws.a.data() + lay::saved * C);
+                                    ws.a.data() + lay::out * C, ws.a.data() + lay::saved * C,
+                                    static_cast<T*>(nullptr));
 }
 
 /// Forward, loss and backward for the n ≤ chunk samples (input_at(s) pointers; target_at(s)

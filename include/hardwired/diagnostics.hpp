@@ -111,6 +111,13 @@ inline constexpr bool holds = false;
 #define HARDWIRED_MSG_DROPOUT_P                                                                    \
     "hardwired::dropout<PNum, PDen>: the drop probability p = PNum / PDen must be in [0, 1)"
 #define HARDWIRED_MSG_PARAMS_NETWORK "hardwired::params<Net>: Net must be a hw::network"
+#define HARDWIRED_MSG_STATEFUL                                                                     \
+    "hardwired: this network has recurrent state: run it one time step at a time with "            \
+    "hw::step(params, input, state), state a hw::state<Net>; hw::forward, the batch functions, "   \
+    "the gradients and fit take networks without state"
+#define HARDWIRED_MSG_STATELESS                                                                    \
+    "hardwired::step: this network has no recurrent state; call hw::forward(params, input)"
+#define HARDWIRED_MSG_LSTM_HIDDEN "hardwired::lstm<H>: an LSTM needs at least one hidden unit (H)"
 
 // The algebra (sym/).
 #define HARDWIRED_MSG_COMPOSE_POSITIONS                                                            \

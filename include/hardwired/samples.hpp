@@ -60,10 +60,23 @@ constexpr bool check_loss() {
     return any_loss<decltype(Loss)>;
 }
 
+/// A network given to a function of one independent sample: one without state (hw::step takes
+/// the others).
+template <class Net>
+constexpr bool check_stateless() {
+    static_assert(Net::state_count == 0, HARDWIRED_MSG_STATEFUL);
+    return Net::state_count == 0;
+}
+
 /// One sample X, an array of N values: std::array<T, N> with T the parameters' value type and N
-/// the network's inputs (or, with `Output`, its outputs).
-template <class Net, class T, class X, bool Output = false>
+/// the network's inputs (or, with `Output`, its outputs). The network must have no state unless
+/// `WithState` (hw::step).
+template <class Net, class T, class X, bool Output = false, bool WithState = false>
 constexpr bool check_sample() {
+    if constexpr (!Output && !WithState) {
+        if constexpr (!check_stateless<Net>())
+            return false;
+    }
     if constexpr (!is_std_array<X>::value) {
         static_assert(always_false<X>, HARDWIRED_MSG_INPUT_NOT_ARRAY);
         return false;

@@ -96,8 +96,11 @@ struct branches {
                 s += v;
             return s;
         }();
+        /// Where branch b's persistent state starts in the block's.
+        static constexpr auto state_offset = detail::offsets(
+            each([](auto c) { return detail::state_count<typename decltype(c)::type>; }));
         static constexpr std::size_t state_count =
-            (detail::state_count<detail::bind<Branches, In>> + ...);
+            state_offset[n - 1] + detail::state_count<child<n - 1>>;
         // A branch's δ, a branch's δ of the input, the branches' own scratch.
         template <bool Chunk>
         static constexpr std::size_t
@@ -109,12 +112,14 @@ struct branches {
         using view = block_view<bound, T>;
 
         template <class Mode, class T>
-        inline static void run_forward(Mode const& m, T const* p, T const* in, T* out, T* saved) {
+        inline static void run_forward(Mode const& m, T const* p, T const* in, T* out, T* saved,
+                                       T* state) {
             constexpr std::size_t W = Mode::width;
             detail::for_index<n>([&](auto b) {
                 T* y = (concatenated ? out : saved) + out_offset[b] * W;
                 detail::run_forward<child<b>>(m, p + param_offset[b], in, y,
-                                              saved + saved_offset[b] * W);
+                                              saved + saved_offset[b] * W,
+                                              state_count > 0 ? state + state_offset[b] : state);
             });
             if constexpr (!concatenated)
                 detail::for_each_vector<T>(m, outputs, [&](auto v, std::size_t at) {

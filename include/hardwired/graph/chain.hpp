@@ -99,11 +99,11 @@ public:
     static constexpr auto out_offset = layout::out_offset;
     static constexpr auto saved_offset = layout::saved_offset;
     static constexpr std::size_t saved_count = layout::saved;
-    static constexpr std::size_t state_count = [] {
-        std::size_t s = 0;
-        detail::for_index<n>([&](auto i) { s += detail::state_count<child<i>>; });
-        return s;
-    }();
+    /// Where layer i's persistent state starts in the chain's.
+    static constexpr auto state_offset = detail::offsets(
+        each([](auto c, std::size_t) { return detail::state_count<typename decltype(c)::type>; }));
+    static constexpr std::size_t state_count =
+        state_offset[n - 1] + detail::state_count<child<n - 1>>;
     /// Two δ buffers that alternate between the layers, then the layers' own scratch.
     template <bool Chunk>
     static constexpr std::size_t
@@ -115,13 +115,14 @@ public:
     using view = block_view<bound, T>;
 
     template <class Mode, class T>
-    inline static void run_forward(Mode const& m, T const* p, T const* in, T* out, T* saved) {
+    inline static void run_forward(Mode const& m, T const* p, T const* in, T* out, T* saved,
+                                   T* state) {
         constexpr std::size_t W = Mode::width;
         detail::for_index<n>([&](auto i) {
             T const* x = i == 0 ? in : saved + out_offset[i - 1] * W;
             T* y = i + 1 == n ? out : saved + out_offset[i] * W;
-            detail::run_forward<child<i>>(m, p + param_offset[i], x, y,
-                                          saved + saved_offset[i] * W);
+            detail::run_forward<child<i>>(m, p + param_offset[i], x, y, saved + saved_offset[i] * W,
+                                          state_count > 0 ? state + state_offset[i] : state);
         });
     }
 

@@ -47,10 +47,11 @@ struct residual {
         using view = typename body::template view<T>;
 
         template <class Mode, class T>
-        inline static void run_forward(Mode const& m, T const* p, T const* in, T* out, T* saved) {
+        inline static void run_forward(Mode const& m, T const* p, T const* in, T* out, T* saved,
+                                       T* state) {
             constexpr std::size_t W = Mode::width;
             T* f = saved;
-            detail::run_forward<body>(m, p, in, f, saved + In * W);
+            detail::run_forward<body>(m, p, in, f, saved + In * W, state);
             detail::for_each_vector<T>(m, In, [&](auto v, std::size_t at) {
                 using V = decltype(v);
                 detail::store_as(out, at, detail::load_as<V>(in, at) + detail::load_as<V>(f, at));

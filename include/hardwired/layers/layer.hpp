@@ -13,7 +13,8 @@
 ///                            (optional, 0), in the `saved` array the kernels get
 ///   chunk_scratch            values per sample of scratch its chunk backward kernel needs
 ///                            (optional, 0)
-///   state_count              values of persistent state (optional, 0; recurrent layers)
+///   state_count              values of persistent state (optional, 0): what a recurrent layer
+///                            carries from one time step to the next (hw::state holds it)
 ///   activation               optional: an element-wise tail out = f(z), with z kept as the first
 ///                            `outputs` values of `saved`. A layer with a tail gets δ = ∂L/∂z in
 ///                            its backward pass: the driver multiplies by f′, fused into the
@@ -26,6 +27,9 @@
 ///
 ///   forward([r,] p, in, out, saved)                      reference kernel, any value type; r the
 ///                                                        random_draws of a draws_random layer
+///   forward(p, in, out, saved, state)                    the same for a layer with state: reads
+///                                                        the state before the step, leaves the
+///                                                        state after it
 ///   backward(p, dp, in, out, saved, delta, delta_in)     reference kernel: δ of the output in
 ///                                                        (∂L/∂z with a tail), dp += ∂L/∂p,
 ///                                                        delta_in = ∂L/∂in unless null
@@ -383,11 +387,20 @@ inline void forward_kernel(Mode const& m, T const* p, T const* in, T* out, T* sa
 
 /// Runs L's forward pass in mode m: a block's own, else the layer's fastest kernel for the mode,
 /// falling back to the reference kernel; a drawing layer gets the next draws of the pass.
+/// `state` is the layer's persistent state (null when the network has none).
 template <class L, class Mode, class T>
-inline void run_forward(Mode const& m, T const* p, T const* in, T* out, T* saved) {
+inline void run_forward(Mode const& m, T const* p, T const* in, T* out, T* saved, T* state) {
     if constexpr (is_block<L>)
-        L::run_forward(m, p, in, out, saved);
-    else if constexpr (draws_random<L>)
+        L::run_forward(m, p, in, out, saved, state);
+    else if constexpr (state_count<L> > 0) {
+        // The public functions admit a network with state only one sample at a time (hw::step).
+        static_assert(!Mode::chunked);
+        if constexpr (std::is_same_v<Mode, simd_mode> &&
+                      requires { L::forward_simd(p, in, out, saved, state); })
+            L::forward_simd(p, in, out, saved, state);
+        else
+            L::forward(p, in, out, saved, state);
+    } else if constexpr (draws_random<L>)
         forward_kernel<L>(m, p, in, out, saved, m.draw());
     else
         forward_kernel<L>(m, p, in, out, saved);

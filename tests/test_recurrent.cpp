@@ -1,0 +1,190 @@
+// Recurrent layers against real PyTorch: the fixtures of tests/torch/fixtures, written by
+// tests/torch/make_recurrent_fixtures.py from nn.LSTM and nn.Linear (weights, initial states,
+// inputs, outputs, final states). Each model runs here one time step at a time through hw::step
+// with its state in a hw::state; outputs and final states are compared with PyTorch's, float64
+// to 1e-10 and float32 to 1e-5 (normwise relative error, tensor by tensor).
+
+#include <catch2/catch.hpp>
+
+#include <array>
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include <hardwired/hardwired.hpp>
+
+#include "support/counting_new.hpp"
+#include "support/fixture_file.hpp"
+
+namespace hw = hardwired;
+
+namespace {
+
+const std::string fixtures = HARDWIRED_TORCH_FIXTURES;
+
+/// A tensor's name without its module path and layer number: "0.weight_ih_l1" → "weight_ih"
+/// (the second layer of a PyTorch nn.LSTM is the network's second hw::lstm).
+std::string base_name(std::string name) {
+    name = name.substr(name.find('.') + 1);
+    const std::size_t l = name.rfind("_l");
+    if (l != std::string::npos && l + 2 < name.size() &&
+        name.find_first_not_of("0123456789", l + 2) == std::string::npos)
+        name.resize(l);
+    return name;
+}
+
+/// The network's parameters from the fixture: its parameter records in file order (PyTorch's
+/// state_dict order) are the network's tensors in order, shape for shape.
+template <class Net, class T>
+void load_params(fixture::file const& f, hw::params<Net, T>& p) {
+    std::vector<std::string> names;
+    for (std::string const& n : f.order)
+        if (n.find('.') != std::string::npos && n.rfind("grad.", 0) != 0)
+            names.push_back(n);
+    REQUIRE(names.size() == Net::tensors.size());
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        hw::tensor const& t = Net::tensors[i];
+        fixture::tensor const& ft = f[names[i]];
+        INFO(names[i] << " for " << t.name);
+        CHECK(base_name(names[i]) == base_name(t.name));
+        REQUIRE(ft.shape.size() == t.rank);
+        for (std::size_t k = 0; k < t.rank; ++k)
+            REQUIRE(ft.shape[k] == t.shape[k]);
+        for (std::size_t e = 0; e < t.size(); ++e)
+            p.values[t.at(e)] = static_cast<T>(ft.values[e]);
+    }
+}
+
+/// Runs the stacked-LSTM network Net (Layers LSTM layers of H units, then a dense head) over the
+/// fixture's input from its initial state, and compares outputs and final states.
+template <class Net, class T, std::size_t Layers, std::size_t H>
+void check_lstm(std::string const& name, double tolerance) {
+    INFO(name);
+    const fixture::file f = fixture::read(fixtures + "/" + name + ".txt");
+    hw::params<Net, T> p;
+    load_params(f, p);
+    hw::state<Net, T> s;
+    static_assert(Net::state_count == Layers * 2 * H);
+    for (std::size_t l = 0; l < Layers; ++l)
+        for (std::size_t j = 0; j < H; ++j) {
+            s.values[l * 2 * H + j] = static_cast<T>(f["h0"].values[l * H + j]);
+            s.values[l * 2 * H + H + j] = static_cast<T>(f["c0"].values[l * H + j]);
+        }
+    fixture::tensor const& input = f["input"];
+    const std::size_t steps = input.shape[0];
+    REQUIRE(input.shape[1] == Net::inputs);
+    std::vector<T> out;
+    for (std::size_t t = 0; t < steps; ++t) {
+        std::array<T, Net::inputs> x;
+        for (std::size_t k = 0; k < Net::inputs; ++k)
+            x[k] = static_cast<T>(input.values[t * Net::inputs + k]);
+        for (T y : hw::step(p, x, s))
+            out.push_back(y);
+    }
+    CHECK(fixture::relative_error(out, f["output"].values) <= tolerance);
+    std::vector<T> h, c;
+    for (std::size_t l = 0; l < Layers; ++l)
+        for (std::size_t j = 0; j < H; ++j) {
+            h.push_back(s.values[l * 2 * H + j]);
+            c.push_back(s.values[l * 2 * H + H + j]);
+        }
+    CHECK(fixture::relative_error(h, f["h_n"].values) <= tolerance);
+    CHECK(fixture::relative_error(c, f["c_n"].values) <= tolerance);
+}
+
+using amp = hw::network<hw::input<1>, hw::lstm<8>, hw::dense<1>>;
+using stacked = hw::network<hw::input<3>, hw::lstm<16>, hw::lstm<16>, hw::dense<2>>;
+
+} // namespace
+
+TEST_CASE("LSTM 1-8 with a dense head equals PyTorch's nn.LSTM + nn.Linear", "[lstm][torch]") {
+    for (std::string t : {"T1", "T2", "T17"}) {
+        check_lstm<amp, double, 1, 8>("lstm_1_8_dense_" + t + "_f64", 1e-10);
+        check_lstm<amp, float, 1, 8>("lstm_1_8_dense_" + t + "_f32", 1e-5);
+    }
+}
+
+TEST_CASE("Two stacked LSTM layers equal PyTorch's nn.LSTM(num_layers=2)", "[lstm][torch]") {
+    check_lstm<stacked, double, 2, 16>("lstm_3_16_stacked_f64", 1e-10);
+    check_lstm<stacked, float, 2, 16>("lstm_3_16_stacked_f32", 1e-5);
+}
+
+TEST_CASE("hw::state: zero at the start, reset, and a step that allocates nothing", "[lstm]") {
+    hw::params<amp> p;
+    hw::init::defaults(p, 3);
+    hw::state<amp> s;
+    for (float v : s.values)
+        CHECK(v == 0.f);
+    const auto first = hw::step(p, std::array{0.25f}, s);
+    const auto second = hw::step(p, std::array{0.25f}, s);
+    CHECK(first[0] != second[0]); // the state carries over
+    s.reset();
+    CHECK(hw::step(p, std::array{0.25f}, s)[0] == first[0]);
+    const std::size_t before = allocation_count.load();
+    for (int i = 0; i < 100; ++i)
+        (void)hw::step(p, std::array{0.01f * float(i)}, s);
+    const std::size_t after = allocation_count.load();
+    CHECK(after == before);
+}
+
+TEST_CASE("hw::step on a network without state equals hw::forward", "[lstm]") {
+    using net = hw::network<hw::input<2>, hw::dense<3, hw::tanh>, hw::dense<1>>;
+    hw::params<net> p;
+    hw::init::defaults(p, 5);
+    hw::state<net> s;
+    CHECK(hw::step(p, std::array{0.5f, -1.f}, s) == hw::forward(p, std::array{0.5f, -1.f}));
+}
+
+namespace {
+/// Copies the parameter tensors [first, first + count) of `from` into every tensor of `to`.
+template <class From, class To>
+void copy_tensors(hw::params<From, double> const& from, std::size_t first,
+                  hw::params<To, double>& to) {
+    for (std::size_t i = 0; i < To::tensors.size(); ++i) {
+        hw::tensor const& a = From::tensors[first + i];
+        hw::tensor const& b = To::tensors[i];
+        REQUIRE(a.size() == b.size());
+        for (std::size_t e = 0; e < a.size(); ++e)
+            to.values[b.at(e)] = from.values[a.at(e)];
+    }
+}
+} // namespace
+
+TEST_CASE("Layers with state inside blocks each keep their own part of the state", "[lstm]") {
+    // concat of two LSTMs, then a residual LSTM: y = c + lstm5(c), c = [lstm3(x), lstm2(x)].
+    using net =
+        hw::network<hw::input<2>, hw::concat<hw::lstm<3>, hw::lstm<2>>, hw::residual<hw::lstm<5>>>;
+    using first = hw::network<hw::input<2>, hw::lstm<3>>;
+    using second = hw::network<hw::input<2>, hw::lstm<2>>;
+    using third = hw::network<hw::input<5>, hw::lstm<5>>;
+    STATIC_REQUIRE(net::state_count == 2 * 3 + 2 * 2 + 2 * 5);
+    hw::params<net, double> p;
+    hw::init::defaults(p, 11);
+    hw::params<first, double> p1;
+    hw::params<second, double> p2;
+    hw::params<third, double> p3;
+    copy_tensors(p, 0, p1);
+    copy_tensors(p, 4, p2);
+    copy_tensors(p, 8, p3);
+    hw::state<net, double> s;
+    hw::state<first, double> s1;
+    hw::state<second, double> s2;
+    hw::state<third, double> s3;
+    for (int t = 0; t < 9; ++t) {
+        const std::array x{0.3 * t - 1.0, 0.5 - 0.1 * t};
+        const auto y = hw::step(p, x, s);
+        const auto a = hw::step(p1, x, s1);
+        const auto b = hw::step(p2, x, s2);
+        const std::array c{a[0], a[1], a[2], b[0], b[1]};
+        const auto f = hw::step(p3, c, s3);
+        for (std::size_t j = 0; j < 5; ++j)
+            CHECK(y[j] == Approx(c[j] + f[j]).epsilon(1e-14));
+    }
+    // The network's state is its layers' states, in layer order.
+    for (std::size_t i = 0; i < 6; ++i)
+        CHECK(s.values[i] == s1.values[i]);
+    for (std::size_t i = 0; i < 4; ++i)
+        CHECK(s.values[6 + i] == s2.values[i]);
+    for (std::size_t i = 0; i < 10; ++i)
+        CHECK(s.values[10 + i] == Approx(s3.values[i]).epsilon(1e-14));
+}
