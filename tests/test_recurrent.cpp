@@ -55,21 +55,16 @@ void load_params(fixture::file const& f, hw::params<Net, T>& p) {
     }
 }
 
-/// Runs the stacked-LSTM network Net (Layers LSTM layers of H units, then a dense head) over the
-/// fixture's input from its initial state, and compares outputs and final states.
-template <class Net, class T, std::size_t Layers, std::size_t H>
-void check_lstm(std::string const& name, double tolerance) {
+/// Runs Net over the fixture's input one step at a time from the initial state `set` puts in
+/// the state, and compares the outputs, then (`final`) the final state, with PyTorch's.
+template <class Net, class T, class Set, class Final>
+void check_sequence(std::string const& name, double tolerance, Set const& set, Final const& final) {
     INFO(name);
     const fixture::file f = fixture::read(fixtures + "/" + name + ".txt");
     hw::params<Net, T> p;
     load_params(f, p);
     hw::state<Net, T> s;
-    static_assert(Net::state_count == Layers * 2 * H);
-    for (std::size_t l = 0; l < Layers; ++l)
-        for (std::size_t j = 0; j < H; ++j) {
-            s.values[l * 2 * H + j] = static_cast<T>(f["h0"].values[l * H + j]);
-            s.values[l * 2 * H + H + j] = static_cast<T>(f["c0"].values[l * H + j]);
-        }
+    set(f, s);
     fixture::tensor const& input = f["input"];
     const std::size_t steps = input.shape[0];
     REQUIRE(input.shape[1] == Net::inputs);
@@ -82,14 +77,51 @@ void check_lstm(std::string const& name, double tolerance) {
             out.push_back(y);
     }
     CHECK(fixture::relative_error(out, f["output"].values) <= tolerance);
-    std::vector<T> h, c;
-    for (std::size_t l = 0; l < Layers; ++l)
-        for (std::size_t j = 0; j < H; ++j) {
-            h.push_back(s.values[l * 2 * H + j]);
-            c.push_back(s.values[l * 2 * H + H + j]);
+    final(f, s);
+}
+
+/// Recurrent layers of H units, `Per` state values each (h, or h then c), `Layers` of them
+/// first in the network: the fixture's h0 (and c0) in, h_n (and c_n) compared.
+template <std::size_t Layers, std::size_t H, std::size_t Per>
+struct recurrent_states {
+    static constexpr const char* names[2][2] = {{"h0", "c0"}, {"h_n", "c_n"}};
+    template <class S>
+    void operator()(fixture::file const& f, S& s) const {
+        static_assert(S::size == Layers * Per * H);
+        for (std::size_t part = 0; part < Per; ++part)
+            for (std::size_t l = 0; l < Layers; ++l)
+                for (std::size_t j = 0; j < H; ++j)
+                    s.values[(l * Per + part) * H + j] =
+                        static_cast<typename decltype(s.values)::value_type>(
+                            f[names[0][part]].values[l * H + j]);
+    }
+    double tolerance;
+    template <class S>
+    void compare(fixture::file const& f, S const& s) const {
+        for (std::size_t part = 0; part < Per; ++part) {
+            std::vector<double> got;
+            for (std::size_t l = 0; l < Layers; ++l)
+                for (std::size_t j = 0; j < H; ++j)
+                    got.push_back(static_cast<double>(s.values[(l * Per + part) * H + j]));
+            INFO(names[1][part]);
+            CHECK(fixture::relative_error(got, f[names[1][part]].values) <= tolerance);
         }
-    CHECK(fixture::relative_error(h, f["h_n"].values) <= tolerance);
-    CHECK(fixture::relative_error(c, f["c_n"].values) <= tolerance);
+    }
+};
+
+template <class Net, class T, std::size_t Layers, std::size_t H, std::size_t Per>
+void check_recurrent(std::string const& name, double tolerance) {
+    const recurrent_states<Layers, H, Per> states{tolerance};
+    check_sequence<Net, T>(
+        name, tolerance, [&](fixture::file const& f, auto& s) { states(f, s); },
+        [&](fixture::file const& f, auto const& s) { states.compare(f, s); });
+}
+
+template <class Net, class T>
+void check_convolution(std::string const& name, double tolerance) {
+    check_sequence<Net, T>(
+        name, tolerance, [](fixture::file const&, auto&) {},
+        [](fixture::file const&, auto const&) {});
 }
 
 using amp = hw::network<hw::input<1>, hw::lstm<8>, hw::dense<1>>;
@@ -99,14 +131,38 @@ using stacked = hw::network<hw::input<3>, hw::lstm<16>, hw::lstm<16>, hw::dense<
 
 TEST_CASE("LSTM 1-8 with a dense head equals PyTorch's nn.LSTM + nn.Linear", "[lstm][torch]") {
     for (std::string t : {"T1", "T2", "T17"}) {
-        check_lstm<amp, double, 1, 8>("lstm_1_8_dense_" + t + "_f64", 1e-10);
-        check_lstm<amp, float, 1, 8>("lstm_1_8_dense_" + t + "_f32", 1e-5);
+        check_recurrent<amp, double, 1, 8, 2>("lstm_1_8_dense_" + t + "_f64", 1e-10);
+        check_recurrent<amp, float, 1, 8, 2>("lstm_1_8_dense_" + t + "_f32", 1e-5);
     }
 }
 
 TEST_CASE("Two stacked LSTM layers equal PyTorch's nn.LSTM(num_layers=2)", "[lstm][torch]") {
-    check_lstm<stacked, double, 2, 16>("lstm_3_16_stacked_f64", 1e-10);
-    check_lstm<stacked, float, 2, 16>("lstm_3_16_stacked_f32", 1e-5);
+    check_recurrent<stacked, double, 2, 16, 2>("lstm_3_16_stacked_f64", 1e-10);
+    check_recurrent<stacked, float, 2, 16, 2>("lstm_3_16_stacked_f32", 1e-5);
+}
+
+TEST_CASE("GRU 1-8 with a dense head equals PyTorch's nn.GRU + nn.Linear", "[gru][torch]") {
+    using net = hw::network<hw::input<1>, hw::gru<8>, hw::dense<1>>;
+    for (std::string t : {"T1", "T2", "T17"}) {
+        check_recurrent<net, double, 1, 8, 1>("gru_1_8_dense_" + t + "_f64", 1e-10);
+        check_recurrent<net, float, 1, 8, 1>("gru_1_8_dense_" + t + "_f32", 1e-5);
+    }
+}
+
+TEST_CASE("Two stacked GRU layers equal PyTorch's nn.GRU(num_layers=2)", "[gru][torch]") {
+    using net = hw::network<hw::input<2>, hw::gru<12>, hw::gru<12>, hw::dense<3>>;
+    check_recurrent<net, double, 2, 12, 1>("gru_2_12_stacked_f64", 1e-10);
+    check_recurrent<net, float, 2, 12, 1>("gru_2_12_stacked_f32", 1e-5);
+}
+
+TEST_CASE("Causal conv1d equals PyTorch's nn.Conv1d on a left-padded input", "[conv1d][torch]") {
+    using grouped = hw::network<hw::input<4>, hw::conv1d<6, 3, 2, 2>>; // dilation 2, 2 groups
+    check_convolution<grouped, double>("conv1d_causal_f64", 1e-10);
+    check_convolution<grouped, float>("conv1d_causal_f32", 1e-5);
+    using dilated = hw::network<hw::input<3>, hw::conv1d<3, 3, 4>>;
+    check_convolution<dilated, double>("conv1d_causal_k3_d4_f64", 1e-10);
+    check_convolution<dilated, float>("conv1d_causal_k3_d4_f32", 1e-5);
+    STATIC_REQUIRE(dilated::state_count == 2 * 4 * 3 + 1);
 }
 
 TEST_CASE("hw::state: zero at the start, reset, and a step that allocates nothing", "[lstm]") {

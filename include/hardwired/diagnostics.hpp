@@ -117,7 +117,14 @@ inline constexpr bool holds = false;
     "the gradients and fit take networks without state"
 #define HARDWIRED_MSG_STATELESS                                                                    \
     "hardwired::step: this network has no recurrent state; call hw::forward(params, input)"
-#define HARDWIRED_MSG_LSTM_HIDDEN "hardwired::lstm<H>: an LSTM needs at least one hidden unit (H)"
+#define HARDWIRED_MSG_CONV_SHAPE                                                                   \
+    "hardwired::conv1d<Out, K, Dilation, Groups>: output channels, kernel size, dilation and "     \
+    "groups must each be at least 1"
+#define HARDWIRED_MSG_CONV_GROUPS                                                                  \
+    "hardwired::conv1d: the groups must divide both the input channels (the previous layer's "     \
+    "size) and the output channels"
+#define HARDWIRED_MSG_RECURRENT_HIDDEN                                                             \
+    "hardwired::lstm<H> / hw::gru<H>: a recurrent layer needs at least one hidden unit (H)"
 
 // The algebra (sym/).
 #define HARDWIRED_MSG_COMPOSE_POSITIONS                                                            \

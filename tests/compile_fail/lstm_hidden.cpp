@@ -1,4 +1,4 @@
-// expect: an LSTM needs at least one hidden unit
+// expect: a recurrent layer needs at least one hidden unit
 // An LSTM layer of no units.
 #include <hardwired/hardwired.hpp>
 

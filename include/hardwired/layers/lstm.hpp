@@ -9,6 +9,7 @@
 #include "../activation.hpp"
 #include "../diagnostics.hpp"
 #include "layer.hpp"
+#include "recurrent.hpp"
 
 namespace hardwired {
 
@@ -27,44 +28,28 @@ namespace hardwired {
 ///     hw::network<hw::input<1>, hw::lstm<16>, hw::dense<1>>
 template <std::size_t H, auto Gate = sigmoid, auto Cell = tanh>
 struct lstm {
-    static_assert(H > 0, HARDWIRED_MSG_LSTM_HIDDEN);
+    static_assert(H > 0, HARDWIRED_MSG_RECURRENT_HIDDEN);
     static_assert(hardwired::activation<decltype(Gate)> && hardwired::activation<decltype(Cell)>,
                   HARDWIRED_MSG_ACTIVATION);
     static constexpr std::size_t size = H;
 
     template <std::size_t In>
-    struct bound {
+    struct bound : detail::recurrent_parameters<4, In, H> {
+        using base = detail::recurrent_parameters<4, In, H>;
         static constexpr std::size_t inputs = In, outputs = H;
-        static constexpr std::size_t gates = 4 * H;
         static constexpr std::size_t state_count = 2 * H;
-        /// Each weight tensor is stored column by column (its element (r, k) at k·4H + r), the
-        /// 4H gate rows of one input together, then the two bias vectors.
-        static constexpr std::size_t w_ih = 0, w_hh = gates * In, b_ih = gates * (In + H),
-                                     b_hh = b_ih + gates;
-        static constexpr std::array<tensor, 4> tensors{{
-            {"weight_ih_l0", 2, {gates, In, 1}, {1, gates, 1}, w_ih, init_role::weight, H, gates},
-            {"weight_hh_l0", 2, {gates, H, 1}, {1, gates, 1}, w_hh, init_role::weight, H, gates},
-            {"bias_ih_l0", 1, {gates, 1, 1}, {1, 1, 1}, b_ih, init_role::bias, H, gates},
-            {"bias_hh_l0", 1, {gates, 1, 1}, {1, 1, 1}, b_hh, init_role::bias, H, gates},
-        }};
 
         /// One time step: out = h', and the state (h, c) becomes (h', c').
         template <class T>
         static constexpr void forward(T const* p, T const* in, T* out, T*, T* state) {
             T* h = state;
             T* c = state + H;
-            std::array<T, gates> z;
-            for (std::size_t r = 0; r < gates; ++r)
-                z[r] = p[b_ih + r] + p[b_hh + r];
-            for (std::size_t k = 0; k < In; ++k)
-                for (std::size_t r = 0; r < gates; ++r)
-                    z[r] += p[w_ih + k * gates + r] * in[k];
-            for (std::size_t k = 0; k < H; ++k)
-                for (std::size_t r = 0; r < gates; ++r)
-                    z[r] += p[w_hh + k * gates + r] * h[k];
+            std::array<T, 4 * H> zi, zh;
+            base::gate_sums(p, in, h, zi, zh);
             for (std::size_t j = 0; j < H; ++j) {
-                const T i = Gate(z[j]), f = Gate(z[H + j]), g = Cell(z[2 * H + j]),
-                        o = Gate(z[3 * H + j]);
+                const T i = Gate(zi[j] + zh[j]), f = Gate(zi[H + j] + zh[H + j]),
+                        g = Cell(zi[2 * H + j] + zh[2 * H + j]),
+                        o = Gate(zi[3 * H + j] + zh[3 * H + j]);
                 c[j] = f * c[j] + i * g;
                 out[j] = o * Cell(c[j]);
             }

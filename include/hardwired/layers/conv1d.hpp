@@ -1,0 +1,99 @@
+#pragma once
+/// The causal one-dimensional convolution layer kind, PyTorch's nn.Conv1d run one time step per
+/// call: the layer keeps the inputs of its receptive field in the network's state (hw::state,
+/// hw::step).
+
+#include <array>
+#include <cstddef>
+
+#include "../activation.hpp"
+#include "../diagnostics.hpp"
+#include "layer.hpp"
+
+namespace hardwired {
+
+/// A causal convolution over time with Out output channels, kernel size K, dilation D and G
+/// groups, on the previous layer's outputs as the In input channels of one time step:
+///
+///     y_t[o] = f(b[o] + Σ_{c of o's group} Σ_{k < K} W[o, c, k] · x_{t − (K−1−k)·D}[c])
+///
+/// PyTorch's `nn.Conv1d(In, Out, K, dilation=D, groups=G)` (a cross-correlation, weight
+/// [Out, In/G, K]) on an input padded on the left with (K−1)·D zeros, so that y_t depends on
+/// x_t and the past alone. `Activation` is any formula in hw::x (default identity). Tensors
+/// "weight" [Out, In/G, K] and "bias" [Out] (none with hw::no_bias), drawn by
+/// hw::init::defaults from U(±1/√(In/G·K)), as PyTorch does. The state holds the last (K−1)·D
+/// inputs, In values each, in a ring whose next slot is the state's last value (an integer); all
+/// zero, it is the causal padding. K = 1 keeps no state.
+///
+///     hw::conv1d<16, 3, 4>                    // 16 channels, kernel 3, dilation 4
+///     hw::conv1d<16, 3, 1, 2, hw::tanh>       // 2 groups, tanh
+template <std::size_t Out, std::size_t K, std::size_t D = 1, std::size_t G = 1, auto Activation = x,
+          bool Bias = true>
+struct conv1d {
+    static_assert(Out > 0 && K > 0 && D > 0 && G > 0, HARDWIRED_MSG_CONV_SHAPE);
+    static_assert(hardwired::activation<decltype(Activation)>, HARDWIRED_MSG_ACTIVATION);
+    static constexpr std::size_t size = Out;
+
+    template <std::size_t In>
+    struct bound {
+        static_assert(In % G == 0 && Out % G == 0, HARDWIRED_MSG_CONV_GROUPS);
+        static constexpr std::size_t inputs = In, outputs = Out;
+        /// Input and output channels of a group; past inputs the layer keeps.
+        static constexpr std::size_t group_in = In / (G > 0 ? G : 1),
+                                     group_out = Out / (G > 0 ? G : 1), past = (K - 1) * D;
+        static constexpr std::size_t state_count = past > 0 ? past* In + 1 : 0;
+        static constexpr std::size_t weights = Out * group_in * K;
+        static constexpr std::array<tensor, Bias ? 2 : 1> tensors = [] {
+            std::array<tensor, Bias ? 2 : 1> t{};
+            t[0] = {"weight",
+                    3,
+                    {Out, group_in, K},
+                    {group_in * K, K, 1},
+                    0,
+                    init_role::weight,
+                    group_in * K,
+                    Out * K};
+            if constexpr (Bias)
+                t[Bias ? 1 : 0] = {"bias",       1,       {Out, 1, 1},
+                                   {1, 1, 1},    weights, init_role::bias,
+                                   group_in * K, Out * K};
+            return t;
+        }();
+
+        /// One time step without history (K = 1).
+        template <class T>
+        static constexpr void forward(T const* p, T const* in, T* out, T*) requires(past == 0) {
+            convolve(p, out, [&](std::size_t, std::size_t c) { return in[c]; });
+        }
+        /// One time step: out = y_t from x_t = in and the past inputs in the state, which then
+        /// takes x_t in place of its oldest input.
+        template <class T>
+        static constexpr void forward(T const* p, T const* in, T* out, T*,
+                                      T* state) requires(past > 0) {
+            T* ring = state;
+            const auto next = static_cast<std::size_t>(state[past * In]);
+            convolve(p, out, [&](std::size_t lag, std::size_t c) {
+                return lag == 0 ? in[c] : ring[(next + past - lag) % past * In + c];
+            });
+            for (std::size_t c = 0; c < In; ++c)
+                ring[next * In + c] = in[c];
+            state[past * In] = static_cast<T>((next + 1) % past);
+        }
+
+    private:
+        /// out[o] = f(b[o] + Σ W[o, c, k]·x(lag of tap k, input channel c)).
+        template <class T, class Input>
+        static constexpr void convolve(T const* p, T* out, Input const& x) {
+            for (std::size_t o = 0; o < Out; ++o) {
+                const std::size_t first = o / group_out * group_in;
+                T acc = Bias ? p[weights + o] : T(0);
+                for (std::size_t c = 0; c < group_in; ++c)
+                    for (std::size_t k = 0; k < K; ++k)
+                        acc += p[(o * group_in + c) * K + k] * x((K - 1 - k) * D, first + c);
+                out[o] = Activation(acc);
+            }
+        }
+    };
+};
+
+} // namespace hardwired

@@ -1,0 +1,46 @@
+#pragma once
+/// What the recurrent layer kinds (lstm.hpp, gru.hpp) share: PyTorch's four tensors of a
+/// recurrent layer of G gate blocks of H units, their layout, and the gate pre-activations.
+
+#include <array>
+#include <cstddef>
+
+#include "layer.hpp"
+
+namespace hardwired::detail {
+
+/// The parameters of a recurrent layer with G·H gate rows on In inputs. Each weight tensor is
+/// stored column by column (element (r, k) at k·G·H + r: one input's gate rows together), then
+/// the two bias vectors. Tensors as PyTorch's nn.LSTM / nn.GRU: "weight_ih_l0" [G·H, In],
+/// "weight_hh_l0" [G·H, H], "bias_ih_l0", "bias_hh_l0" [G·H], every one drawn from U(±1/√H)
+/// by hw::init::defaults, as PyTorch does.
+template <std::size_t G, std::size_t In, std::size_t H>
+struct recurrent_parameters {
+    static constexpr std::size_t rows = G * H;
+    static constexpr std::size_t w_ih = 0, w_hh = rows * In, b_ih = rows * (In + H),
+                                 b_hh = b_ih + rows;
+    static constexpr std::array<tensor, 4> tensors{{
+        {"weight_ih_l0", 2, {rows, In, 1}, {1, rows, 1}, w_ih, init_role::weight, H, rows},
+        {"weight_hh_l0", 2, {rows, H, 1}, {1, rows, 1}, w_hh, init_role::weight, H, rows},
+        {"bias_ih_l0", 1, {rows, 1, 1}, {1, 1, 1}, b_ih, init_role::bias, H, rows},
+        {"bias_hh_l0", 1, {rows, 1, 1}, {1, 1, 1}, b_hh, init_role::bias, H, rows},
+    }};
+
+    /// The input side W_ih·x + b_ih and the hidden side W_hh·h + b_hh of every gate row.
+    template <class T>
+    static constexpr void gate_sums(T const* p, T const* x, T const* h, std::array<T, rows>& zi,
+                                    std::array<T, rows>& zh) {
+        for (std::size_t r = 0; r < rows; ++r) {
+            zi[r] = p[b_ih + r];
+            zh[r] = p[b_hh + r];
+        }
+        for (std::size_t k = 0; k < In; ++k)
+            for (std::size_t r = 0; r < rows; ++r)
+                zi[r] += p[w_ih + k * rows + r] * x[k];
+        for (std::size_t k = 0; k < H; ++k)
+            for (std::size_t r = 0; r < rows; ++r)
+                zh[r] += p[w_hh + k * rows + r] * h[k];
+    }
+};
+
+} // namespace hardwired::detail
