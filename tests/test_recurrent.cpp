@@ -1,13 +1,17 @@
-// Recurrent layers against real PyTorch: the fixtures of tests/torch/fixtures, written by
-// tests/torch/make_recurrent_fixtures.py from nn.LSTM and nn.Linear (weights, initial states,
-// inputs, outputs, final states). Each model runs here one time step at a time through hw::step
-// with its state in a hw::state; outputs and final states are compared with PyTorch's, float64
-// to 1e-10 and float32 to 1e-5 (normwise relative error, tensor by tensor).
+// Layers with state against real PyTorch: the fixtures of tests/torch/fixtures, written by
+// tests/torch/make_recurrent_fixtures.py from nn.LSTM, nn.GRU, nn.Conv1d and nn.Linear
+// (weights, initial states, inputs, outputs, final states, autograd gradients of
+// Σ output ⊙ upstream). Each model runs here one time step at a time through hw::step with its
+// state in a hw::state, and through time by hw::sequence_gradient; outputs, final states, the
+// loss and the gradients of every parameter, every input and the initial state are compared
+// with PyTorch's, float64 to 1e-10 and float32 to 1e-5 (normwise relative error, tensor by
+// tensor).
 
 #include <catch2/catch.hpp>
 
 #include <array>
 #include <cstddef>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -33,14 +37,20 @@ std::string base_name(std::string name) {
     return name;
 }
 
-/// The network's parameters from the fixture: its parameter records in file order (PyTorch's
-/// state_dict order) are the network's tensors in order, shape for shape.
-template <class Net, class T>
-void load_params(fixture::file const& f, hw::params<Net, T>& p) {
+/// The fixture's parameter records, in file order (PyTorch's state_dict order).
+std::vector<std::string> parameter_names(fixture::file const& f) {
     std::vector<std::string> names;
     for (std::string const& n : f.order)
         if (n.find('.') != std::string::npos && n.rfind("grad.", 0) != 0)
             names.push_back(n);
+    return names;
+}
+
+/// The network's parameters from the fixture: its parameter records are the network's tensors
+/// in order, shape for shape.
+template <class Net, class T>
+void load_params(fixture::file const& f, hw::params<Net, T>& p) {
+    const std::vector<std::string> names = parameter_names(f);
     REQUIRE(names.size() == Net::tensors.size());
     for (std::size_t i = 0; i < names.size(); ++i) {
         hw::tensor const& t = Net::tensors[i];
@@ -84,7 +94,8 @@ void check_sequence(std::string const& name, double tolerance, Set const& set, F
 /// first in the network: the fixture's h0 (and c0) in, h_n (and c_n) compared.
 template <std::size_t Layers, std::size_t H, std::size_t Per>
 struct recurrent_states {
-    static constexpr const char* names[2][2] = {{"h0", "c0"}, {"h_n", "c_n"}};
+    static constexpr const char* names[3][2] = {
+        {"h0", "c0"}, {"h_n", "c_n"}, {"grad.h0", "grad.c0"}};
     template <class S>
     void operator()(fixture::file const& f, S& s) const {
         static_assert(S::size == Layers * Per * H);
@@ -96,32 +107,87 @@ struct recurrent_states {
                             f[names[0][part]].values[l * H + j]);
     }
     double tolerance;
+    /// The final state (row 1) or, scaled, the gradient of the initial state (row 2).
     template <class S>
-    void compare(fixture::file const& f, S const& s) const {
+    void compare(fixture::file const& f, S const& s, std::size_t row = 1, double scale = 1) const {
         for (std::size_t part = 0; part < Per; ++part) {
             std::vector<double> got;
             for (std::size_t l = 0; l < Layers; ++l)
                 for (std::size_t j = 0; j < H; ++j)
-                    got.push_back(static_cast<double>(s.values[(l * Per + part) * H + j]));
-            INFO(names[1][part]);
-            CHECK(fixture::relative_error(got, f[names[1][part]].values) <= tolerance);
+                    got.push_back(scale * static_cast<double>(s.values[(l * Per + part) * H + j]));
+            INFO(names[row][part]);
+            CHECK(fixture::relative_error(got, f[names[row][part]].values) <= tolerance);
         }
     }
 };
 
+/// PyTorch's fixtures take the loss Σ_t Σ_o output ⊙ upstream; hardwired's mean reduction
+/// divides it by the steps and outputs.
+inline constexpr auto dot_loss = hw::yhat * hw::y;
+
+/// hw::sequence_gradient of dot_loss with the fixture's upstream as targets, from its initial
+/// state (`set`): the loss, every parameter's gradient, the inputs' gradients and (`compare`,
+/// given the initial state's gradient and the scale) the initial state's against PyTorch's.
+template <class Net, class T, class Set, class Compare>
+void check_gradients(std::string const& name, double tolerance, Set const& set,
+                     Compare const& compare) {
+    INFO(name << " through time");
+    const fixture::file f = fixture::read(fixtures + "/" + name + ".txt");
+    hw::params<Net, T> p;
+    load_params(f, p);
+    hw::state<Net, T> s;
+    set(f, s);
+    fixture::tensor const& input = f["input"];
+    fixture::tensor const& upstream = f["upstream"];
+    const std::size_t steps = input.shape[0];
+    std::vector<std::array<T, Net::inputs>> xs(steps), dx(steps);
+    std::vector<std::array<T, Net::outputs>> us(steps);
+    for (std::size_t t = 0; t < steps; ++t) {
+        for (std::size_t k = 0; k < Net::inputs; ++k)
+            xs[t][k] = static_cast<T>(input.values[t * Net::inputs + k]);
+        for (std::size_t o = 0; o < Net::outputs; ++o)
+            us[t][o] = static_cast<T>(upstream.values[t * Net::outputs + o]);
+    }
+    hw::params<Net, T> grads;
+    hw::sequence_workspace<Net, T> ws(steps);
+    hw::state<Net, T> ds;
+    const T loss = hw::sequence_gradient<dot_loss>(p, xs, us, s, grads, ws, std::span(dx), &ds);
+    const double scale = static_cast<double>(steps * Net::outputs);
+    CHECK(fixture::relative_error(std::array{scale * loss}, f["loss"].values) <= tolerance);
+    const std::vector<std::string> names = parameter_names(f);
+    for (std::size_t i = 0; i < Net::tensors.size(); ++i) {
+        hw::tensor const& t = Net::tensors[i];
+        std::vector<double> got;
+        for (std::size_t e = 0; e < t.size(); ++e)
+            got.push_back(scale * grads.values[t.at(e)]);
+        INFO("grad." << names[i]);
+        CHECK(fixture::relative_error(got, f["grad." + names[i]].values) <= tolerance);
+    }
+    std::vector<double> got;
+    for (auto const& d : dx)
+        for (T v : d)
+            got.push_back(scale * v);
+    CHECK(fixture::relative_error(got, f["grad.input"].values) <= tolerance);
+    compare(f, ds, scale);
+}
+
 template <class Net, class T, std::size_t Layers, std::size_t H, std::size_t Per>
 void check_recurrent(std::string const& name, double tolerance) {
     const recurrent_states<Layers, H, Per> states{tolerance};
-    check_sequence<Net, T>(
-        name, tolerance, [&](fixture::file const& f, auto& s) { states(f, s); },
-        [&](fixture::file const& f, auto const& s) { states.compare(f, s); });
+    const auto set = [&](fixture::file const& f, auto& s) { states(f, s); };
+    check_sequence<Net, T>(name, tolerance, set,
+                           [&](fixture::file const& f, auto const& s) { states.compare(f, s); });
+    check_gradients<Net, T>(name, tolerance, set,
+                            [&](fixture::file const& f, auto const& ds, double scale) {
+                                states.compare(f, ds, 2, scale);
+                            });
 }
 
 template <class Net, class T>
 void check_convolution(std::string const& name, double tolerance) {
-    check_sequence<Net, T>(
-        name, tolerance, [](fixture::file const&, auto&) {},
-        [](fixture::file const&, auto const&) {});
+    const auto nothing = [](fixture::file const&, auto const&...) {};
+    check_sequence<Net, T>(name, tolerance, nothing, nothing);
+    check_gradients<Net, T>(name, tolerance, nothing, nothing);
 }
 
 using amp = hw::network<hw::input<1>, hw::lstm<8>, hw::dense<1>>;

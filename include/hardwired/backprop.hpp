@@ -115,7 +115,8 @@ constexpr void backward_from_output(params<Net, T> const& p, workspace<Net, T>& 
     apply_epilogue(m, delta, Net::outputs, epilogue_for<root, T, 1>(out, saved));
     run_backward<root>(m, p.values.data(), grads.values.data(), ws.a.data() + lay::in, out, saved,
                        delta, want_input ? ws.g.data() + lay::delta_in : nullptr,
-                       ws.g.data() + lay::template scratch<false>, no_epilogue{});
+                       ws.g.data() + lay::template scratch<false>, no_epilogue{},
+                       static_cast<T*>(nullptr));
 }
 
 // One sample: forward, loss, backward. `target` is a pointer to the outputs' targets or a class

@@ -145,7 +145,7 @@ T accumulate_chunk(params<Net, T> const& p, batch_workspace<Net, T>& ws, InputAt
     m.overwrite = overwrite;
     run_backward<root>(m, p.values.data(), grads.values.data(), in, yhat, saved, g,
                        static_cast<T*>(nullptr), ws.g.data() + lay::template scratch<true> * C,
-                       no_epilogue{});
+                       no_epilogue{}, static_cast<T*>(nullptr));
     return xsimd::hadd(losses);
 }
 

@@ -112,11 +112,10 @@ inline constexpr bool holds = false;
     "hardwired::dropout<PNum, PDen>: the drop probability p = PNum / PDen must be in [0, 1)"
 #define HARDWIRED_MSG_PARAMS_NETWORK "hardwired::params<Net>: Net must be a hw::network"
 #define HARDWIRED_MSG_STATEFUL                                                                     \
-    "hardwired: this network has recurrent state: run it one time step at a time with "            \
-    "hw::step(params, input, state), state a hw::state<Net>; hw::forward, the batch functions, "   \
-    "the gradients and fit take networks without state"
-#define HARDWIRED_MSG_STATELESS                                                                    \
-    "hardwired::step: this network has no recurrent state; call hw::forward(params, input)"
+    "hardwired: this network has state (recurrent or convolution layers): run it one time step "   \
+    "at a time with hw::step(params, input, state), state a hw::state<Net>, and train it through " \
+    "time with hw::sequence_gradient or hw::fit_sequence; hw::forward, the batch functions, "      \
+    "hw::gradient and hw::fit take networks without state"
 #define HARDWIRED_MSG_CONV_SHAPE                                                                   \
     "hardwired::conv1d<Out, K, Dilation, Groups>: output channels, kernel size, dilation and "     \
     "groups must each be at least 1"

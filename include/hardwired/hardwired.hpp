@@ -21,6 +21,7 @@
 #include "loss.hpp"
 #include "network.hpp"
 #include "params.hpp"
+#include "sequence.hpp"
 #include "state.hpp"
 #include "sym.hpp"
 #include "train/fit.hpp"

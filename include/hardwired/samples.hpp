@@ -103,14 +103,15 @@ concept label_range = std::ranges::contiguous_range<R> && std::ranges::sized_ran
 template <class R>
 using sample_t = std::remove_cv_t<std::ranges::range_value_t<std::remove_cvref_t<R>>>;
 
-/// Inputs (or, with `Output`, a batch's outputs): a range of arrays, each one sample.
-template <class Net, class T, class R, bool Output = false>
+/// Inputs (or, with `Output`, a batch's outputs): a range of arrays, each one sample (or, with
+/// `WithState`, one time step of a sequence).
+template <class Net, class T, class R, bool Output = false, bool WithState = false>
 constexpr bool check_samples() {
     if constexpr (!sample_range<std::remove_cvref_t<R>>) {
         static_assert(always_false<R>, HARDWIRED_MSG_SAMPLES);
         return false;
     } else
-        return check_sample<Net, T, sample_t<R>, Output>();
+        return check_sample<Net, T, sample_t<R>, Output, WithState>();
 }
 
 /// A target of one sample: an array of the outputs' targets, or a class index for a loss that

@@ -1,4 +1,4 @@
-// expect: this network has recurrent state: run it one time step at a time with hw::step
+// expect: run it one time step at a time with hw::step
 // hw::forward on a network with recurrent state (an LSTM) instead of hw::step.
 #include <array>
 #include <hardwired/hardwired.hpp>

@@ -139,7 +139,7 @@ struct branches {
         template <class Mode, class T, class Epi>
         inline static void run_backward(Mode const& m, T const* p, T* dp, T const* in, T const* out,
                                         T const* saved, T const* delta, T* delta_in, T* scratch,
-                                        Epi const& epi) {
+                                        Epi const& epi, T* dstate) {
             constexpr std::size_t W = Mode::width;
             T* d_branch = scratch;
             T* d_in = scratch + widest * W;
@@ -168,7 +168,8 @@ struct branches {
                 // The first branch writes δ of the input, the others add to it.
                 T* d_x = delta_in ? (b == 0 ? delta_in : d_in) : nullptr;
                 detail::run_backward<C>(m, p + param_offset[b], dp + param_offset[b], in, y, sv, d,
-                                        d_x, inner, detail::no_epilogue{});
+                                        d_x, inner, detail::no_epilogue{},
+                                        state_count > 0 ? dstate + state_offset[b] : dstate);
                 if (delta_in && b > 0)
                     detail::for_each_vector<T>(m, In, [&](auto v, std::size_t at) {
                         using V = decltype(v);

@@ -127,9 +127,9 @@ public:
     }
 
     template <class Mode, class T, class Epi>
-    HARDWIRED_ALWAYS_INLINE static void run_backward(Mode const& m, T const* p, T* dp, T const* in,
-                                                     T const* out, T const* saved, T const* delta,
-                                                     T* delta_in, T* scratch, Epi const& epi) {
+    HARDWIRED_ALWAYS_INLINE static void
+    run_backward(Mode const& m, T const* p, T* dp, T const* in, T const* out, T const* saved,
+                 T const* delta, T* delta_in, T* scratch, Epi const& epi, T* dstate) {
         constexpr std::size_t W = Mode::width;
         T* buffer[2] = {scratch, scratch + between * W};
         T* inner = scratch + 2 * between * W;
@@ -139,16 +139,17 @@ public:
             T const* x = i == 0 ? in : saved + out_offset[i - 1] * W;
             T const* y = i + 1 == n ? out : saved + out_offset[i] * W;
             T const* d = i + 1 == n ? delta : buffer[(n - 2 - i) % 2];
+            T* ds = state_count > 0 ? dstate + state_offset[i] : dstate;
             if constexpr (i == 0) {
                 detail::run_backward<C>(m, p + param_offset[i], dp + param_offset[i], x, y,
-                                        saved + saved_offset[i] * W, d, delta_in, inner, epi);
+                                        saved + saved_offset[i] * W, d, delta_in, inner, epi, ds);
             } else {
                 // δ of the layer below, through its tail's f′ (fused where its kernel can).
                 const auto below =
                     detail::epilogue_for<child<i - 1>, T, W>(x, saved + saved_offset[i - 1] * W);
                 detail::run_backward<C>(m, p + param_offset[i], dp + param_offset[i], x, y,
                                         saved + saved_offset[i] * W, d, buffer[(n - 1 - i) % 2],
-                                        inner, below);
+                                        inner, below, ds);
             }
         });
     }

@@ -61,7 +61,7 @@ struct residual {
         template <class Mode, class T, class Epi>
         inline static void run_backward(Mode const& m, T const* p, T* dp, T const* in, T const*,
                                         T const* saved, T const* delta, T* delta_in, T* scratch,
-                                        Epi const& epi) {
+                                        Epi const& epi, T* dstate) {
             constexpr std::size_t W = Mode::width;
             T const* f = saved;
             T const* f_saved = saved + In * W;
@@ -77,7 +77,7 @@ struct residual {
                 d = d_f;
             }
             detail::run_backward<body>(m, p, dp, in, f, f_saved, d, delta_in ? d_x : nullptr,
-                                       scratch + 2 * In * W, detail::no_epilogue{});
+                                       scratch + 2 * In * W, detail::no_epilogue{}, dstate);
             if (delta_in)
                 detail::for_each_vector<T>(m, In, [&](auto v, std::size_t at) {
                     using V = decltype(v);

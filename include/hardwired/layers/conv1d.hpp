@@ -60,37 +60,98 @@ struct conv1d {
             return t;
         }();
 
+        /// What a step keeps for its backward pass: the pre-activations, the input each tap
+        /// read (tap k at k·In) and, with history, the ring's next slot.
+        static constexpr std::size_t pre = 0, taps = Out, slot = Out + K * In,
+                                     saved_count = slot + (past > 0 ? 1 : 0);
+
         /// One time step without history (K = 1).
         template <class T>
-        static constexpr void forward(T const* p, T const* in, T* out, T*) requires(past == 0) {
-            convolve(p, out, [&](std::size_t, std::size_t c) { return in[c]; });
+        static constexpr void forward(T const* p, T const* in, T* out,
+                                      T* saved) requires(past == 0) {
+            convolve(p, out, saved, [&](std::size_t, std::size_t c) { return in[c]; });
         }
         /// One time step: out = y_t from x_t = in and the past inputs in the state, which then
         /// takes x_t in place of its oldest input.
         template <class T>
-        static constexpr void forward(T const* p, T const* in, T* out, T*,
+        static constexpr void forward(T const* p, T const* in, T* out, T* saved,
                                       T* state) requires(past > 0) {
             T* ring = state;
             const auto next = static_cast<std::size_t>(state[past * In]);
-            convolve(p, out, [&](std::size_t lag, std::size_t c) {
+            convolve(p, out, saved, [&](std::size_t lag, std::size_t c) {
                 return lag == 0 ? in[c] : ring[(next + past - lag) % past * In + c];
             });
+            saved[slot] = static_cast<T>(next);
             for (std::size_t c = 0; c < In; ++c)
                 ring[next * In + c] = in[c];
             state[past * In] = static_cast<T>((next + 1) % past);
         }
 
+        template <class T>
+        static constexpr void backward(T const* p, T* dp, T const*, T const* out, T const* saved,
+                                       T const* delta, T* delta_in) requires(past == 0) {
+            std::array<T, K * In> d_taps{};
+            convolve_backward(p, dp, out, saved, delta, d_taps);
+            if (delta_in)
+                for (std::size_t c = 0; c < In; ++c)
+                    delta_in[c] = d_taps[c];
+        }
+        /// Back through one step: δ of the output; dstate holds ∂L/∂ of the ring after the step
+        /// and is left holding ∂L/∂ of the ring before it (0 for the slot's position).
+        template <class T>
+        static constexpr void backward(T const* p, T* dp, T const*, T const* out, T const* saved,
+                                       T const* delta, T* delta_in, T* dstate) requires(past > 0) {
+            std::array<T, K * In> d_taps{};
+            convolve_backward(p, dp, out, saved, delta, d_taps);
+            const auto next = static_cast<std::size_t>(saved[slot]);
+            for (std::size_t c = 0; c < In; ++c) {
+                // x_t went into the slot of the oldest input, which tap 0 read.
+                if (delta_in)
+                    delta_in[c] = d_taps[(K - 1) * In + c] + dstate[next * In + c];
+                dstate[next * In + c] = T(0);
+            }
+            for (std::size_t k = 0; k + 1 < K; ++k) {
+                const std::size_t at = (next + past - (K - 1 - k) * D) % past;
+                for (std::size_t c = 0; c < In; ++c)
+                    dstate[at * In + c] += d_taps[k * In + c];
+            }
+            dstate[past * In] = T(0);
+        }
+
     private:
-        /// out[o] = f(b[o] + Σ W[o, c, k]·x(lag of tap k, input channel c)).
+        /// out[o] = f(b[o] + Σ W[o, c, k]·x(lag of tap k, input channel c)), keeping the
+        /// pre-activations and what each tap read in `saved`.
         template <class T, class Input>
-        static constexpr void convolve(T const* p, T* out, Input const& x) {
+        static constexpr void convolve(T const* p, T* out, T* saved, Input const& x) {
+            for (std::size_t k = 0; k < K; ++k)
+                for (std::size_t c = 0; c < In; ++c)
+                    saved[taps + k * In + c] = x((K - 1 - k) * D, c);
             for (std::size_t o = 0; o < Out; ++o) {
                 const std::size_t first = o / group_out * group_in;
                 T acc = Bias ? p[weights + o] : T(0);
                 for (std::size_t c = 0; c < group_in; ++c)
                     for (std::size_t k = 0; k < K; ++k)
-                        acc += p[(o * group_in + c) * K + k] * x((K - 1 - k) * D, first + c);
+                        acc += p[(o * group_in + c) * K + k] * saved[taps + k * In + first + c];
+                saved[pre + o] = acc;
                 out[o] = Activation(acc);
+            }
+        }
+        /// The parameters' gradients, and δ of what each tap read (d_taps, tap k at k·In).
+        template <class T>
+        static constexpr void convolve_backward(T const* p, T* dp, T const* out, T const* saved,
+                                                T const* delta, std::array<T, K * In>& d_taps) {
+            for (std::size_t o = 0; o < Out; ++o) {
+                const T dz =
+                    delta[o] * detail::activation_derivative<Activation>(saved[pre + o], out[o]);
+                const std::size_t first = o / group_out * group_in;
+                if constexpr (Bias)
+                    dp[weights + o] += dz;
+                for (std::size_t c = 0; c < group_in; ++c)
+                    for (std::size_t k = 0; k < K; ++k) {
+                        const std::size_t w = (o * group_in + c) * K + k;
+                        dp[w] += dz * saved[taps + k * In + first + c];
+                        d_taps[k * In + first + c] += p[w] * dz;
+                    }
             }
         }
     };

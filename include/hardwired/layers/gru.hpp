@@ -39,20 +39,60 @@ struct gru {
         using base = detail::recurrent_parameters<3, In, H>;
         static constexpr std::size_t inputs = In, outputs = H;
         static constexpr std::size_t state_count = H;
+        /// What a step keeps for its backward pass: h before it, the input and hidden sides of
+        /// the gates, and the gates' values r, z, n.
+        static constexpr std::size_t h_prev = 0, input_side = H, hidden_side = 4 * H, act = 7 * H,
+                                     saved_count = 10 * H;
 
         /// One time step: out = h', and the state h becomes h'.
         template <class T>
-        static constexpr void forward(T const* p, T const* in, T* out, T*, T* state) {
+        static constexpr void forward(T const* p, T const* in, T* out, T* saved, T* state) {
             T* h = state;
             std::array<T, 3 * H> zi, zh;
             base::gate_sums(p, in, h, zi, zh);
             for (std::size_t j = 0; j < H; ++j) {
                 const T r = Gate(zi[j] + zh[j]), z = Gate(zi[H + j] + zh[H + j]),
                         n = Cell(zi[2 * H + j] + r * zh[2 * H + j]);
+                saved[act + j] = r;
+                saved[act + H + j] = z;
+                saved[act + 2 * H + j] = n;
+                saved[h_prev + j] = h[j];
                 out[j] = (T(1) - z) * n + z * h[j];
+            }
+            for (std::size_t r = 0; r < 3 * H; ++r) {
+                saved[input_side + r] = zi[r];
+                saved[hidden_side + r] = zh[r];
             }
             for (std::size_t j = 0; j < H; ++j)
                 h[j] = out[j];
+        }
+
+        /// Back through one step: δ of h' (delta, plus the state's ∂L/∂h'); the state is left
+        /// holding ∂L/∂h of the step's start.
+        template <class T>
+        static constexpr void backward(T const* p, T* dp, T const* in, T const*, T const* saved,
+                                       T const* delta, T* delta_in, T* dstate) {
+            using detail::activation_derivative;
+            T const* zi = saved + input_side;
+            T const* zh = saved + hidden_side;
+            T const* a = saved + act;
+            T* dh = dstate;
+            std::array<T, 3 * H> dzi, dzh;
+            for (std::size_t j = 0; j < H; ++j) {
+                const T r = a[j], z = a[H + j], n = a[2 * H + j];
+                const T d_h = delta[j] + dh[j];
+                const T d_n = d_h * (T(1) - z) *
+                              activation_derivative<Cell>(zi[2 * H + j] + r * zh[2 * H + j], n);
+                const T d_r = d_n * zh[2 * H + j] * activation_derivative<Gate>(zi[j] + zh[j], r);
+                const T d_z = d_h * (saved[h_prev + j] - n) *
+                              activation_derivative<Gate>(zi[H + j] + zh[H + j], z);
+                dzi[j] = dzh[j] = d_r;
+                dzi[H + j] = dzh[H + j] = d_z;
+                dzi[2 * H + j] = d_n;
+                dzh[2 * H + j] = d_n * r;
+                dh[j] = d_h * z;
+            }
+            base::gate_sums_backward(p, dp, in, saved + h_prev, dzi, dzh, delta_in, dh);
         }
     };
 };

@@ -33,6 +33,11 @@
 ///   backward(p, dp, in, out, saved, delta, delta_in)     reference kernel: δ of the output in
 ///                                                        (∂L/∂z with a tail), dp += ∂L/∂p,
 ///                                                        delta_in = ∂L/∂in unless null
+///   backward(p, dp, in, out, saved, delta, delta_in,     the same for a layer with state:
+///            dstate)                                     dstate holds ∂L/∂(state after the
+///                                                        step) and is left holding ∂L/∂(state
+///                                                        before it); what the step read from
+///                                                        the state, it keeps in `saved`
 ///   forward_simd, backward_simd                          optional: one sample, float/double,
 ///                                                        same arguments
 ///   forward_chunk(p, in, out, saved, nv, training)       optional: samples in SIMD lanes, each
@@ -406,14 +411,21 @@ inline void run_forward(Mode const& m, T const* p, T const* in, T* out, T* saved
         forward_kernel<L>(m, p, in, out, saved);
 }
 
-/// Runs L's backward pass in mode m (see the concept above); `epi` is applied to δ_in.
+/// Runs L's backward pass in mode m (see the concept above); `epi` is applied to δ_in. `dstate`:
+/// ∂L/∂ of the layer's state after the step in, ∂L/∂ of its state before the step out (null
+/// when the network has no state).
 template <class L, class Mode, class T, class Epi>
 HARDWIRED_ALWAYS_INLINE void run_backward(Mode const& m, T const* p, T* dp, T const* in,
                                           T const* out, T const* saved, T const* delta, T* delta_in,
-                                          T* scratch, Epi const& epi) {
+                                          T* scratch, Epi const& epi, T* dstate) {
     if constexpr (is_block<L>)
-        L::run_backward(m, p, dp, in, out, saved, delta, delta_in, scratch, epi);
-    else if constexpr (Mode::chunked) {
+        L::run_backward(m, p, dp, in, out, saved, delta, delta_in, scratch, epi, dstate);
+    else if constexpr (state_count<L> > 0) {
+        static_assert(!Mode::chunked); // as in run_forward
+        L::backward(p, dp, in, out, saved, delta, delta_in, dstate);
+        if (delta_in)
+            apply_epilogue(m, delta_in, L::inputs, epi);
+    } else if constexpr (Mode::chunked) {
         if constexpr (requires {
                           L::backward_chunk(p, dp, in, out, saved, delta, delta_in, scratch, m.nv,
                                             m.overwrite, epi);

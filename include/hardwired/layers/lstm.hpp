@@ -38,23 +38,62 @@ struct lstm {
         using base = detail::recurrent_parameters<4, In, H>;
         static constexpr std::size_t inputs = In, outputs = H;
         static constexpr std::size_t state_count = 2 * H;
+        /// What a step keeps for its backward pass: h and c before it, the gates' pre-activations
+        /// and values (i, f, g, o), c' and C(c').
+        static constexpr std::size_t h_prev = 0, c_prev = H, pre = 2 * H, act = 6 * H,
+                                     c_next = 10 * H, cell = 11 * H, saved_count = 12 * H;
 
         /// One time step: out = h', and the state (h, c) becomes (h', c').
         template <class T>
-        static constexpr void forward(T const* p, T const* in, T* out, T*, T* state) {
+        static constexpr void forward(T const* p, T const* in, T* out, T* saved, T* state) {
             T* h = state;
             T* c = state + H;
             std::array<T, 4 * H> zi, zh;
             base::gate_sums(p, in, h, zi, zh);
+            for (std::size_t r = 0; r < 4 * H; ++r) {
+                saved[pre + r] = zi[r] + zh[r];
+                saved[act + r] = r / H == 2 ? Cell(saved[pre + r]) : Gate(saved[pre + r]);
+            }
             for (std::size_t j = 0; j < H; ++j) {
-                const T i = Gate(zi[j] + zh[j]), f = Gate(zi[H + j] + zh[H + j]),
-                        g = Cell(zi[2 * H + j] + zh[2 * H + j]),
-                        o = Gate(zi[3 * H + j] + zh[3 * H + j]);
-                c[j] = f * c[j] + i * g;
-                out[j] = o * Cell(c[j]);
+                T const* a = saved + act;
+                saved[h_prev + j] = h[j];
+                saved[c_prev + j] = c[j];
+                c[j] = a[H + j] * c[j] + a[j] * a[2 * H + j];
+                saved[c_next + j] = c[j];
+                saved[cell + j] = Cell(c[j]);
+                out[j] = a[3 * H + j] * saved[cell + j];
             }
             for (std::size_t j = 0; j < H; ++j)
                 h[j] = out[j];
+        }
+
+        /// Back through one step: δ of h' (delta, plus the state's ∂L/∂h'), ∂L/∂c' from the
+        /// state; the state is left holding ∂L/∂h and ∂L/∂c of the step's start.
+        template <class T>
+        static constexpr void backward(T const* p, T* dp, T const* in, T const*, T const* saved,
+                                       T const* delta, T* delta_in, T* dstate) {
+            using detail::activation_derivative;
+            T const* z = saved + pre;
+            T const* a = saved + act;
+            T* dh = dstate;
+            T* dc = dstate + H;
+            std::array<T, 4 * H> dz;
+            for (std::size_t j = 0; j < H; ++j) {
+                const T d_h = delta[j] + dh[j];
+                const T d_c =
+                    dc[j] + d_h * a[3 * H + j] *
+                                activation_derivative<Cell>(saved[c_next + j], saved[cell + j]);
+                dz[j] = d_c * a[2 * H + j] * activation_derivative<Gate>(z[j], a[j]);
+                dz[H + j] =
+                    d_c * saved[c_prev + j] * activation_derivative<Gate>(z[H + j], a[H + j]);
+                dz[2 * H + j] =
+                    d_c * a[j] * activation_derivative<Cell>(z[2 * H + j], a[2 * H + j]);
+                dz[3 * H + j] =
+                    d_h * saved[cell + j] * activation_derivative<Gate>(z[3 * H + j], a[3 * H + j]);
+                dc[j] = d_c * a[H + j];
+                dh[j] = T(0);
+            }
+            base::gate_sums_backward(p, dp, in, saved + h_prev, dz, dz, delta_in, dh);
         }
     };
 };

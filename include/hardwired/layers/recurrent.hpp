@@ -41,6 +41,36 @@ struct recurrent_parameters {
             for (std::size_t r = 0; r < rows; ++r)
                 zh[r] += p[w_hh + k * rows + r] * h[k];
     }
+
+    /// Back through gate_sums, given δ of the input side dzi and of the hidden side dzh: adds
+    /// the weight and bias gradients to dp, writes δx = W_ihᵀ·dzi (unless dx is null) and adds
+    /// W_hhᵀ·dzh to dh.
+    template <class T>
+    static constexpr void gate_sums_backward(T const* p, T* dp, T const* x, T const* h,
+                                             std::array<T, rows> const& dzi,
+                                             std::array<T, rows> const& dzh, T* dx, T* dh) {
+        for (std::size_t r = 0; r < rows; ++r) {
+            dp[b_ih + r] += dzi[r];
+            dp[b_hh + r] += dzh[r];
+        }
+        for (std::size_t k = 0; k < In; ++k) {
+            T back = 0;
+            for (std::size_t r = 0; r < rows; ++r) {
+                dp[w_ih + k * rows + r] += dzi[r] * x[k];
+                back += p[w_ih + k * rows + r] * dzi[r];
+            }
+            if (dx)
+                dx[k] = back;
+        }
+        for (std::size_t k = 0; k < H; ++k) {
+            T back = 0;
+            for (std::size_t r = 0; r < rows; ++r) {
+                dp[w_hh + k * rows + r] += dzh[r] * h[k];
+                back += p[w_hh + k * rows + r] * dzh[r];
+            }
+            dh[k] += back;
+        }
+    }
 };
 
 } // namespace hardwired::detail

@@ -29,6 +29,7 @@
 
 #include "../backprop.hpp"
 #include "../init.hpp"
+#include "../sequence.hpp"
 #include "callback.hpp"
 #include "optimizers.hpp"
 
@@ -63,6 +64,25 @@ struct fit_options {
     bool print_progress = ::isatty(2) != 0;
 };
 
+/// Options of hw::fit_sequence (a network with state: hw::lstm, hw::gru, hw::conv1d), the
+/// recipe recurrent audio models are trained with: each epoch starts from the zero state, runs
+/// the first `warmup` steps without gradients to settle it, then trains on chunks of `chunk`
+/// steps by back-propagation through time (truncated at the chunk's start), one update after
+/// each chunk, the state carried from one chunk into the next.
+struct sequence_options {
+    std::size_t epochs = 100;
+    /// Steps at the start of the sequence that only settle the state (no loss, no gradient).
+    std::size_t warmup = 0;
+    /// Steps per chunk; 0 = the whole sequence after the warm-up (full back-propagation through
+    /// time). The last chunk of an epoch may be shorter.
+    std::size_t chunk = 0;
+    /// Seed of the layers that draw random numbers (hw::dropout).
+    std::uint64_t seed = 0;
+    callback<void(fit_progress const&)> on_epoch = {};
+    callback<bool(fit_progress const&)> stop_when = {};
+    bool print_progress = ::isatty(2) != 0;
+};
+
 /// Thrown when training produces a non-finite loss or gradient.
 struct training_error : std::runtime_error {
     std::size_t epoch, batch;
@@ -84,6 +104,42 @@ inline double monotonic_seconds() {
     timespec t{};
     ::clock_gettime(CLOCK_MONOTONIC, &t);
     return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+}
+
+/// The end of an epoch of `samples` samples (or time steps) and mean loss `loss`: the history,
+/// the callbacks, the progress line. True when training stops there.
+template <class T, class Options>
+bool finish_epoch(fit_result<T>& result, Options const& options, std::size_t epoch, double loss,
+                  std::size_t samples, double epoch_start, double& last_print) {
+    const double now = monotonic_seconds();
+    const double secs = now - epoch_start;
+    const fit_progress progress{epoch, options.epochs, loss,
+                                secs > 0 ? static_cast<double>(samples) / secs : 0.0};
+    result.loss_history.push_back(static_cast<T>(progress.loss));
+    if (options.on_epoch)
+        options.on_epoch(progress);
+    const bool stop = options.stop_when && options.stop_when(progress);
+    if (options.print_progress && (epoch == options.epochs || stop || now - last_print > 0.1)) {
+        last_print = now;
+        std::fprintf(stderr, "\repoch %zu/%zu  loss %.6g  %.3g samples/s%s", epoch, options.epochs,
+                     progress.loss, progress.samples_per_second,
+                     epoch == options.epochs || stop ? "\n" : "");
+    }
+    return stop;
+}
+
+/// Throws training_error unless the loss and every gradient are finite.
+template <class T, class Net>
+void check_finite(T loss, gradients<Net, T> const& grads, std::size_t epoch, std::size_t batch,
+                  char const* what) {
+    bool finite = std::isfinite(static_cast<double>(loss));
+    for (T g : grads.values)
+        finite = finite && std::isfinite(static_cast<double>(g));
+    if (!finite)
+        throw training_error(epoch, batch,
+                             std::string("hardwired::fit: non-finite loss or gradient in epoch ") +
+                                 std::to_string(epoch) + ", " + what + " " + std::to_string(batch) +
+                                 "; parameters are as after the last finite step");
 }
 
 template <auto Loss, class Net, class T, class Optimizer, std::size_t N, class Target>
@@ -130,33 +186,63 @@ fit_result<T> fit_impl(params<Net, T>& p, Optimizer& opt, std::span<const std::a
             const T batch_loss = detail::accumulate_batch<Loss>(
                 p, *ws, [&](std::size_t i) { return inputs[batch_order[i]].data(); },
                 [&](std::size_t i) { return target_of(targets[batch_order[i]]); }, size, grads);
-            bool finite = std::isfinite(static_cast<double>(batch_loss));
-            for (T g : grads.values)
-                finite = finite && std::isfinite(static_cast<double>(g));
-            if (!finite)
-                throw training_error(epoch, b,
-                                     "hardwired::fit: non-finite loss or gradient in epoch " +
-                                         std::to_string(epoch) + ", batch " + std::to_string(b) +
-                                         "; parameters are as after the last finite step");
+            check_finite(batch_loss, grads, epoch, b, "batch");
             opt.step(p, grads);
             // The batch's mean, weighted by its samples: the last batch may be short.
             epoch_loss += static_cast<double>(batch_loss) * static_cast<double>(size);
         }
-        const double now = monotonic_seconds();
-        const double secs = now - epoch_start;
-        const fit_progress progress{epoch, options.epochs, epoch_loss / static_cast<double>(n),
-                                    secs > 0 ? static_cast<double>(n) / secs : 0.0};
-        result.loss_history.push_back(static_cast<T>(progress.loss));
-        if (options.on_epoch)
-            options.on_epoch(progress);
-        const bool stop = options.stop_when && options.stop_when(progress);
-        if (options.print_progress && (epoch == options.epochs || stop || now - last_print > 0.1)) {
-            last_print = now;
-            std::fprintf(stderr, "\repoch %zu/%zu  loss %.6g  %.3g samples/s%s", epoch,
-                         options.epochs, progress.loss, progress.samples_per_second,
-                         epoch == options.epochs || stop ? "\n" : "");
+        if (finish_epoch(result, options, epoch, epoch_loss / static_cast<double>(n), n,
+                         epoch_start, last_print))
+            break;
+    }
+    result.seconds = monotonic_seconds() - start;
+    return result;
+}
+
+template <auto Loss, class Net, class T, class Optimizer, std::size_t N, class Target>
+fit_result<T> fit_sequence_impl(params<Net, T>& p, Optimizer& opt,
+                                std::span<const std::array<T, N>> inputs,
+                                std::span<const Target> targets, sequence_options const& options) {
+    const std::size_t n = inputs.size();
+    if (n != targets.size())
+        throw std::invalid_argument("hardwired::fit_sequence: " + std::to_string(n) +
+                                    " time steps but " + std::to_string(targets.size()) +
+                                    " targets (one per step)");
+    if (options.warmup >= n)
+        throw std::invalid_argument("hardwired::fit_sequence: a warm-up of " +
+                                    std::to_string(options.warmup) + " steps leaves none of the " +
+                                    std::to_string(n) + " to train on");
+    check_class_indices(targets, Net::outputs);
+    const std::size_t trained = n - options.warmup;
+    const std::size_t chunk = options.chunk == 0 ? trained : std::min(options.chunk, trained);
+
+    // Everything allocated here, before the first epoch; an epoch allocates nothing.
+    fit_result<T> result;
+    result.loss_history.reserve(options.epochs);
+    const auto ws = std::make_unique<sequence_workspace<Net, T>>(chunk);
+    ws->random = {options.seed, 0};
+    const auto grads_ptr = std::make_unique<gradients<Net, T>>();
+    gradients<Net, T>& grads = *grads_ptr;
+    const auto s = std::make_unique<state<Net, T>>();
+    const double start = monotonic_seconds();
+    auto last_print = start;
+
+    for (std::size_t epoch = 1; epoch <= options.epochs; ++epoch) {
+        const double epoch_start = monotonic_seconds();
+        s->reset();
+        for (std::size_t t = 0; t < options.warmup; ++t)
+            (void)step(p, inputs[t], *s);
+        double epoch_loss = 0;
+        for (std::size_t c0 = options.warmup, c = 1; c0 < n; c0 += chunk, ++c) {
+            const std::size_t size = std::min(chunk, n - c0);
+            const T loss = sequence_gradient<Loss>(p, inputs.subspan(c0, size),
+                                                   targets.subspan(c0, size), *s, grads, *ws);
+            check_finite(loss, grads, epoch, c, "chunk");
+            opt.step(p, grads);
+            epoch_loss += static_cast<double>(loss) * static_cast<double>(size);
         }
-        if (stop)
+        if (finish_epoch(result, options, epoch, epoch_loss / static_cast<double>(trained), trained,
+                         epoch_start, last_print))
             break;
     }
     result.seconds = monotonic_seconds() - start;
@@ -179,6 +265,26 @@ fit_result<T> fit(params<Net, T>& p, Optimizer& opt, Inputs const& inputs, Targe
     else
         return detail::fit_impl<Loss>(p, opt, detail::as_samples(inputs),
                                       detail::as_samples(targets), options);
+}
+
+/// Trains `p` with `opt` on one sequence: inputs[t] and targets[t] are time step t (many to
+/// many; the loss is the mean over the trained steps), by sequence_options' recipe (warm-up,
+/// chunks of truncated back-propagation through time, the state carried across). For networks
+/// with state, and any other network as a sequence of steps. Sizes are checked before any
+/// update (std::invalid_argument); a non-finite loss or gradient throws hw::training_error with
+/// the parameters as after the last finite update.
+///
+///     hw::fit_sequence<hw::mse_loss>(p, opt, xs, ys, {.epochs = 50, .warmup = 64, .chunk = 256});
+template <auto Loss, class Net, class T, class Optimizer, class Inputs, class Targets>
+fit_result<T> fit_sequence(params<Net, T>& p, Optimizer& opt, Inputs const& inputs,
+                           Targets const& targets, sequence_options const& options = {}) {
+    if constexpr (!detail::check_samples<Net, T, Inputs, false, true>() ||
+                  !detail::check_targets<Loss, Net, T, Targets>() ||
+                  !detail::check_optimizer<Optimizer, Net, T>())
+        return {};
+    else
+        return detail::fit_sequence_impl<Loss>(p, opt, detail::as_samples(inputs),
+                                               detail::as_samples(targets), options);
 }
 
 } // namespace hardwired
