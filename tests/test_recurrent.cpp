@@ -310,3 +310,26 @@ TEST_CASE("Layers with state inside blocks each keep their own part of the state
     for (std::size_t i = 0; i < 10; ++i)
         CHECK(s.values[10 + i] == Approx(s3.values[i]).epsilon(1e-14));
 }
+
+TEST_CASE("hw::step_block runs a buffer of steps as hw::step would, allocating nothing", "[lstm]") {
+    using net = hw::network<hw::input<1>, hw::conv1d<4, 3, 2, 1, hw::tanh>, hw::gru<6>, hw::lstm<5>,
+                            hw::dense<1>>;
+    hw::params<net> p;
+    hw::init::defaults(p, 4);
+    std::vector<std::array<float, 1>> in(256), out(256), one_by_one(256);
+    for (std::size_t t = 0; t < in.size(); ++t)
+        in[t][0] = 0.01f * static_cast<float>(t % 37) - 0.2f;
+    hw::state<net> a, b;
+    for (std::size_t t = 0; t < in.size(); ++t)
+        one_by_one[t] = hw::step(p, in[t], a);
+    const std::size_t before = allocation_count.load();
+    hw::step_block(p, in, out, b);
+    const std::size_t after = allocation_count.load();
+    CHECK(after == before);
+    CHECK(out == one_by_one);
+    CHECK(a.values == b.values);
+    std::vector<std::array<float, 1>> short_out(255);
+    CHECK_THROWS_WITH(hw::step_block(p, in, short_out, b),
+                      Catch::Contains("256 inputs but room for 255 outputs"));
+    CHECK(a.values == b.values);
+}

@@ -10,6 +10,10 @@
 
 #include <array>
 #include <cstddef>
+#include <ranges>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
 
 #include "backprop.hpp"
 #include "network.hpp"
@@ -40,6 +44,27 @@ constexpr std::array<T, Net::outputs> step(params<Net, T> const& p, X const& x, 
     else {
         detail::forward_scratch<Net, T> ws;
         return detail::forward_output(p, x, ws, s.values.data());
+    }
+}
+
+/// A block of time steps in one call, as an audio callback processes its buffer:
+/// outputs[t] = hw::step(p, inputs[t], s) for every t, in order. Inputs and outputs are
+/// contiguous ranges of arrays (std::vector, std::array, std::span) of equal length, else
+/// std::invalid_argument with nothing changed. Allocates nothing.
+template <class Net, class T, class Inputs, class Outputs>
+void step_block(params<Net, T> const& p, Inputs const& inputs, Outputs&& outputs,
+                state<Net, T>& s) {
+    if constexpr (detail::check_samples<Net, T, Inputs, false, true>() &&
+                  detail::check_samples<Net, T, std::remove_cvref_t<Outputs>, true>()) {
+        const auto xs = detail::as_samples(inputs);
+        if (xs.size() != std::ranges::size(outputs))
+            throw std::invalid_argument("hardwired::step_block: " + std::to_string(xs.size()) +
+                                        " inputs but room for " +
+                                        std::to_string(std::ranges::size(outputs)) + " outputs");
+        auto out = std::ranges::data(outputs);
+        detail::forward_scratch<Net, T> ws;
+        for (std::size_t t = 0; t < xs.size(); ++t)
+            out[t] = detail::forward_output(p, xs[t], ws, s.values.data());
     }
 }
 
