@@ -1,7 +1,7 @@
 // The xsimd dense kernel against the scalar reference kernel: outputs, every parameter's
 // gradient and the input gradient, for float and double, for layer widths that fill whole
-// batches, blocks of several batches, and leave tails, and for every named activation. Built for
-// SSE2, AVX2+FMA and native too (tests/isa.cmake).
+// batches, blocks of several batches, and leave tails, and for every named activation; the LSTM's
+// and GRU's SIMD step against theirs. Built for SSE2, AVX2+FMA and native too (tests/isa.cmake).
 //
 // Bound: the two paths differ by FMA rounding, by the order of the sums (the SIMD kernel adds
 // up to HARDWIRED_FMA_CHAINS partial sums per output) and by xsimd's exp/tanh against the C
@@ -100,4 +100,43 @@ TEST_CASE("forward uses the simd kernel for float and double, the scalar one oth
     STATIC_REQUIRE(std::is_same_v<hw::kernels::default_kernel<float>, hw::kernels::simd>);
     STATIC_REQUIRE(std::is_same_v<hw::kernels::default_kernel<double>, hw::kernels::simd>);
     STATIC_REQUIRE(std::is_same_v<hw::kernels::default_kernel<long double>, hw::kernels::scalar>);
+}
+
+namespace {
+
+/// The recurrent layers' SIMD step (hw::step) against their reference kernel, over 40 steps
+/// from a non-zero state: outputs and the final state, within `tolerance` of the largest value.
+template <class Net, class T>
+void compare_recurrent_kernels() {
+    hw::params<Net, T> p;
+    hw::init::defaults(p, 23);
+    hw::state<Net, T> fast, reference;
+    for (std::size_t i = 0; i < Net::state_count; ++i)
+        fast.values[i] = reference.values[i] = T(0.1) * T(i % 7) - T(0.3);
+    hw::detail::forward_scratch<Net, T> ws;
+    for (int t = 0; t < 40; ++t) {
+        std::array<T, Net::inputs> x;
+        for (std::size_t k = 0; k < Net::inputs; ++k)
+            x[k] = T(0.05) * T((t * 7 + int(k) * 3) % 23) - T(0.5);
+        const auto y = hw::step(p, x, fast);
+        const auto yr =
+            hw::detail::forward_output(p, x, ws, reference.values.data(), hw::kernels::scalar{});
+        for (std::size_t o = 0; o < Net::outputs; ++o)
+            CHECK(std::abs(double(y[o]) - double(yr[o])) <= tolerance<T> * scale_of(yr));
+    }
+    for (std::size_t i = 0; i < Net::state_count; ++i)
+        CHECK(std::abs(double(fast.values[i]) - double(reference.values[i])) <=
+              tolerance<T> * std::max(1.0, scale_of(reference.values)));
+}
+
+} // namespace
+
+TEST_CASE("the LSTM's and GRU's simd step equals their reference kernel", "[kernels]") {
+    // 5 units leave tails in every gate block; 16 and 40 fill whole batches and blocks.
+    using lstms = hw::network<hw::input<3>, hw::lstm<5>, hw::lstm<16>, hw::lstm<40>, hw::dense<2>>;
+    using grus = hw::network<hw::input<3>, hw::gru<5>, hw::gru<16>, hw::gru<40>, hw::dense<2>>;
+    compare_recurrent_kernels<lstms, float>();
+    compare_recurrent_kernels<lstms, double>();
+    compare_recurrent_kernels<grus, float>();
+    compare_recurrent_kernels<grus, double>();
 }

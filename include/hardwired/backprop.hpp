@@ -170,13 +170,14 @@ T accumulate_batch(params<Net, T> const& p, batch_workspace<Net, T>& ws, InputAt
     return total * scale;
 }
 
-template <class Net, class T, class X, class Workspace>
+template <class Net, class T, class X, class Workspace, class Kernel = kernels::default_kernel<T>>
 constexpr std::array<T, Net::outputs> forward_output(params<Net, T> const& p, X const& x,
-                                                     Workspace& ws, T* state = nullptr) {
+                                                     Workspace& ws, T* state = nullptr,
+                                                     Kernel kernel = {}) {
     using lay = sample_layout<typename Net::root>;
     for (std::size_t i = 0; i < Net::inputs; ++i)
         ws.a[lay::in + i] = x[i];
-    forward_into(p, ws, false, kernels::default_kernel<T>{}, state);
+    forward_into(p, ws, false, kernel, state);
     std::array<T, Net::outputs> y;
     for (std::size_t o = 0; o < Net::outputs; ++o)
         y[o] = ws.a[lay::out + o];

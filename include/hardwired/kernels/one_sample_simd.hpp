@@ -1,0 +1,150 @@
+#pragma once
+// The xsimd machinery of one-sample kernels whose outputs lie in SIMD lanes (the dense layer's,
+// layers/dense/simd.hpp; the recurrent layers' gate products, layers/recurrent.hpp): a product
+// z += W·a with W stored column by column (input k's weights to every output together), as a
+// sum of broadcast-FMAs over the inputs kept in several independent partial sums.
+
+#include "../sym/intrinsics.hpp" // before any intrinsics or xsimd header: see there
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <type_traits>
+#include <utility>
+#include <xsimd/xsimd.hpp>
+
+#include "../config.hpp"
+#include "../layers/layer.hpp"
+
+namespace hardwired::kernels {
+
+namespace detail {
+
+/// The narrowest batch of T with at least R lanes, or void.
+template <class T, std::size_t R, std::size_t N = 1>
+struct narrow_batch {
+    using type =
+        std::conditional_t<N >= R && !std::is_void_v<xsimd::make_sized_batch_t<T, N>>,
+                           xsimd::make_sized_batch_t<T, N>,
+                           typename std::conditional_t<(N < lanes<T>), narrow_batch<T, R, 2 * N>,
+                                                       std::type_identity<void>>::type>;
+};
+
+/// The sum of `p[First, First + Count)`, as a balanced tree of additions.
+template <std::size_t First, std::size_t Count, class B, std::size_t N>
+HARDWIRED_ALWAYS_INLINE B tree_sum(std::array<B, N> const& p) {
+    if constexpr (Count == 1)
+        return p[First];
+    else
+        return tree_sum<First, Count / 2>(p) + tree_sum<First + Count / 2, Count - Count / 2>(p);
+}
+
+/// One FMA into each partial sum I = v·P + p: batch v of the column of input a[p], the column
+/// of input 0 at `w` and column p at w + p·Stride.
+template <std::size_t P, std::size_t Stride, class B, class T, std::size_t N, std::size_t... I>
+HARDWIRED_ALWAYS_INLINE void fma_step(std::array<B, N>& part, T const* w, T const* a,
+                                      std::index_sequence<I...>) {
+    ((part[I] = hardwired::detail::madd(B::load_unaligned(w + I % P * Stride + I / P * B::size),
+                                        B(a[I % P]), part[I])),
+     ...);
+}
+
+/// Steps G = 0, 1, ... of P inputs each, unrolled.
+template <std::size_t P, std::size_t Stride, class B, class T, std::size_t N, std::size_t... G>
+HARDWIRED_ALWAYS_INLINE void fma_steps(std::array<B, N>& part, T const* w, T const* a,
+                                       std::index_sequence<G...>) {
+    (fma_step<P, Stride>(part, w + G * P * Stride, a + G * P, std::make_index_sequence<N>{}), ...);
+}
+
+/// One FMA into partial sum 0 of each batch v, part[v·P]: batch v of the column at w, times x.
+template <std::size_t P, class B, class T, std::size_t N, std::size_t... v>
+HARDWIRED_ALWAYS_INLINE void fma_first(std::array<B, N>& part, T const* w, T x,
+                                       std::index_sequence<v...>) {
+    ((part[v * P] = hardwired::detail::madd(B::load_unaligned(w + v * B::size), B(x), part[v * P])),
+     ...);
+}
+
+/// acc[v] = the tree sum of part[v·P, v·P + P).
+template <std::size_t P, class B, std::size_t V, std::size_t N, std::size_t... v>
+HARDWIRED_ALWAYS_INLINE void reduce(std::array<B, V>& acc, std::array<B, N> const& part,
+                                    std::index_sequence<v...>) {
+    ((acc[v] = tree_sum<v * P, P>(part)), ...);
+}
+
+/// acc[v] += Σ_k W[k][v·n, v·n + n) · a_in[k] for V batches of n = B::size outputs, where input
+/// k's column starts at w + k·Stride. Each batch's sum is split into P partial sums over
+/// interleaved inputs, so that V·P reaches Chains independent FMA chains and the
+/// FMA latency is hidden even in a narrow layer; each partial sum gets at least four inputs
+/// (fewer would spend more on the final additions than the chains save). The partial sums are
+/// added as a tree. A block of at most HARDWIRED_UNROLL_LIMIT FMAs is fully unrolled; a larger
+/// one loops over groups of P inputs. The inputs left after whole groups go into partial sum 0.
+template <std::size_t In, std::size_t Stride, std::size_t Chains, class B, std::size_t V, class T>
+HARDWIRED_ALWAYS_INLINE void accumulate(std::array<B, V>& acc, T const* w, T const* a_in) {
+    constexpr std::size_t P = std::clamp<std::size_t>(std::min(Chains / V, In / 4), 1, In);
+    constexpr std::size_t groups = In / P;
+    std::array<B, V * P> part;
+    for (std::size_t i = 0; i < V * P; ++i)
+        part[i] = i % P == 0 ? acc[i / P] : B(T(0));
+    if constexpr (In * V <= HARDWIRED_UNROLL_LIMIT) {
+        fma_steps<P, Stride>(part, w, a_in, std::make_index_sequence<groups>{});
+    } else {
+        for (std::size_t g = 0; g < groups; ++g)
+            fma_step<P, Stride>(part, w + g * P * Stride, a_in + g * P,
+                                std::make_index_sequence<V * P>{});
+    }
+    for (std::size_t k = groups * P; k < In; ++k)
+        fma_first<P>(part, w + k * Stride, a_in[k], std::make_index_sequence<V>{});
+    reduce<P>(acc, part, std::make_index_sequence<V>{});
+}
+
+/// Independent FMA chains for a layer of In × Out weights (config.hpp).
+template <class T, std::size_t In, std::size_t Out>
+inline constexpr std::size_t chains = In* Out * sizeof(T) > HARDWIRED_L1D_BYTES
+                                          ? HARDWIRED_FMA_CHAINS_STREAMED
+                                          : HARDWIRED_FMA_CHAINS;
+
+/// z[r] += Σ_k W(r, k)·a[k] for the Rows outputs r, W(r, k) = w[k·Rows + r]: whole batches of
+/// outputs in blocks of up to `chains` batches (accumulate), the rows past the last whole batch
+/// by scalar sums.
+template <std::size_t In, std::size_t Rows, class T>
+HARDWIRED_ALWAYS_INLINE void column_product(T const* w, T const* a, T* z) {
+    using B = batch<T>;
+    constexpr std::size_t L = lanes<T>, full = Rows / L * L;
+    constexpr std::size_t V = chains<T, In, Rows>, block = V * L;
+    std::size_t j = 0;
+    for (; j + block <= full; j += block) {
+        std::array<B, V> acc;
+        for (std::size_t v = 0; v < V; ++v)
+            acc[v] = B::load_unaligned(z + j + v * L);
+        accumulate<In, Rows, V>(acc, w + j, a);
+        for (std::size_t v = 0; v < V; ++v)
+            acc[v].store_unaligned(z + j + v * L);
+    }
+    if constexpr (full % block != 0) {
+        constexpr std::size_t rest = full % block / L;
+        std::array<B, rest> acc;
+        for (std::size_t v = 0; v < rest; ++v)
+            acc[v] = B::load_unaligned(z + j + v * L);
+        accumulate<In, Rows, V>(acc, w + j, a);
+        for (std::size_t v = 0; v < rest; ++v)
+            acc[v].store_unaligned(z + j + v * L);
+    }
+    for (std::size_t r = full; r < Rows; ++r)
+        for (std::size_t k = 0; k < In; ++k)
+            z[r] += w[k * Rows + r] * a[k];
+}
+
+/// x[i] = f(x[i]) for i < N: whole batches, then the rest one by one.
+template <auto F, std::size_t N, class T>
+HARDWIRED_ALWAYS_INLINE void apply(T* x) {
+    using B = batch<T>;
+    constexpr std::size_t L = lanes<T>, full = N / L * L;
+    for (std::size_t i = 0; i < full; i += L)
+        F(B::load_unaligned(x + i)).store_unaligned(x + i);
+    for (std::size_t i = full; i < N; ++i)
+        x[i] = F(x[i]);
+}
+
+} // namespace detail
+
+} // namespace hardwired::kernels
