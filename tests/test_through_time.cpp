@@ -40,7 +40,8 @@ double noise(std::size_t i) {
 /// squared error over the outputs.
 template <class Net>
 double loss_by_steps(hw::params<Net, double> const& p, std::vector<sample<Net>> const& xs,
-                     std::vector<target<Net>> const& ys, hw::state<Net, double> s) {
+                     std::vector<target<Net>> const& ys, hw::state<Net, double> const& from) {
+    hw::state<Net, double> s = from;
     double total = 0;
     for (std::size_t t = 0; t < xs.size(); ++t) {
         const auto y = hw::step(p, xs[t], s);

@@ -83,6 +83,7 @@ HARDWIRED_ALWAYS_INLINE void accumulate(std::array<B, V>& acc, T const* w, T con
     constexpr std::size_t P = std::clamp<std::size_t>(std::min(Chains / V, In / 4), 1, In);
     constexpr std::size_t groups = In / P;
     std::array<B, V * P> part;
+#pragma GCC unroll 64
     for (std::size_t i = 0; i < V * P; ++i)
         part[i] = i % P == 0 ? acc[i / P] : B(T(0));
     if constexpr (In * V <= HARDWIRED_UNROLL_LIMIT) {
@@ -114,18 +115,22 @@ HARDWIRED_ALWAYS_INLINE void column_product(T const* w, T const* a, T* z) {
     std::size_t j = 0;
     for (; j + block <= full; j += block) {
         std::array<B, V> acc;
+#pragma GCC unroll 64
         for (std::size_t v = 0; v < V; ++v)
             acc[v] = B::load_unaligned(z + j + v * L);
         accumulate<In, Rows, V>(acc, w + j, a);
+#pragma GCC unroll 64
         for (std::size_t v = 0; v < V; ++v)
             acc[v].store_unaligned(z + j + v * L);
     }
     if constexpr (full % block != 0) {
         constexpr std::size_t rest = full % block / L;
         std::array<B, rest> acc;
+#pragma GCC unroll 64
         for (std::size_t v = 0; v < rest; ++v)
             acc[v] = B::load_unaligned(z + j + v * L);
         accumulate<In, Rows, V>(acc, w + j, a);
+#pragma GCC unroll 64
         for (std::size_t v = 0; v < rest; ++v)
             acc[v].store_unaligned(z + j + v * L);
     }
@@ -134,15 +139,27 @@ HARDWIRED_ALWAYS_INLINE void column_product(T const* w, T const* a, T* z) {
             z[r] += w[k * Rows + r] * a[k];
 }
 
-/// x[i] = f(x[i]) for i < N: whole batches, then the rest one by one.
-template <auto F, std::size_t N, class T>
-HARDWIRED_ALWAYS_INLINE void apply(T* x) {
+/// to[i] = from[i] for i < N, in batches: a short copy inline (GCC makes a loop of scalar copies
+/// a call of memcpy).
+template <std::size_t N, class T>
+HARDWIRED_ALWAYS_INLINE void copy(T const* from, T* to) {
     using B = batch<T>;
     constexpr std::size_t L = lanes<T>, full = N / L * L;
     for (std::size_t i = 0; i < full; i += L)
-        F(B::load_unaligned(x + i)).store_unaligned(x + i);
+        B::load_unaligned(from + i).store_unaligned(to + i);
     for (std::size_t i = full; i < N; ++i)
-        x[i] = F(x[i]);
+        to[i] = from[i];
+}
+
+/// to[i] = f(from[i]) for i < N: whole batches, then the rest one by one.
+template <auto F, std::size_t N, class T>
+HARDWIRED_ALWAYS_INLINE void apply(T const* from, T* to) {
+    using B = batch<T>;
+    constexpr std::size_t L = lanes<T>, full = N / L * L;
+    for (std::size_t i = 0; i < full; i += L)
+        F(B::load_unaligned(from + i)).store_unaligned(to + i);
+    for (std::size_t i = full; i < N; ++i)
+        to[i] = F(from[i]);
 }
 
 } // namespace detail

@@ -83,14 +83,13 @@ struct gru {
             T* a = saved + act;
             for (std::size_t r = 0; r < 2 * H; ++r)
                 a[r] = zi[r] + zh[r];
-            kernels::detail::apply<Gate, 2 * H>(a);
+            kernels::detail::apply<Gate, 2 * H>(a, a);
             for (std::size_t j = 0; j < H; ++j)
                 a[2 * H + j] = zi[2 * H + j] + a[j] * zh[2 * H + j];
-            kernels::detail::apply<Cell, H>(a + 2 * H);
-            for (std::size_t j = 0; j < H; ++j) {
-                saved[h_prev + j] = h[j];
+            kernels::detail::apply<Cell, H>(a + 2 * H, a + 2 * H);
+            kernels::detail::copy<H>(h, saved + h_prev);
+            for (std::size_t j = 0; j < H; ++j)
                 h[j] = out[j] = (T(1) - a[H + j]) * a[2 * H + j] + a[H + j] * h[j];
-            }
         }
 
         /// Back through one step: δ of h' (delta, plus the state's ∂L/∂h'); the state is left

@@ -68,37 +68,29 @@ struct lstm {
                 h[j] = out[j];
         }
 
-        /// The same step with SIMD: the gate rows in lanes, [W_ih W_hh]·[x; h] as one product
-        /// (the two weight tensors lie one after the other, column by column).
+        /// The same step with SIMD: the gate rows in lanes, W_ih·x and W_hh·h as two products.
         template <class T>
         static void forward_simd(T const* p, T const* in, T* out, T* saved, T* state) {
+            using kernels::detail::apply;
+            using kernels::detail::copy;
             T* h = state;
             T* c = state + H;
-            std::array<T, In + H> xh;
-            for (std::size_t k = 0; k < In; ++k)
-                xh[k] = in[k];
-            for (std::size_t j = 0; j < H; ++j) {
-                xh[In + j] = h[j];
-                saved[h_prev + j] = h[j];
-                saved[c_prev + j] = c[j];
-            }
+            copy<H>(h, saved + h_prev);
+            copy<H>(c, saved + c_prev);
             T* z = saved + pre;
             for (std::size_t r = 0; r < 4 * H; ++r)
                 z[r] = p[base::b_ih + r] + p[base::b_hh + r];
-            kernels::detail::column_product<In + H, 4 * H>(p + base::w_ih, xh.data(), z);
+            kernels::detail::column_product<In, 4 * H>(p + base::w_ih, in, z);
+            kernels::detail::column_product<H, 4 * H>(p + base::w_hh, h, z);
             T* a = saved + act;
-            for (std::size_t r = 0; r < 4 * H; ++r)
-                a[r] = z[r];
-            kernels::detail::apply<Gate, 2 * H>(a);
-            kernels::detail::apply<Cell, H>(a + 2 * H);
-            kernels::detail::apply<Gate, H>(a + 3 * H);
+            apply<Gate, 2 * H>(z, a);
+            apply<Cell, H>(z + 2 * H, a + 2 * H);
+            apply<Gate, H>(z + 3 * H, a + 3 * H);
             for (std::size_t j = 0; j < H; ++j)
-                saved[cell + j] = saved[c_next + j] = a[H + j] * c[j] + a[j] * a[2 * H + j];
-            kernels::detail::apply<Cell, H>(saved + cell);
-            for (std::size_t j = 0; j < H; ++j) {
-                c[j] = saved[c_next + j];
+                c[j] = saved[c_next + j] = a[H + j] * c[j] + a[j] * a[2 * H + j];
+            apply<Cell, H>(c, saved + cell);
+            for (std::size_t j = 0; j < H; ++j)
                 h[j] = out[j] = a[3 * H + j] * saved[cell + j];
-            }
         }
 
         /// Back through one step: δ of h' (delta, plus the state's ∂L/∂h'), ∂L/∂c' from the
