@@ -1,0 +1,107 @@
+#pragma once
+// Turns a model template (one time step per call) into the recurrent suite's benchmark
+// executable:
+//
+//   bench_rnn_<library>          Google Benchmark: step/lstm/H and step/gru/H for H = 8, 16, 32,
+//                                40, 64: ns per call of one time step of 1 → LSTM(H) or GRU(H) →
+//                                dense 1, cycling through the 4096 samples of rnn::input(); plus
+//                                what the executable adds (chunk/…, train256/lstm/32). All flags
+//                                of Google Benchmark (--benchmark_format=json, ...) apply.
+//   bench_rnn_<library> --check  runs 1000 steps of every cell from the zero state and compares
+//                                the outputs with the float64 reference (1e-4 absolute), plus
+//                                what the executable adds; one line per cell, exits 1 on a
+//                                mismatch. CTest runs this mode (bench.rnn.<library>.check).
+//
+// A model is a class template over the kind and the hidden size:
+//
+//     template <rnn::cell K, std::size_t H> struct model {
+//         static constexpr const char* library = "eigen";
+//         explicit model(rnn::weights const& w);   // these weights, the zero state
+//         float step(float x);                     // one time step: the output, the state moved
+//     };
+//
+// Timing runs under hw::flush_denormals (FTZ/DAZ) for every library alike; --check runs without.
+
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "common.hpp"
+#include <hardwired/flush_denormals.hpp>
+
+namespace rnn {
+
+/// f.template operator()<K, H>() for both kinds and every hidden size, LSTMs first.
+template <class F>
+void for_each_cell(F&& f) {
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+        (f.template operator()<cell::lstm, hidden_sizes[I]>(), ...);
+        (f.template operator()<cell::gru, hidden_sizes[I]>(), ...);
+    }
+    (std::make_index_sequence<hidden_sizes.size()>{});
+}
+
+/// One time step per call over the signal, cycled.
+template <template <cell, std::size_t> class Model, cell K, std::size_t H>
+void bm_step(benchmark::State& state) {
+    auto m = std::make_unique<Model<K, H>>(make_weights(K, H));
+    const std::vector<float>& xs = input();
+    std::size_t i = 0;
+    for (auto _ : state) {
+        float y = m->step(xs[i++ % stream]);
+        benchmark::DoNotOptimize(y);
+    }
+    state.SetItemsProcessed(state.iterations());
+}
+
+/// check_steps steps from the zero state, each output against the float64 reference.
+template <template <cell, std::size_t> class Model, cell K, std::size_t H>
+bool check_step() {
+    const weights w = make_weights(K, H);
+    auto m = std::make_unique<Model<K, H>>(w);
+    reference ref(w);
+    comparison cmp;
+    for (std::size_t t = 0; t < check_steps; ++t) {
+        const float x = input()[t];
+        const double expected = ref.step(x);
+        cmp(m->step(x), expected);
+    }
+    return cmp.print(Model<K, H>::library, cell_name("step", K, H),
+                     "1000 steps, largest difference from float64");
+}
+
+/// The executable: --check runs check_step for every cell, then `extra_check`; otherwise the
+/// step benchmarks and those `extra_benchmarks` registers run.
+template <template <cell, std::size_t> class Model>
+int main(int argc, char** argv, std::function<bool()> extra_check = {},
+         std::function<void()> extra_benchmarks = {}) {
+    if (argc > 1 && std::strcmp(argv[1], "--check") == 0) {
+        bool ok = true;
+        for_each_cell([&]<cell K, std::size_t H>() { ok = check_step<Model, K, H>() && ok; });
+        if (extra_check)
+            ok = extra_check() && ok;
+        return ok ? 0 : 1;
+    }
+    for_each_cell([]<cell K, std::size_t H>() {
+        benchmark::RegisterBenchmark(cell_name("step", K, H).c_str(), bm_step<Model, K, H>);
+    });
+    if (extra_benchmarks)
+        extra_benchmarks();
+    benchmark::Initialize(&argc, argv);
+    if (benchmark::ReportUnrecognizedArguments(argc, argv))
+        return 1;
+    // Every library is timed with denormals flushed to zero (the check above runs without).
+    const hardwired::flush_denormals ftz;
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+    return 0;
+}
+
+} // namespace rnn

@@ -1,0 +1,96 @@
+#pragma once
+// hardwired's side of the recurrent suite, through its public API only: the network type
+// hw::network<hw::input<1>, hw::lstm<H> (or hw::gru<H>), hw::dense<1>>, hw::params and hw::state
+// made once, one time step per call with hw::step; the training step is
+// hw::sequence_gradient<hw::mse_loss> over the chunk with a hw::sequence_workspace made once,
+// then hw::sgd. The weights go in and out through the network's tensor table (PyTorch names and
+// layouts). Used by bench_rnn_hardwired and, for its training check, by bench_rnn_libtorch.
+
+#include <array>
+#include <cstddef>
+#include <memory>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "common.hpp"
+#include <hardwired/hardwired.hpp>
+
+namespace rnn {
+
+namespace hw = hardwired;
+
+template <cell K, std::size_t H>
+using hardwired_net =
+    hw::network<hw::input<1>, std::conditional_t<K == cell::lstm, hw::lstm<H>, hw::gru<H>>,
+                hw::dense<1>>;
+
+/// p ← w, tensor by tensor by name (the recurrent layer's "weight_ih_l0", …, the head's
+/// "weight" and "bias"): the same elements, in PyTorch's row-major order.
+template <class Net>
+void load(hw::params<Net>& p, weights const& w) {
+    static_assert(Net::tensor_count == weights::names.size());
+    for (hw::tensor const& t : Net::tensors) {
+        std::vector<float> const* from = w.tensor(t.name);
+        if (!from || from->size() != t.size())
+            throw std::logic_error(std::string("hardwired_model: unexpected tensor ") + t.name);
+        for (std::size_t i = 0; i < t.size(); ++i)
+            p.values[t.at(i)] = (*from)[i];
+    }
+}
+
+/// The weights in p, the inverse of load.
+template <class Net>
+weights save(hw::params<Net> const& p, cell k, std::size_t hidden) {
+    weights w{k, hidden, {}, {}, {}, {}, {}, {}};
+    for (hw::tensor const& t : Net::tensors)
+        for (std::size_t i = 0; i < t.size(); ++i)
+            w.tensor(t.name)->push_back(p.values[t.at(i)]);
+    return w;
+}
+
+/// One time step per call (bench_main.hpp's model).
+template <cell K, std::size_t H>
+struct hardwired_model {
+    static constexpr const char* library = "hardwired";
+    using net = hardwired_net<K, H>;
+    hw::params<net> p;
+    hw::state<net> s; // zero: the start of a sequence
+
+    explicit hardwired_model(weights const& w) { load(p, w); }
+    float step(float x) { return hw::step(p, std::array<float, 1>{x}, s)[0]; }
+};
+
+/// The training cell: LSTM(H), one truncated-BPTT step per call on a chunk, the state carried.
+template <std::size_t H>
+struct hardwired_trainer {
+    using net = hardwired_net<cell::lstm, H>;
+    using sample = std::array<float, 1>;
+    hw::params<net> p, grads;
+    hw::state<net> s;
+    hw::sequence_workspace<net> ws{train_chunk};
+    hw::sgd<net> opt{.lr = train_lr};
+    std::vector<sample> xs, ys; // the signal and the target as hardwired's samples
+
+    explicit hardwired_trainer(weights const& w) {
+        load(p, w);
+        for (std::size_t t = 0; t < stream; ++t) {
+            xs.push_back({input()[t]});
+            ys.push_back({target()[t]});
+        }
+    }
+    /// Training step `step`: the chunk at chunk_start(step). Returns the loss before the update.
+    float train(std::size_t step) {
+        const std::size_t at = chunk_start(step);
+        const float loss = hw::sequence_gradient<hw::mse_loss>(
+            p, std::span<const sample>(xs).subspan(at, train_chunk),
+            std::span<const sample>(ys).subspan(at, train_chunk), s, grads, ws);
+        opt.step(p, grads);
+        return loss;
+    }
+    weights get_weights() const { return save(p, cell::lstm, H); }
+};
+
+} // namespace rnn

@@ -1,0 +1,405 @@
+#!/usr/bin/env python3
+"""Runs the recurrent suite (benchmarks/recurrent) and prints a markdown table.
+
+    benchmarks/recurrent/run.py [build_dir] [--rounds N] [--min-time S] [--quick]
+                                [--libraries LIBS] [--core C] [--write] [--csv PATH]
+
+build_dir (default build/bench) holds benchmarks/bench_rnn_<library> for any of scalar,
+hardwired, eigen, libtorch (missing ones are skipped) and benchmarks/peak_fma.
+
+Cells (common.hpp, bench_main.hpp): the network 1 → LSTM(H) or GRU(H) → dense 1 (linear), the
+same weights for every library, H = 8, 16, 32, 40, 64:
+
+    step/<kind>/H      one time step per call, as an audio plugin runs it, over a stream of 4096
+                       distinct samples: ns per call = ns per sample
+    chunk/<kind>/H     (libtorch only) the 4096 samples in one call: ns per call / 4096
+    train256/lstm/32   one truncated-BPTT training step on 256 samples (forward from the carried
+                       state, mean MSE over the 256 steps, backward through time, plain SGD with
+                       lr 1e-3): ns per call / 256 per sample; ns per step printed below the table
+
+Method. Every executable runs pinned to one core (taskset -c C, default 1) in interleaved
+rounds: round r runs peak_fma, then scalar, hardwired, eigen, libtorch, each one full run
+(--benchmark_format=json --benchmark_min_time=S), so slow drifts of a shared machine hit every
+library alike. A cell's value is the median over the rounds of Google Benchmark's real_time,
+divided by the samples per call. --quick: 1 round, min time 0.05 s (indicative only).
+
+Columns: ns per sample for each library (libtorch twice: one step per call, and chunk); the
+real-time factor of hardwired at 48 kHz, ns_per_sample · 48000 / 1e9 (the fraction of one core
+a 48 kHz mono stream takes; 1 = exactly real time); the ratios library / hardwired (> 1 means
+hardwired is faster; libtorch's for step and chunk); the FLOPs per sample; the ideal time at
+peak, FLOPs / peak GFLOP/s = ns, the peak being peak_fma's float32 FMA throughput of the core
+(median over the rounds); and hardwired / ideal.
+
+FLOPs per sample. Only the matrix products are counted, each multiply-add as 2 FLOPs:
+
+    LSTM(H)   2·4H·(1 + H)  (4H gate rows, each a dot product with the input (1) and with h (H))
+              + 2·H         (the dense head, H → 1)
+    GRU(H)    2·3H·(1 + H) + 2·H
+    train256  3 × the LSTM's forward count per sample: the forward products, the products with
+              Wᵀ that carry δ back (to h and to x), and the weight gradients' outer products.
+
+Not counted: the bias additions and the sum of the input and hidden sides of each gate row,
+the nonlinearities (LSTM 5H: 3H sigmoids and 2H tanh; GRU 3H: 2H sigmoids and H tanh), the
+element-wise state updates (LSTM 4H, GRU 6H multiplies and adds) and, for training, their
+derivatives, the loss and the SGD update. At these sizes the nonlinearities (an exp or a tanh
+each, tens of instructions) are a large part of the real work, so the ideal time is a loose
+lower bound.
+
+Output. The table goes to stdout (progress to stderr). With --write, also
+benchmarks/results/recurrent.csv (or --csv PATH) with header `library,cell,metric,value`:
+`<library>,<cell>,ns_per_sample,v` for every cell, `<library>,train256/lstm/32,ns_per_step,v`,
+`hardwired,<cell>,rtf_48k,v`, `-,<cell>,flops_per_sample,v` and `peak,-,peak_gflops,v`.
+
+Standard library only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+BENCH = os.path.dirname(HERE)
+ROOT = os.path.dirname(BENCH)
+
+# Run order within a round.
+LIBRARIES = ["scalar", "hardwired", "eigen", "libtorch"]
+HIDDEN = [8, 16, 32, 40, 64]
+GATES = {"lstm": 4, "gru": 3}
+STREAM = 4096          # rnn::stream: samples per chunk/ call
+TRAIN_CHUNK = 256      # rnn::train_chunk: samples per train256/ call
+TRAIN_CELL = "train256/lstm/32"
+CELLS = ([f"step/{k}/{h}" for k in GATES for h in HIDDEN] + [TRAIN_CELL])
+SAMPLE_RATE = 48000
+CSV_HEADER = ["library", "cell", "metric", "value"]
+TIME_UNITS = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
+# libtorch (and any OpenMP/BLAS user) must not start threads on the one pinned core.
+SINGLE_THREAD_ENV = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
+
+
+def samples_per_call(name: str) -> int:
+    """Samples one call of benchmark `name` processes."""
+    prefix = name.split("/")[0]
+    return {"step": 1, "chunk": STREAM, "train256": TRAIN_CHUNK}[prefix]
+
+
+def forward_flops(kind: str, hidden: int) -> float:
+    """2 per multiply-add of one time step: the gate products and the dense head."""
+    return 2.0 * GATES[kind] * hidden * (1 + hidden) + 2.0 * hidden
+
+
+def cell_flops(cell: str) -> float:
+    """FLOPs per sample of a cell (see the docstring)."""
+    what, kind, hidden = cell.split("/")
+    f = forward_flops(kind, int(hidden))
+    return 3 * f if what.startswith("train") else f
+
+
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Running the executables
+# ---------------------------------------------------------------------------------------------
+
+
+def find_executable(build_dir: str, name: str) -> str | None:
+    for d in (os.path.join(build_dir, "benchmarks"), build_dir):
+        path = os.path.join(d, name)
+        if os.path.isfile(path) and os.access(path, os.X_OK):
+            return path
+    return None
+
+
+def pick_core(requested: int | None) -> int:
+    allowed = sorted(os.sched_getaffinity(0))
+    if requested is not None:
+        if requested not in allowed:
+            sys.exit(f"error: core {requested} is not available (allowed: {allowed})")
+        return requested
+    return 1 if 1 in allowed else allowed[-1]
+
+
+def run(cmd: list[str], core: int, timeout: float) -> subprocess.CompletedProcess:
+    env = dict(os.environ, **SINGLE_THREAD_ENV)
+    if shutil.which("taskset"):
+        return subprocess.run(["taskset", "-c", str(core)] + cmd, env=env, capture_output=True,
+                              text=True, timeout=timeout)
+    return subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=timeout,
+                          preexec_fn=lambda: os.sched_setaffinity(0, {core}))
+
+
+def run_library(exe: str, core: int, min_time: float, timeout: float) -> dict[str, float]:
+    """One full run of a bench_rnn executable: {benchmark name: real_time in ns per call}."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "out.json")
+        p = run([exe, f"--benchmark_min_time={min_time:g}", f"--benchmark_out={out}",
+                 "--benchmark_out_format=json"], core, timeout)
+        if p.returncode != 0:
+            raise RuntimeError(f"{os.path.basename(exe)} exited with {p.returncode}:\n"
+                               f"{p.stderr.strip()[-2000:]}")
+        with open(out) as f:
+            data = json.load(f)
+    times = {}
+    for b in data.get("benchmarks", []):
+        if b.get("run_type", "iteration") != "iteration" or b.get("error_occurred"):
+            continue
+        times[b["name"]] = float(b["real_time"]) * TIME_UNITS[b.get("time_unit", "ns")]
+    run_library.context = data.get("context", {})
+    return times
+
+
+run_library.context = {}
+
+
+def run_peak(exe: str, core: int, seconds: float, repetitions: int) -> float:
+    """peak_fma's float32 FMA throughput in GFLOP/s, as benchmarks/run_bench.py reads it."""
+    p = run([exe, "--seconds", f"{seconds:g}", "--repetitions", str(repetitions)], core, 300)
+    m = re.search(r"^peak_gflops\s+([0-9.eE+-]+)\s*$", p.stdout, re.M)
+    if p.returncode != 0 or not m:
+        raise RuntimeError(f"peak_fma failed ({p.returncode}): {p.stdout}{p.stderr}")
+    return float(m.group(1))
+
+
+# ---------------------------------------------------------------------------------------------
+# Report
+# ---------------------------------------------------------------------------------------------
+
+
+def cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.lower().startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine() or "unknown CPU"
+
+
+def cmake_cache(build_dir: str) -> dict[str, str]:
+    values = {}
+    try:
+        with open(os.path.join(build_dir, "CMakeCache.txt")) as f:
+            for line in f:
+                m = re.match(r"^([A-Za-z_0-9]+):[A-Z]+=(.*)$", line.strip())
+                if m:
+                    values[m.group(1)] = m.group(2)
+    except OSError:
+        pass
+    return values
+
+
+def fmt_ns(v: float | None) -> str:
+    if v is None:
+        return "—"
+    if v >= 1e5:
+        return f"{v:,.0f}"
+    if v >= 100:
+        return f"{v:.0f}"
+    if v >= 10:
+        return f"{v:.1f}"
+    return f"{v:.2f}"
+
+
+def fmt_ratio(v: float | None) -> str:
+    if v is None:
+        return "—"
+    return f"{v:.1f}×" if v >= 10 else f"{v:.2f}×"
+
+
+def fmt_rtf(v: float | None) -> str:
+    return "—" if v is None else f"{v:.2g}" if v < 0.01 else f"{v:.3f}"
+
+
+def ratio(a: float | None, b: float | None) -> float | None:
+    return a / b if a is not None and b else None
+
+
+def markdown_table(header: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(r[i]) for r in [header] + rows) for i in range(len(header))]
+
+    def line(cells: list[str]) -> str:
+        return "| " + " | ".join(c.rjust(w) if i else c.ljust(w)
+                                 for i, (c, w) in enumerate(zip(cells, widths))) + " |"
+    sep = "|" + "|".join("-" * (w + 1) + (":" if i else "-") for i, w in enumerate(widths)) + "|"
+    return "\n".join([line(header), sep] + [line(r) for r in rows])
+
+
+def table(ns: dict[str, dict[str, float]], peak: float | None) -> str:
+    """ns[lib][benchmark name] = median ns per sample; one row per cell."""
+    def get(lib: str, name: str) -> float | None:
+        return ns.get(lib, {}).get(name)
+
+    header = ["cell", "hardwired", "eigen", "libtorch", "libtorch chunk", "scalar",
+              "hardwired RTF 48k", "eigen/hw", "libtorch/hw", "libtorch chunk/hw", "scalar/hw",
+              "FLOPs/sample"]
+    if peak:
+        header += ["ideal", "hw/ideal"]
+    rows = []
+    for cell in CELLS:
+        chunk = cell.replace("step/", "chunk/") if cell.startswith("step/") else None
+        hw = get("hardwired", cell)
+        vals = {"eigen": get("eigen", cell), "libtorch": get("libtorch", cell),
+                "chunk": get("libtorch", chunk) if chunk else None, "scalar": get("scalar", cell)}
+        row = [cell, fmt_ns(hw), fmt_ns(vals["eigen"]), fmt_ns(vals["libtorch"]),
+               fmt_ns(vals["chunk"]), fmt_ns(vals["scalar"]),
+               fmt_rtf(hw * SAMPLE_RATE / 1e9 if hw is not None else None)]
+        row += [fmt_ratio(ratio(vals[k], hw)) for k in ("eigen", "libtorch", "chunk", "scalar")]
+        flops = cell_flops(cell)
+        row.append(f"{flops:,.0f}")
+        if peak:
+            ideal = flops / peak
+            row += [fmt_ns(ideal), fmt_ratio(ratio(hw, ideal))]
+        rows.append(row)
+    return markdown_table(header, rows)
+
+
+def main(argv: list[str]) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("build_dir", nargs="?", default=os.path.join(ROOT, "build", "bench"))
+    ap.add_argument("--rounds", type=int, default=5, help="interleaved rounds (default 5)")
+    ap.add_argument("--min-time", type=float, default=0.2,
+                    help="Google Benchmark's min time per benchmark, s (default 0.2)")
+    ap.add_argument("--quick", action="store_true", help="1 round, min time 0.05 s")
+    ap.add_argument("--libraries", type=lambda s: [x for x in s.split(",") if x],
+                    help=f"comma-separated subset of {','.join(LIBRARIES)}")
+    ap.add_argument("--core", type=int, help="the core to pin to (default 1)")
+    ap.add_argument("--write", action="store_true",
+                    help="also write the results as CSV (benchmarks/results/recurrent.csv)")
+    ap.add_argument("--csv", default=os.path.join(BENCH, "results", "recurrent.csv"),
+                    help="where --write writes")
+    args = ap.parse_args(argv)
+    if args.quick:
+        args.rounds, args.min_time = 1, 0.05
+    if args.rounds < 1:
+        ap.error("--rounds must be at least 1")
+    wanted = args.libraries or LIBRARIES
+    unknown = [l for l in wanted if l not in LIBRARIES]
+    if unknown:
+        ap.error(f"unknown libraries: {', '.join(unknown)}")
+
+    build_dir = os.path.abspath(args.build_dir)
+    executables = {l: find_executable(build_dir, f"bench_rnn_{l}") for l in wanted}
+    libs = [l for l in wanted if executables[l]]
+    missing = [l for l in wanted if not executables[l]]
+    if not libs:
+        log(f"error: no bench_rnn_<library> executables in {build_dir}/benchmarks (build them: "
+            f"ninja -C {args.build_dir} " + " ".join(f"bench_rnn_{l}" for l in LIBRARIES) + ")")
+        return 1
+    if missing:
+        log(f"not built, skipped: {', '.join(missing)}")
+    peak_exe = find_executable(build_dir, "peak_fma")
+    if not peak_exe:
+        log("peak_fma not built: no ideal times")
+    core = pick_core(args.core)
+
+    samples: dict[str, dict[str, list[float]]] = {l: {} for l in libs}
+    peaks: list[float] = []
+    failed: dict[str, str] = {}
+    timeout = max(600.0, 2000 * args.min_time)
+    started = time.monotonic()
+    for r in range(args.rounds):
+        parts = []
+        if peak_exe:
+            try:
+                peaks.append(run_peak(peak_exe, core, 0.05 if args.quick else 0.1, 3))
+                parts.append(f"peak {peaks[-1]:.1f} GFLOP/s")
+            except (RuntimeError, subprocess.TimeoutExpired, OSError) as e:
+                log(f"warning: {e}")
+        for lib in libs:
+            if lib in failed:
+                continue
+            t0 = time.monotonic()
+            try:
+                times = run_library(executables[lib], core, args.min_time, timeout)
+            except (RuntimeError, subprocess.TimeoutExpired, OSError, ValueError) as e:
+                failed[lib] = str(e)
+                log(f"warning: {lib} failed, dropped from the results: {e}")
+                continue
+            for name, t in times.items():
+                samples[lib].setdefault(name, []).append(t)
+            parts.append(f"{lib} {time.monotonic() - t0:.1f} s")
+        log(f"round {r + 1}/{args.rounds}: " + ", ".join(parts))
+    libs = [l for l in libs if l not in failed]
+    if not libs:
+        log("error: every library failed")
+        return 1
+
+    # Medians, per sample.
+    ns = {lib: {name: statistics.median(ts) / samples_per_call(name)
+                for name, ts in samples[lib].items()} for lib in libs}
+    peak = statistics.median(peaks) if peaks else None
+
+    cache = cmake_cache(build_dir)
+    date = datetime.datetime.now().strftime("%Y-%m-%d %H:%M")
+    print(f"# hardwired recurrent suite — {date}\n")
+    print(f"- CPU: {cpu_model()}, pinned to core {core}")
+    if cache.get("CMAKE_CXX_COMPILER"):
+        print(f"- Built by {cache['CMAKE_CXX_COMPILER']}, {cache.get('CMAKE_BUILD_TYPE', '?')}, "
+              f"HARDWIRED_BENCH_NATIVE={cache.get('HARDWIRED_BENCH_NATIVE', '?')}")
+    scaling = run_library.context.get("cpu_scaling_enabled")
+    if scaling:
+        print("- CPU frequency scaling is enabled: timings are noisier")
+    print(f"- Method: {args.rounds} interleaved round(s), median of Google Benchmark's real time; "
+          f"min time {args.min_time:g} s per benchmark; ns per sample")
+    if peak is not None:
+        span = f", range {min(peaks):.1f}–{max(peaks):.1f}" if len(peaks) > 1 else ""
+        print(f"- Peak float32 FMA throughput: {peak:.1f} GFLOP/s (peak_fma, median of "
+              f"{len(peaks)}{span}); ideal = FLOPs / peak, FLOPs = 2 per multiply-add of the gate "
+              f"products and the dense head (×3 for training), element-wise work not counted")
+    if missing:
+        print(f"- Not built, skipped: {', '.join(missing)}")
+    for lib, err in failed.items():
+        print(f"- FAILED, dropped: {lib}: {err.splitlines()[0] if err else ''}")
+    print("- RTF 48k: ns per sample × 48000 / 1e9, the share of one core a 48 kHz stream takes; "
+          "ratios library / hardwired (> 1: hardwired is faster)")
+    if args.quick:
+        print("\n**QUICK MODE: 1 round, min time 0.05 s; the numbers are indicative only.**")
+    print()
+    print(table(ns, peak))
+    per_step = [f"{lib} {fmt_ns(ns[lib][TRAIN_CELL] * TRAIN_CHUNK / 1e3)} µs"
+                for lib in libs if TRAIN_CELL in ns[lib]]
+    if per_step:
+        print(f"\n{TRAIN_CELL}, per training step of {TRAIN_CHUNK} samples: " + ", ".join(per_step))
+
+    if args.write:
+        path = os.path.abspath(args.csv)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w", newline="") as f:
+            w = csv.writer(f, lineterminator="\n")
+            w.writerow(CSV_HEADER)
+            for lib in libs:
+                for name in sorted(ns[lib], key=lambda n: (n.split("/")[0], n.split("/")[1],
+                                                             int(n.split("/")[2]))):
+                    w.writerow([lib, name, "ns_per_sample", f"{ns[lib][name]:.6g}"])
+                    if name == TRAIN_CELL:
+                        w.writerow([lib, name, "ns_per_step",
+                                    f"{ns[lib][name] * TRAIN_CHUNK:.6g}"])
+                    if lib == "hardwired":
+                        w.writerow([lib, name, "rtf_48k",
+                                    f"{ns[lib][name] * SAMPLE_RATE / 1e9:.6g}"])
+            for cell in CELLS:
+                w.writerow(["-", cell, "flops_per_sample", f"{cell_flops(cell):.6g}"])
+            if peak is not None:
+                w.writerow(["peak", "-", "peak_gflops", f"{peak:.6g}"])
+        print(f"\nCSV: {os.path.relpath(path, ROOT) if path.startswith(ROOT) else path}")
+    log(f"done in {time.monotonic() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
