@@ -60,9 +60,6 @@ import csv
 import datetime
 import json
 import os
-import platform
-import re
-import shutil
 import statistics
 import subprocess
 import sys
@@ -72,6 +69,11 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 BENCH = os.path.dirname(HERE)
 ROOT = os.path.dirname(BENCH)
+
+# The comparison suite's driver: finding, pinning and running executables, the peak, formats.
+sys.path.insert(0, BENCH)
+from run_bench import (cmake_cache, cpu_model, find_executable, fmt_ns, fmt_ratio,  # noqa: E402
+                       log, pick_core, run, run_peak)
 
 # Run order within a round.
 LIBRARIES = ["scalar", "hardwired", "eigen", "libtorch"]
@@ -84,8 +86,6 @@ CELLS = ([f"step/{k}/{h}" for k in GATES for h in HIDDEN] + [TRAIN_CELL])
 SAMPLE_RATE = 48000
 CSV_HEADER = ["library", "cell", "metric", "value"]
 TIME_UNITS = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
-# libtorch (and any OpenMP/BLAS user) must not start threads on the one pinned core.
-SINGLE_THREAD_ENV = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
 
 
 def samples_per_call(name: str) -> int:
@@ -106,39 +106,9 @@ def cell_flops(cell: str) -> float:
     return 3 * f if what.startswith("train") else f
 
 
-def log(msg: str) -> None:
-    print(msg, file=sys.stderr, flush=True)
-
-
 # ---------------------------------------------------------------------------------------------
 # Running the executables
 # ---------------------------------------------------------------------------------------------
-
-
-def find_executable(build_dir: str, name: str) -> str | None:
-    for d in (os.path.join(build_dir, "benchmarks"), build_dir):
-        path = os.path.join(d, name)
-        if os.path.isfile(path) and os.access(path, os.X_OK):
-            return path
-    return None
-
-
-def pick_core(requested: int | None) -> int:
-    allowed = sorted(os.sched_getaffinity(0))
-    if requested is not None:
-        if requested not in allowed:
-            sys.exit(f"error: core {requested} is not available (allowed: {allowed})")
-        return requested
-    return 1 if 1 in allowed else allowed[-1]
-
-
-def run(cmd: list[str], core: int, timeout: float) -> subprocess.CompletedProcess:
-    env = dict(os.environ, **SINGLE_THREAD_ENV)
-    if shutil.which("taskset"):
-        return subprocess.run(["taskset", "-c", str(core)] + cmd, env=env, capture_output=True,
-                              text=True, timeout=timeout)
-    return subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=timeout,
-                          preexec_fn=lambda: os.sched_setaffinity(0, {core}))
 
 
 def run_library(exe: str, core: int, min_time: float, timeout: float) -> dict[str, float]:
@@ -164,60 +134,9 @@ def run_library(exe: str, core: int, min_time: float, timeout: float) -> dict[st
 run_library.context = {}
 
 
-def run_peak(exe: str, core: int, seconds: float, repetitions: int) -> float:
-    """peak_fma's float32 FMA throughput in GFLOP/s, as benchmarks/run_bench.py reads it."""
-    p = run([exe, "--seconds", f"{seconds:g}", "--repetitions", str(repetitions)], core, 300)
-    m = re.search(r"^peak_gflops\s+([0-9.eE+-]+)\s*$", p.stdout, re.M)
-    if p.returncode != 0 or not m:
-        raise RuntimeError(f"peak_fma failed ({p.returncode}): {p.stdout}{p.stderr}")
-    return float(m.group(1))
-
-
 # ---------------------------------------------------------------------------------------------
 # Report
 # ---------------------------------------------------------------------------------------------
-
-
-def cpu_model() -> str:
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.lower().startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine() or "unknown CPU"
-
-
-def cmake_cache(build_dir: str) -> dict[str, str]:
-    values = {}
-    try:
-        with open(os.path.join(build_dir, "CMakeCache.txt")) as f:
-            for line in f:
-                m = re.match(r"^([A-Za-z_0-9]+):[A-Z]+=(.*)$", line.strip())
-                if m:
-                    values[m.group(1)] = m.group(2)
-    except OSError:
-        pass
-    return values
-
-
-def fmt_ns(v: float | None) -> str:
-    if v is None:
-        return "—"
-    if v >= 1e5:
-        return f"{v:,.0f}"
-    if v >= 100:
-        return f"{v:.0f}"
-    if v >= 10:
-        return f"{v:.1f}"
-    return f"{v:.2f}"
-
-
-def fmt_ratio(v: float | None) -> str:
-    if v is None:
-        return "—"
-    return f"{v:.1f}×" if v >= 10 else f"{v:.2f}×"
 
 
 def fmt_rtf(v: float | None) -> str:

@@ -112,28 +112,22 @@ HARDWIRED_ALWAYS_INLINE void column_product(T const* w, T const* a, T* z) {
     using B = batch<T>;
     constexpr std::size_t L = lanes<T>, full = Rows / L * L;
     constexpr std::size_t V = chains<T, In, Rows>, block = V * L;
+    // z[j, j + N·L) += the product's rows there, N batches in registers.
+    const auto rows = [&]<std::size_t N>(std::size_t j, std::integral_constant<std::size_t, N>) {
+        std::array<B, N> acc;
+#pragma GCC unroll 64
+        for (std::size_t v = 0; v < N; ++v)
+            acc[v] = B::load_unaligned(z + j + v * L);
+        accumulate<In, Rows, V>(acc, w + j, a);
+#pragma GCC unroll 64
+        for (std::size_t v = 0; v < N; ++v)
+            acc[v].store_unaligned(z + j + v * L);
+    };
     std::size_t j = 0;
-    for (; j + block <= full; j += block) {
-        std::array<B, V> acc;
-#pragma GCC unroll 64
-        for (std::size_t v = 0; v < V; ++v)
-            acc[v] = B::load_unaligned(z + j + v * L);
-        accumulate<In, Rows, V>(acc, w + j, a);
-#pragma GCC unroll 64
-        for (std::size_t v = 0; v < V; ++v)
-            acc[v].store_unaligned(z + j + v * L);
-    }
-    if constexpr (full % block != 0) {
-        constexpr std::size_t rest = full % block / L;
-        std::array<B, rest> acc;
-#pragma GCC unroll 64
-        for (std::size_t v = 0; v < rest; ++v)
-            acc[v] = B::load_unaligned(z + j + v * L);
-        accumulate<In, Rows, V>(acc, w + j, a);
-#pragma GCC unroll 64
-        for (std::size_t v = 0; v < rest; ++v)
-            acc[v].store_unaligned(z + j + v * L);
-    }
+    for (; j + block <= full; j += block)
+        rows(j, std::integral_constant<std::size_t, V>{});
+    if constexpr (full % block != 0)
+        rows(j, std::integral_constant<std::size_t, full % block / L>{});
     for (std::size_t r = full; r < Rows; ++r)
         for (std::size_t k = 0; k < In; ++k)
             z[r] += w[k * Rows + r] * a[k];
