@@ -113,8 +113,10 @@ hw::params<Net> load_torch(std::string const& name) {
     const nlohmann::ordered_json model = nlohmann::ordered_json::parse(in);
     hw::params<Net> p;
     std::size_t i = 0;
-    for (auto const& [key, value] : model.items()) {
-        INFO(key);
+    for (auto const& item : model.items()) {
+        // Not a structured binding: Clang 14 cannot capture one in the lambdas below.
+        auto const& value = item.value();
+        INFO(item.key());
         REQUIRE(i < Net::tensors.size());
         hw::tensor const& t = Net::tensors[i];
         if (t.rank == 2) {
