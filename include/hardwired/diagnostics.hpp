@@ -38,6 +38,11 @@ struct residual_block_takes {
     template <std::size_t Outputs>
     struct but_its_layers_give;
 };
+template <std::size_t Groups>
+struct convolution_groups {
+    template <std::size_t InputChannels, std::size_t OutputChannels>
+    struct do_not_divide_the_channels;
+};
 template <std::size_t First>
 struct element_wise_branches_first_gives {
     template <std::size_t Other>

@@ -1,4 +1,5 @@
 // expect: the groups must divide both the input channels
+// expect: convolution_groups<2(u|U)?>::do_not_divide_the_channels<3(u|U)?, 4(u|U)?>
 // A grouped convolution whose 2 groups do not divide the 3 input channels.
 #include <hardwired/hardwired.hpp>
 

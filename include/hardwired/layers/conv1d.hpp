@@ -12,6 +12,19 @@
 
 namespace hardwired {
 
+namespace detail {
+/// One diagnostic, with the numbers, when the groups do not divide the channels; true, so that
+/// the layer stays a valid type and nothing else fails after it.
+template <std::size_t In, std::size_t Out, std::size_t G>
+constexpr bool check_conv_groups() {
+    if constexpr (G > 0 && (In % G != 0 || Out % G != 0))
+        static_assert(diagnostic::holds<typename diagnostic::convolution_groups<
+                          G>::template do_not_divide_the_channels<In, Out>>,
+                      HARDWIRED_MSG_CONV_GROUPS);
+    return true;
+}
+} // namespace detail
+
 /// A causal convolution over time with Out output channels, kernel size K, dilation D and G
 /// groups, on the previous layer's outputs as the In input channels of one time step:
 ///
@@ -36,7 +49,7 @@ struct conv1d {
 
     template <std::size_t In>
     struct bound {
-        static_assert(In % G == 0 && Out % G == 0, HARDWIRED_MSG_CONV_GROUPS);
+        static_assert(detail::check_conv_groups<In, Out, G>());
         static constexpr std::size_t inputs = In, outputs = Out;
         /// Input and output channels of a group; past inputs the layer keeps.
         static constexpr std::size_t group_in = In / (G > 0 ? G : 1),
