@@ -6,6 +6,7 @@
 
 #include "../activation.hpp"
 #include "../diagnostics.hpp"
+#include "../kernels/one_sample_simd.hpp"
 #include "layer.hpp"
 
 namespace hardwired {
@@ -30,6 +31,13 @@ struct activation_layer {
                 saved[i] = in[i];
                 out[i] = F(in[i]);
             }
+        }
+        /// One sample with SIMD; z is kept only where f′ needs it.
+        template <class T>
+        static void forward_simd(T const*, T const* in, T* out, T* saved) {
+            if constexpr (!is_output_expressible(F))
+                kernels::detail::copy<In>(in, saved);
+            kernels::detail::apply<F, In>(in, out);
         }
         template <class T>
         static constexpr void backward(T const*, T*, T const*, T const*, T const*, T const* delta,

@@ -8,6 +8,7 @@
 
 #include "../activation.hpp"
 #include "../diagnostics.hpp"
+#include "../kernels/one_sample_simd.hpp"
 #include "layer.hpp"
 
 namespace hardwired {
@@ -61,7 +62,7 @@ struct conv1d {
             t[0] = {"weight",
                     3,
                     {Out, group_in, K},
-                    {group_in * K, K, 1},
+                    {1, Out, group_in * Out},
                     0,
                     init_role::weight,
                     group_in * K,
@@ -72,6 +73,13 @@ struct conv1d {
                                    group_in * K, Out * K};
             return t;
         }();
+
+        /// W[o, c, k] (c within o's group) lies at (k·group_in + c)·Out + o: for each tap and
+        /// input channel, the column of the output channels, so that with one group a step is
+        /// one product of an [Out, K·In] matrix stored by columns with the taps' inputs.
+        static constexpr std::size_t weight_at(std::size_t o, std::size_t c, std::size_t k) {
+            return (k * group_in + c) * Out + o;
+        }
 
         /// What a step keeps for its backward pass: the pre-activations, the input each tap
         /// read (tap k at k·In) and, with history, the ring's next slot.
@@ -97,6 +105,26 @@ struct conv1d {
             saved[slot] = static_cast<T>(next);
             for (std::size_t c = 0; c < In; ++c)
                 ring[next * In + c] = in[c];
+            state[past * In] = static_cast<T>((next + 1) % past);
+        }
+
+        /// The same steps with SIMD, outputs in lanes (one group).
+        template <class T>
+        static void forward_simd(T const* p, T const* in, T* out,
+                                 T* saved) requires(past == 0 && G == 1) {
+            convolve_simd(p, out, saved, [&](std::size_t) { return in; });
+        }
+        template <class T>
+        static void forward_simd(T const* p, T const* in, T* out, T* saved,
+                                 T* state) requires(past > 0 && G == 1) {
+            T* ring = state;
+            const auto next = static_cast<std::size_t>(state[past * In]);
+            convolve_simd(p, out, saved, [&](std::size_t k) {
+                const std::size_t lag = (K - 1 - k) * D;
+                return lag == 0 ? in : ring + (next + past - lag) % past * In;
+            });
+            saved[slot] = static_cast<T>(next);
+            kernels::detail::copy<In>(in, ring + next * In);
             state[past * In] = static_cast<T>((next + 1) % past);
         }
 
@@ -144,10 +172,24 @@ struct conv1d {
                 T acc = Bias ? p[weights + o] : T(0);
                 for (std::size_t c = 0; c < group_in; ++c)
                     for (std::size_t k = 0; k < K; ++k)
-                        acc += p[(o * group_in + c) * K + k] * saved[taps + k * In + first + c];
+                        acc += p[weight_at(o, c, k)] * saved[taps + k * In + first + c];
                 saved[pre + o] = acc;
                 out[o] = Activation(acc);
             }
+        }
+        /// convolve with one group, tap k's In inputs at tap(k).
+        template <class T, class Tap>
+        HARDWIRED_ALWAYS_INLINE static void convolve_simd(T const* p, T* out, T* saved,
+                                                          Tap const& tap) {
+            for (std::size_t k = 0; k < K; ++k)
+                kernels::detail::copy<In>(tap(k), saved + taps + k * In);
+            if constexpr (Bias)
+                kernels::detail::copy<Out>(p + weights, saved + pre);
+            else
+                for (std::size_t o = 0; o < Out; ++o)
+                    saved[pre + o] = T(0);
+            kernels::detail::column_product<K * In, Out>(p, saved + taps, saved + pre);
+            kernels::detail::apply<Activation, Out>(saved + pre, out);
         }
         /// The parameters' gradients, and δ of what each tap read (d_taps, tap k at k·In).
         template <class T>
@@ -161,7 +203,7 @@ struct conv1d {
                     dp[weights + o] += dz;
                 for (std::size_t c = 0; c < group_in; ++c)
                     for (std::size_t k = 0; k < K; ++k) {
-                        const std::size_t w = (o * group_in + c) * K + k;
+                        const std::size_t w = weight_at(o, c, k);
                         dp[w] += dz * saved[taps + k * In + first + c];
                         d_taps[k * In + first + c] += p[w] * dz;
                     }
