@@ -65,7 +65,9 @@ using around =
         (around<hw::dense<5>, hw::activation_layer<hw::tanh>>), (around<hw::softmax_layer>),       \
         (around<hw::layer_norm<>>), (around<hw::dense<8>, hw::layer_norm<1, 1000>, hw::dense<4>>), \
         (around<hw::dropout<1, 5>>),                                                               \
-        (around<hw::dropout<1, 2>, hw::residual<hw::dense<6, hw::tanh>, hw::dropout<1, 3>>>)
+        (around<hw::dropout<1, 2>, hw::residual<hw::dense<6, hw::tanh>, hw::dropout<1, 3>>>),      \
+        (around<hw::concat<hw::slice<4, 2>, hw::chain<hw::slice<1, 3>, hw::dense<2, hw::tanh>>>>), \
+        (around<hw::sum<hw::slice<0, 3>, hw::slice<3, 3>>, hw::dense<4, hw::tanh>>)
 
 TEMPLATE_TEST_CASE("conformance: float64 gradients against central differences", "[conformance]",
                    HARDWIRED_CONFORMANCE_SUBJECTS) {

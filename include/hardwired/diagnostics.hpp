@@ -43,6 +43,16 @@ struct convolution_groups {
     template <std::size_t InputChannels, std::size_t OutputChannels>
     struct do_not_divide_the_channels;
 };
+template <std::size_t Begin, std::size_t Count>
+struct slice_of {
+    template <std::size_t Inputs>
+    struct does_not_fit_in_inputs;
+};
+template <std::size_t HeadSize>
+struct wavenet_array_head_size {
+    template <std::size_t NextChannels>
+    struct but_next_array_channels;
+};
 template <std::size_t First>
 struct element_wise_branches_first_gives {
     template <std::size_t Other>
@@ -127,6 +137,15 @@ inline constexpr bool holds = false;
 #define HARDWIRED_MSG_CONV_GROUPS                                                                  \
     "hardwired::conv1d: the groups must divide both the input channels (the previous layer's "     \
     "size) and the output channels"
+#define HARDWIRED_MSG_SLICE                                                                        \
+    "hardwired::slice<Begin, Count>: the inputs Begin, ..., Begin + Count - 1 must exist (Count "  \
+    "at least 1, Begin + Count at most the previous layer's size)"
+#define HARDWIRED_MSG_WAVENET_SHAPE                                                                \
+    "hardwired::wavenet::layer_array<Channels, HeadSize, Kernel, ...>: channels, head size and "   \
+    "kernel size must each be at least 1"
+#define HARDWIRED_MSG_WAVENET_HEAD_SIZE                                                            \
+    "hardwired::wavenet::model: a layer array's head continues as the next array's head, so its "  \
+    "head size must equal the next array's channels"
 #define HARDWIRED_MSG_RECURRENT_HIDDEN                                                             \
     "hardwired::lstm<H> / hw::gru<H>: a recurrent layer needs at least one hidden unit (H)"
 

@@ -1,0 +1,139 @@
+#pragma once
+/// The WaveNet of the Neural Amp Modeler (NAM), its "A1" models among them, written as a type
+/// from the library's blocks: layer arrays of dilated causal convolutions whose input is mixed
+/// with the model's input, a gated or plain activation, 1×1 residual paths and skip sums into a
+/// head. Each convolution is a hw::conv1d with PyTorch's tensors, in the order of the PyTorch
+/// module's state_dict:
+///
+///     for each layer array:  rechannel (1×1, no bias)
+///                            for each dilation: conv (K taps, bias), input_mixer (1×1 on the
+///                                model's input, no bias), _1x1 (bias)
+///                            head_rechannel (1×1, bias if the array has head_bias)
+///
+///     using a1 = hw::network<hw::input<1>, hw::wavenet::a1_standard>;
+///     hw::state<a1> s;                      // every convolution's past inputs, zero
+///     float y = hw::step(p, {x}, s)[0];     // one sample in, one out
+
+#include <cstddef>
+#include <type_traits>
+
+#include "../activation.hpp"
+#include "../diagnostics.hpp"
+#include "../graph/branches.hpp"
+#include "../graph/chain.hpp"
+#include "../layers/activation_layer.hpp"
+#include "../layers/conv1d.hpp"
+#include "../layers/slice.hpp"
+
+namespace hardwired::wavenet {
+
+/// The dilations of a layer array's convolutions, one layer each: `dilations<1, 2, 4, 8>`.
+template <std::size_t... D>
+struct dilations {};
+
+/// A layer array: `Channels` channels, a head of `HeadSize` values, kernel size `Kernel`, one
+/// layer per dilation. Each layer, on the array's channels x and the model's input u:
+///
+///     z = conv_d(x) + input_mixer(u)                    (2·Channels values if Gated)
+///     post = Activation(z)                              or, Gated, Activation(z[:C]) ⊙ σ(z[C:])
+///     x ← x + _1x1(post),   head ← head + post
+///
+/// The array's input is rechanneled to `Channels` first (1×1, no bias); its head starts at the
+/// previous array's head (zero for the first array) and leaves through head_rechannel (1×1 to
+/// `HeadSize`, with a bias if `HeadBias`). The next array's channels must equal `HeadSize`.
+template <std::size_t Channels, std::size_t HeadSize, std::size_t Kernel, class Dilations,
+          auto Activation = tanh, bool Gated = false, bool HeadBias = false>
+struct layer_array {
+    static_assert(Channels > 0 && HeadSize > 0 && Kernel > 0, HARDWIRED_MSG_WAVENET_SHAPE);
+    static_assert(hardwired::activation<decltype(Activation)>, HARDWIRED_MSG_ACTIVATION);
+    static constexpr std::size_t channels = Channels, head_size = HeadSize;
+};
+
+namespace detail {
+
+template <std::size_t N, bool Bias = false>
+using one_by_one = conv1d<N, 1, 1, 1, x, Bias>;
+
+/// z ↦ post: the activation, or the gated unit on z's two halves.
+template <std::size_t C, auto A, bool Gated>
+using activation = std::conditional_t<
+    Gated,
+    product<chain<slice<0, C>, activation_layer<A>>, chain<slice<C, C>, activation_layer<sigmoid>>>,
+    activation_layer<A>>;
+
+/// [u, head (H values), x (C values)] ↦ post.
+template <std::size_t H, std::size_t C, std::size_t K, std::size_t D, auto A, bool Gated>
+using post = chain<sum<chain<slice<1 + H, C>, conv1d<(Gated ? 2 : 1) * C, K, D>>,
+                       chain<slice<0, 1>, one_by_one<(Gated ? 2 : 1) * C>>>,
+                   activation<C, A, Gated>>;
+
+/// The head after a layer, from [u, head, x, post]: head + post, or post for the first layer of
+/// the first array (H = 0, no head yet).
+template <std::size_t H, std::size_t C>
+struct next_head {
+    using type = sum<slice<1, C>, slice<1 + 2 * C, C>>;
+};
+template <std::size_t C>
+struct next_head<0, C> {
+    using type = slice<1 + C, C>;
+};
+
+/// One layer: [u, head, x] ↦ [u, head + post, x + _1x1(post)].
+template <std::size_t H, std::size_t C, std::size_t K, std::size_t D, auto A, bool Gated>
+using layer = chain<concat<slice<0, 1 + H + C>, post<H, C, K, D, A, Gated>>,
+                    concat<slice<0, 1>, typename next_head<H, C>::type,
+                           sum<slice<1 + H, C>, chain<slice<1 + H + C, C>, one_by_one<C, true>>>>>;
+
+/// An array's layers; the first array's first layer starts the head.
+template <bool First, class Array>
+struct layers_of;
+template <bool First, std::size_t C, std::size_t Hd, std::size_t K, std::size_t D0,
+          std::size_t... Ds, auto A, bool G, bool HB>
+struct layers_of<First, layer_array<C, Hd, K, dilations<D0, Ds...>, A, G, HB>> {
+    using type = chain<layer<First ? 0 : C, C, K, D0, A, G>, layer<C, C, K, Ds, A, G>...>;
+};
+
+template <std::size_t HeadSize, std::size_t NextChannels>
+constexpr bool check_head_size() {
+    if constexpr (HeadSize != NextChannels)
+        static_assert(diagnostic::holds<typename diagnostic::wavenet_array_head_size<
+                          HeadSize>::template but_next_array_channels<NextChannels>>,
+                      HARDWIRED_MSG_WAVENET_HEAD_SIZE);
+    return true;
+}
+
+/// What follows an array's layers, from [u, head, x]: the next array, or the model's head.
+template <class... Arrays>
+struct after;
+template <std::size_t C, std::size_t Hd, std::size_t K, class Ds, auto A, bool G, bool HB>
+struct after<layer_array<C, Hd, K, Ds, A, G, HB>> {
+    using type = chain<slice<1, C>, one_by_one<Hd, HB>>;
+};
+template <std::size_t C, std::size_t Hd, std::size_t K, class Ds, auto A, bool G, bool HB,
+          class Next, class... Rest>
+struct after<layer_array<C, Hd, K, Ds, A, G, HB>, Next, Rest...> {
+    static_assert(check_head_size<Hd, Next::channels>());
+    using type = chain<concat<slice<0, 1>, chain<slice<1, C>, one_by_one<Hd, HB>>,
+                              chain<slice<1 + C, C>, one_by_one<Next::channels>>>,
+                       typename layers_of<false, Next>::type, typename after<Next, Rest...>::type>;
+};
+
+} // namespace detail
+
+/// NAM's WaveNet on one input channel: the layer arrays in order, the output (the last array's
+/// head) times `HeadScale`, an exact constant such as `hw::c<1, 50>` (0.02). A layer kind: use it
+/// as `hw::network<hw::input<1>, hw::wavenet::model<...>>`.
+template <auto HeadScale, class First, class... Rest>
+using model = chain<concat<slice<0, 1>, detail::one_by_one<First::channels>>,
+                    typename detail::layers_of<true, First>::type,
+                    typename detail::after<First, Rest...>::type, activation_layer<HeadScale * x>>;
+
+/// Dilations 1, 2, 4, …, 512.
+using dilations_1_to_512 = dilations<1, 2, 4, 8, 16, 32, 64, 128, 256, 512>;
+
+/// The "standard" A1 model of NAM: arrays of 16 and 8 channels, kernel 3, dilations 1 … 512 each,
+/// tanh, not gated; head 8 then 1 with a bias; head scale 0.02. 13,801 parameters.
+using a1_standard = model<c<1, 50>, layer_array<16, 8, 3, dilations_1_to_512, tanh, false, false>,
+                          layer_array<8, 1, 3, dilations_1_to_512, tanh, false, true>>;
+
+} // namespace hardwired::wavenet
