@@ -18,7 +18,7 @@
 #include <hardwired/hardwired.hpp>
 
 #include "support/counting_new.hpp"
-#include "support/fixture_file.hpp"
+#include "support/fixture_params.hpp"
 
 namespace hw = hardwired;
 
@@ -37,32 +37,13 @@ std::string base_name(std::string name) {
     return name;
 }
 
-/// The fixture's parameter records, in file order (PyTorch's state_dict order).
-std::vector<std::string> parameter_names(fixture::file const& f) {
-    std::vector<std::string> names;
-    for (std::string const& n : f.order)
-        if (n.find('.') != std::string::npos && n.rfind("grad.", 0) != 0)
-            names.push_back(n);
-    return names;
-}
-
-/// The network's parameters from the fixture: its parameter records are the network's tensors
-/// in order, shape for shape.
+/// The network's parameters from the fixture, PyTorch's names matched without the module path
+/// and layer number.
 template <class Net, class T>
 void load_params(fixture::file const& f, hw::params<Net, T>& p) {
-    const std::vector<std::string> names = parameter_names(f);
-    REQUIRE(names.size() == Net::tensors.size());
-    for (std::size_t i = 0; i < names.size(); ++i) {
-        hw::tensor const& t = Net::tensors[i];
-        fixture::tensor const& ft = f[names[i]];
-        INFO(names[i] << " for " << t.name);
-        CHECK(base_name(names[i]) == base_name(t.name));
-        REQUIRE(ft.shape.size() == t.rank);
-        for (std::size_t k = 0; k < t.rank; ++k)
-            REQUIRE(ft.shape[k] == t.shape[k]);
-        for (std::size_t e = 0; e < t.size(); ++e)
-            p.values[t.at(e)] = static_cast<T>(ft.values[e]);
-    }
+    fixture::load_params(f, p, [](std::string const& record, std::string const& tensor) {
+        return base_name(record) == base_name(tensor);
+    });
 }
 
 /// Runs Net over the fixture's input one step at a time from the initial state `set` puts in
@@ -154,7 +135,7 @@ void check_gradients(std::string const& name, double tolerance, Set const& set,
     const T loss = hw::sequence_gradient<dot_loss>(p, xs, us, s, grads, ws, std::span(dx), &ds);
     const double scale = static_cast<double>(steps * Net::outputs);
     CHECK(fixture::relative_error(std::array{scale * loss}, f["loss"].values) <= tolerance);
-    const std::vector<std::string> names = parameter_names(f);
+    const std::vector<std::string> names = fixture::parameter_names(f);
     for (std::size_t i = 0; i < Net::tensors.size(); ++i) {
         hw::tensor const& t = Net::tensors[i];
         std::vector<double> got;

@@ -19,7 +19,7 @@
 
 #include <hardwired/hardwired.hpp>
 
-#include "support/fixture_file.hpp"
+#include "support/fixture_params.hpp"
 
 namespace hw = hardwired;
 namespace wn = hardwired::wavenet;
@@ -28,31 +28,13 @@ namespace {
 
 const std::string fixtures = HARDWIRED_TORCH_FIXTURES;
 
-/// The fixture's parameter records in file order: PyTorch's state_dict order.
-std::vector<std::string> parameter_names(fixture::file const& f) {
-    std::vector<std::string> names;
-    for (std::string const& n : f.order)
-        if (n.rfind("layer_arrays.", 0) == 0)
-            names.push_back(n);
-    return names;
-}
-
-/// The network's tensors are the module's state_dict, in order, shape for shape.
+/// The network's tensors are the module's state_dict: "layer_arrays.0.layers.3.conv.weight" is
+/// a "weight".
 template <class Net, class T>
 void load_params(fixture::file const& f, hw::params<Net, T>& p) {
-    const std::vector<std::string> names = parameter_names(f);
-    REQUIRE(names.size() == Net::tensors.size());
-    for (std::size_t i = 0; i < names.size(); ++i) {
-        hw::tensor const& t = Net::tensors[i];
-        fixture::tensor const& ft = f[names[i]];
-        INFO(names[i] << " for " << t.name);
-        REQUIRE(names[i].substr(names[i].rfind('.') + 1) == t.name);
-        REQUIRE(ft.shape.size() == t.rank);
-        for (std::size_t k = 0; k < t.rank; ++k)
-            REQUIRE(ft.shape[k] == t.shape[k]);
-        for (std::size_t e = 0; e < t.size(); ++e)
-            p.values[t.at(e)] = static_cast<T>(ft.values[e]);
-    }
+    fixture::load_params(f, p, [](std::string const& record, std::string const& tensor) {
+        return record.substr(record.rfind('.') + 1) == tensor;
+    });
 }
 
 template <class T>
@@ -114,7 +96,7 @@ void check_gradients(std::string const& name, double tolerance) {
     const T loss = hw::sequence_gradient<hw::mse_loss>(p, xs, targets, s, grads, ws, std::span(dx));
     CHECK(fixture::relative_error(std::array{static_cast<double>(loss)}, f["loss"].values) <=
           tolerance);
-    const std::vector<std::string> names = parameter_names(f);
+    const std::vector<std::string> names = fixture::parameter_names(f);
     for (std::size_t i = 0; i < Net::tensors.size(); ++i) {
         hw::tensor const& t = Net::tensors[i];
         std::vector<double> got;

@@ -330,11 +330,13 @@ def describe(case):
     return lines
 
 
-def write_case(outdir, case, recs, dtype):
+def write_case(outdir, case, recs, dtype, script="tests/torch/make_recurrent_fixtures.py",
+               description=None):
+    """Writes one fixture file; `script` and `description` (default describe(case)) head it."""
     tag = "f64" if dtype == torch.float64 else "f32"
     name = "%s_%s" % (case["name"], tag)
-    lines = ["# %s: PyTorch reference fixture (tests/torch/make_recurrent_fixtures.py)" % name]
-    lines += ["# " + l for l in describe(case)]
+    lines = ["# %s: PyTorch reference fixture (%s)" % (name, script)]
+    lines += ["# " + l for l in (describe(case) if description is None else description)]
     lines.append("# format: tensor <name> <dtype> <rank> <dims...> <values, row-major>")
     for n, t in recs:
         assert t.dtype == dtype, (name, n, t.dtype)

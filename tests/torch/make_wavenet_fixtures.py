@@ -9,7 +9,7 @@ WAVENET.md (it leaves README.md, written by make_recurrent_fixtures.py,
 alone).  Needs only torch (Debian 12 python3-torch, PyTorch 1.13) and the
 standard library.  The output is deterministic: running the script twice
 gives byte-identical files.  The file format and its conventions are those
-of make_recurrent_fixtures.py (see fixtures/README.md); the value writer is
+of make_recurrent_fixtures.py (see fixtures/README.md); the file writer is
 imported from that script.
 
 The model is written here from a description of NAM's WaveNet (layer
@@ -33,7 +33,8 @@ import torch.nn.functional as F
 
 sys.dont_write_bytecode = True   # no __pycache__ in the source tree from the import below
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from make_recurrent_fixtures import fmt_values  # noqa: E402  (no side effects on import)
+from make_recurrent_fixtures import (  # noqa: E402  (no side effects on import)
+    f32_f64_difference, write_case as write_fixture)
 
 SCRIPT = "tests/torch/make_wavenet_fixtures.py"
 TOL = 1e-12          # step-by-step implementation vs batched nn.Conv1d, float64
@@ -330,20 +331,7 @@ def describe(case):
 
 
 def write_case(outdir, case, recs, dtype):
-    tag = "f64" if dtype == torch.float64 else "f32"
-    name = "%s_%s" % (case["name"], tag)
-    lines = ["# %s: PyTorch reference fixture (%s)" % (name, SCRIPT)]
-    lines += ["# " + l for l in describe(case)]
-    lines.append("# format: tensor <name> <dtype> <rank> <dims...> <values, row-major>")
-    for n, t in recs:
-        assert t.dtype == dtype, (name, n, t.dtype)
-        dims = list(t.shape)
-        lines.append(" ".join(["tensor", n, tag, str(len(dims))] + [str(x) for x in dims])
-                     + " " + fmt_values(t, dtype))
-    path = os.path.join(outdir, name + ".txt")
-    with open(path, "w", encoding="ascii", newline="\n") as f:
-        f.write("\n".join(lines) + "\n")
-    return path
+    return write_fixture(outdir, case, recs, dtype, SCRIPT, describe(case))
 
 
 WAVENET_TEMPLATE = """# PyTorch reference fixtures: WaveNet (Neural Amp Modeler, A1 layout)
@@ -474,17 +462,6 @@ last `x` is unused, so the gradients of its last layer's `_1x1.weight` and
 parameters) and has forward records only: no target, loss or gradients.
 """
 
-
-def f32_f64_difference(all_recs):
-    worst, where = 0.0, ""
-    for name, (r32, r64) in all_recs.items():
-        for (n, a), (n2, b) in zip(r32, r64):
-            assert n == n2
-            scale = float(b.abs().max()) or 1.0
-            e = float((a.double() - b).abs().max()) / scale
-            if e > worst:
-                worst, where = e, "`%s` of `%s`" % (n, name)
-    return worst, where
 
 
 def write_readme(outdir, stream_diff, f32_diff, f32_where, max_out, n_params):
