@@ -5,8 +5,9 @@
 //   bench_rnn_<library>          Google Benchmark: step/lstm/H and step/gru/H for H = 8, 16, 32,
 //                                40, 64: ns per call of one time step of 1 → LSTM(H) or GRU(H) →
 //                                dense 1, cycling through the 4096 samples of rnn::input(); plus
-//                                what the executable adds (chunk/…, train256/lstm/32). All flags
-//                                of Google Benchmark (--benchmark_format=json, ...) apply.
+//                                what the executable adds (wavenet/a1/16 with bm_wavenet below,
+//                                chunk/…, train256/lstm/32). All flags of Google Benchmark
+//                                (--benchmark_format=json, ...) apply.
 //   bench_rnn_<library> --check  runs 1000 steps of every cell from the zero state and compares
 //                                the outputs with the float64 reference (1e-4 absolute), plus
 //                                what the executable adds; one line per cell, exits 1 on a
@@ -19,6 +20,9 @@
 //         explicit model(rnn::weights const& w);   // these weights, the zero state
 //         float step(float x);                     // one time step: the output, the state moved
 //     };
+//
+// A WaveNet model (the cell wavenet/a1/16, common.hpp), for bm_wavenet and check_wavenet, is a
+// class with the same members, its constructor taking the tensors of make_wavenet_weights().
 //
 // Timing runs under hw::flush_denormals (FTZ/DAZ) for every library alike; --check runs without.
 
@@ -75,6 +79,29 @@ bool check_step() {
     }
     return cmp.print(Model<K, H>::library, cell_name("step", K, H),
                      "1000 steps, largest difference from float64");
+}
+
+/// wavenet/a1/16: one sample per call over the signal, cycled.
+template <class Model>
+void bm_wavenet(benchmark::State& state) {
+    auto m = std::make_unique<Model>(make_wavenet_weights());
+    const std::vector<float>& xs = input();
+    std::size_t i = 0;
+    for (auto _ : state) {
+        float y = m->step(xs[i++ % stream]);
+        benchmark::DoNotOptimize(y);
+    }
+    state.SetItemsProcessed(state.iterations());
+}
+
+/// check_steps samples from zero histories, each output against the float64 reference.
+template <class Model>
+bool check_wavenet() {
+    auto m = std::make_unique<Model>(make_wavenet_weights());
+    std::vector<float> ys(check_steps);
+    for (std::size_t t = 0; t < check_steps; ++t)
+        ys[t] = m->step(input()[t]);
+    return check_wavenet_outputs(Model::library, wavenet::cell, ys);
 }
 
 /// The executable: --check runs check_step for every cell, then `extra_check`; otherwise the

@@ -1,6 +1,7 @@
 // hardwired in the recurrent suite (hardwired_model.hpp): step/lstm/H and step/gru/H with
-// hw::step, and train256/lstm/32, one truncated-BPTT step with hw::sequence_gradient and hw::sgd,
-// the state carried from chunk to chunk.
+// hw::step; wavenet/a1/16, NAM's A1 WaveNet one sample per call with hw::step; and
+// train256/lstm/32, one truncated-BPTT step with hw::sequence_gradient and hw::sgd, the state
+// carried from chunk to chunk.
 
 #include "bench_main.hpp"
 #include "hardwired_model.hpp"
@@ -30,8 +31,16 @@ bool check_train() {
 } // namespace
 
 int main(int argc, char** argv) {
-    return rnn::main<rnn::hardwired_model>(argc, argv, check_train, [] {
-        benchmark::RegisterBenchmark(
-            rnn::cell_name("train256", rnn::cell::lstm, rnn::train_hidden).c_str(), bm_train);
-    });
+    return rnn::main<rnn::hardwired_model>(
+        argc, argv,
+        [] {
+            const bool ok = rnn::check_wavenet<rnn::hardwired_wavenet>();
+            return check_train() && ok;
+        },
+        [] {
+            benchmark::RegisterBenchmark(rnn::wavenet::cell,
+                                         rnn::bm_wavenet<rnn::hardwired_wavenet>);
+            benchmark::RegisterBenchmark(
+                rnn::cell_name("train256", rnn::cell::lstm, rnn::train_hidden).c_str(), bm_train);
+        });
 }

@@ -19,6 +19,20 @@
 // The signal (`input()`): 4096 samples of two sines and a little noise, cycled through by the
 // step benchmarks so that nothing is folded. The training target (`target()`): a soft clipper
 // tanh(2.5·x) of the same samples, the kind of system an amplifier model learns.
+//
+// The WaveNet cell (wavenet/a1/16) is the "A1 standard" WaveNet of the Neural Amp Modeler (NAM),
+// in the layout of its PyTorch module (tests/torch/make_wavenet_fixtures.py): two layer arrays,
+// 1 → 16 channels (head 8) and 16 → 8 channels (head 1, with a bias), each ten layers of
+// kernel 3 and dilations 1, 2, 4, …, 512. A layer of C channels, on its input x and the model's
+// input u (the condition of every layer):
+//
+//   z = conv(x) + input_mixer(u),  post = tanh(z),  x ← x + _1x1(post),  head ← head + post
+//
+// conv is PyTorch's causal dilated cross-correlation, conv(x)[o, t] = bias[o] +
+// Σ_k Σ_c weight[o, c, k]·x[c, t − (2 − k)·d] (zero before the start). An array rechannels its
+// input to C first; its head sum starts at the previous array's head (zero for the first) and
+// leaves through head_rechannel. The output is 0.02 × the last head. Its weights: PyTorch's
+// default Conv1d initialisation, U(±1/√(in·K)) for each weight and its bias, by splitmix64.
 
 #include <algorithm>
 #include <array>
@@ -49,6 +63,21 @@ inline constexpr std::array<std::size_t, 5> hidden_sizes{8, 16, 32, 40, 64};
 inline constexpr std::size_t stream = 4096;      // samples of the signal, cycled
 inline constexpr std::size_t check_steps = 1000; // time steps of a --check run
 inline constexpr double tolerance = 1e-4;        // absolute, against the float64 reference
+
+// The WaveNet cell: NAM's A1 standard configuration (see the top of this file).
+namespace wavenet {
+struct array_config {
+    std::size_t in, channels, head;
+    bool head_bias;
+};
+inline constexpr std::array<array_config, 2> arrays{{{1, 16, 8, false}, {16, 8, 1, true}}};
+inline constexpr std::size_t kernel = 3, layers = 10; // per array; dilation of layer l: 2^l
+inline constexpr double head_scale = 0.02;
+inline constexpr const char* cell = "wavenet/a1/16";
+inline constexpr std::size_t dilation(std::size_t layer) {
+    return std::size_t(1) << layer;
+}
+} // namespace wavenet
 
 // The training cell: one truncated-BPTT step of LSTM(32) on 256 samples, plain SGD.
 inline constexpr std::size_t train_hidden = 32;
@@ -114,6 +143,49 @@ inline weights make_weights(cell k, std::size_t hidden) {
         for (float& v : *w.tensor(n))
             v = static_cast<float>(r.uniform(-bound, bound));
     return w;
+}
+
+/// One tensor of the WaveNet: its name in the PyTorch module's state_dict
+/// ("layer_arrays.0.layers.3.conv.weight"), its shape and its values (row-major).
+struct named_tensor {
+    std::string name;
+    std::vector<std::size_t> shape;
+    std::vector<float> values;
+};
+
+/// The WaveNet's weights, every tensor of its state_dict in order (see the top of this file).
+inline std::vector<named_tensor> make_wavenet_weights() {
+    rng r{4093}; // the model's receptive field
+    std::vector<named_tensor> ts;
+    // A tensor of `shape` from U(±1/√fan_in), fan_in = in·K of its convolution.
+    auto add = [&](std::string name, std::vector<std::size_t> shape, std::size_t fan_in) {
+        std::size_t n = 1;
+        for (std::size_t d : shape)
+            n *= d;
+        const double bound = 1 / std::sqrt(static_cast<double>(fan_in));
+        std::vector<float> v(n);
+        for (float& e : v)
+            e = static_cast<float>(r.uniform(-bound, bound));
+        ts.push_back({std::move(name), std::move(shape), std::move(v)});
+    };
+    for (std::size_t a = 0; a < wavenet::arrays.size(); ++a) {
+        const auto [in, C, head, head_bias] = wavenet::arrays[a];
+        const std::size_t K = wavenet::kernel;
+        const std::string array = "layer_arrays." + std::to_string(a) + ".";
+        add(array + "rechannel.weight", {C, in, 1}, in);
+        for (std::size_t l = 0; l < wavenet::layers; ++l) {
+            const std::string layer = array + "layers." + std::to_string(l) + ".";
+            add(layer + "conv.weight", {C, C, K}, C * K);
+            add(layer + "conv.bias", {C}, C * K);
+            add(layer + "input_mixer.weight", {C, 1, 1}, 1);
+            add(layer + "_1x1.weight", {C, C, 1}, C);
+            add(layer + "_1x1.bias", {C}, C);
+        }
+        add(array + "head_rechannel.weight", {head, C, 1}, C);
+        if (head_bias)
+            add(array + "head_rechannel.bias", {head}, C);
+    }
+    return ts;
 }
 
 /// The signal: 0.5·sin(2π·220·t/48000) + 0.25·sin(2π·1375·t/48000) + U(±0.05), `stream`
@@ -197,6 +269,75 @@ struct reference {
         for (std::size_t j = 0; j < H; ++j)
             y += w_out[j] * h[j];
         return y;
+    }
+};
+
+/// The float64 reference of the WaveNet, one sample per call from zero histories: every layer
+/// keeps a ring of its last (K − 1)·d + 1 inputs, tap k reading the input (K − 1 − k)·d back.
+struct wavenet_reference {
+    std::vector<std::vector<double>> w;    // the tensors, in order
+    std::vector<std::vector<double>> ring; // per layer of both arrays: its inputs, slot by slot
+    std::vector<std::size_t> pos;          // per layer: the slot the next input goes to
+
+    explicit wavenet_reference(std::vector<named_tensor> const& ts) {
+        for (named_tensor const& t : ts)
+            w.emplace_back(t.values.begin(), t.values.end());
+        for (wavenet::array_config const& a : wavenet::arrays)
+            for (std::size_t l = 0; l < wavenet::layers; ++l)
+                ring.emplace_back(((wavenet::kernel - 1) * wavenet::dilation(l) + 1) * a.channels);
+        pos.assign(ring.size(), 0);
+    }
+
+    /// m·v for a row-major m of `rows` rows.
+    static std::vector<double> times(std::vector<double> const& m, std::vector<double> const& v,
+                                     std::size_t rows) {
+        std::vector<double> out(rows);
+        for (std::size_t o = 0; o < rows; ++o)
+            for (std::size_t i = 0; i < v.size(); ++i)
+                out[o] += m[o * v.size() + i] * v[i];
+        return out;
+    }
+
+    double step(double u) {
+        const std::size_t K = wavenet::kernel;
+        std::size_t t = 0, r = 0;        // the next tensor, the next layer's ring
+        std::vector<double> in{u}, head; // the array's input; the head sum
+        for (wavenet::array_config const& a : wavenet::arrays) {
+            const std::size_t C = a.channels;
+            std::vector<double> x = times(w[t++], in, C); // rechannel
+            head.resize(C);                               // zero for the first array
+            for (std::size_t l = 0; l < wavenet::layers; ++l, ++r, t += 5) {
+                auto const &conv = w[t], &bias = w[t + 1], &mixer = w[t + 2], &w1 = w[t + 3],
+                           &b1 = w[t + 4];
+                const std::size_t d = wavenet::dilation(l), len = ring[r].size() / C;
+                std::copy(x.begin(), x.end(), ring[r].begin() + std::ptrdiff_t(pos[r] * C));
+                std::vector<double> post(C);
+                for (std::size_t o = 0; o < C; ++o) {
+                    double z = bias[o] + mixer[o] * u;
+                    for (std::size_t k = 0; k < K; ++k) {
+                        const double* past = &ring[r][(pos[r] + len - (K - 1 - k) * d) % len * C];
+                        for (std::size_t c = 0; c < C; ++c)
+                            z += conv[(o * C + c) * K + k] * past[c];
+                    }
+                    post[o] = std::tanh(z);
+                }
+                pos[r] = (pos[r] + 1) % len;
+                const std::vector<double> residual = times(w1, post, C);
+                for (std::size_t o = 0; o < C; ++o) {
+                    x[o] += residual[o] + b1[o];
+                    head[o] += post[o];
+                }
+            }
+            std::vector<double> out = times(w[t++], head, a.head); // head_rechannel
+            if (a.head_bias) {
+                std::vector<double> const& bias = w[t++];
+                for (std::size_t o = 0; o < a.head; ++o)
+                    out[o] += bias[o];
+            }
+            head = std::move(out);
+            in = std::move(x);
+        }
+        return wavenet::head_scale * head[0];
     }
 };
 
@@ -295,17 +436,36 @@ struct comparison {
     double worst = 0;
     bool ok = true;
     double tol = tolerance;
+    double scale = 0; // if set, the largest |reference|: print adds worst / scale
     void operator()(double got, double ref) {
         const double d = std::abs(got - ref);
         worst = std::max(worst, d);
         ok = ok && d <= tol; // NaN fails
     }
     bool print(const char* library, std::string const& cell, const char* what) const {
-        std::printf("%-10s %-18s %s %.2e  %s\n", library, cell.c_str(), what, worst,
-                    ok ? "ok" : "MISMATCH");
+        std::printf("%-10s %-18s %s %.2e", library, cell.c_str(), what, worst);
+        if (scale > 0)
+            std::printf(", relative to the largest output %.2e", worst / scale);
+        std::printf("  %s\n", ok ? "ok" : "MISMATCH");
         return ok;
     }
 };
+
+/// Compares a library's first outputs `ys` of the WaveNet (from zero histories, on input()) with
+/// the float64 reference, printing one line: the largest difference, absolute (to tolerance) and
+/// relative to the largest output.
+inline bool check_wavenet_outputs(const char* library, std::string const& cell,
+                                  std::vector<float> const& ys) {
+    wavenet_reference ref(make_wavenet_weights());
+    comparison cmp;
+    for (std::size_t t = 0; t < ys.size(); ++t) {
+        const double expected = ref.step(input()[t]);
+        cmp(ys[t], expected);
+        cmp.scale = std::max(cmp.scale, std::abs(expected));
+    }
+    const std::string what = std::to_string(ys.size()) + " steps, largest difference from float64";
+    return cmp.print(library, cell, what.c_str());
+}
 
 /// The float64 reference's weights after train_check_steps training steps from w.
 inline reference_trainer reference_training(weights const& w) {

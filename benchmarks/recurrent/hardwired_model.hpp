@@ -4,8 +4,11 @@
 // made once, one time step per call with hw::step; the training step is
 // hw::sequence_gradient<hw::mse_loss> over the chunk with a hw::sequence_workspace made once,
 // then hw::sgd. The weights go in and out through the network's tensor table (PyTorch names and
-// layouts). Used by bench_rnn_hardwired and, for its training check, by bench_rnn_libtorch.
+// layouts). The WaveNet cell is hw::network<hw::input<1>, hw::wavenet::a1_standard>, its tensors
+// loaded in the order of its table, which is the PyTorch module's state_dict order. Used by
+// bench_rnn_hardwired and, for its training check, by bench_rnn_libtorch.
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <memory>
@@ -60,6 +63,32 @@ struct hardwired_model {
     hw::state<net> s; // zero: the start of a sequence
 
     explicit hardwired_model(weights const& w) { load(p, w); }
+    float step(float x) { return hw::step(p, std::array<float, 1>{x}, s)[0]; }
+};
+
+/// The WaveNet cell, one sample per call (bench_main.hpp's bm_wavenet).
+struct hardwired_wavenet {
+    static constexpr const char* library = "hardwired";
+    using net = hw::network<hw::input<1>, hw::wavenet::a1_standard>;
+    hw::params<net> p;
+    hw::state<net> s; // every layer's past inputs, zero
+
+    /// p ← ts, tensor by tensor in order: the same state_dict names (the table has the last part,
+    /// "weight" or "bias"), the same shapes, the same elements in row-major order.
+    explicit hardwired_wavenet(std::vector<named_tensor> const& ts) {
+        if (ts.size() != net::tensor_count)
+            throw std::logic_error("hardwired_wavenet: unexpected number of tensors");
+        for (std::size_t i = 0; i < ts.size(); ++i) {
+            hw::tensor const& t = net::tensors[i];
+            named_tensor const& from = ts[i];
+            if (!from.name.ends_with(std::string(".") + t.name) ||
+                !std::equal(from.shape.begin(), from.shape.end(), t.shape.begin(),
+                            t.shape.begin() + std::ptrdiff_t(t.rank)))
+                throw std::logic_error("hardwired_wavenet: unexpected tensor " + from.name);
+            for (std::size_t e = 0; e < t.size(); ++e)
+                p.values[t.at(e)] = from.values[e];
+        }
+    }
     float step(float x) { return hw::step(p, std::array<float, 1>{x}, s)[0]; }
 };
 

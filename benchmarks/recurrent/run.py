@@ -8,7 +8,8 @@ build_dir (default build/bench) holds benchmarks/bench_rnn_<library> for any of 
 hardwired, eigen, libtorch (missing ones are skipped) and benchmarks/peak_fma.
 
 Cells (common.hpp, bench_main.hpp): the network 1 → LSTM(H) or GRU(H) → dense 1 (linear), the
-same weights for every library, H = 8, 16, 32, 40, 64:
+same weights for every library, H = 8, 16, 32, 40, 64; and NAM's A1 standard WaveNet (two layer
+arrays of 16 and 8 channels, ten dilated causal convolutions of kernel 3 each):
 
     step/<kind>/H      one time step per call, as an audio plugin runs it, over a stream of 4096
                        distinct samples: ns per call = ns per sample
@@ -16,6 +17,9 @@ same weights for every library, H = 8, 16, 32, 40, 64:
     train256/lstm/32   one truncated-BPTT training step on 256 samples (forward from the carried
                        state, mean MSE over the 256 steps, backward through time, plain SGD with
                        lr 1e-3): ns per call / 256 per sample; ns per step printed below the table
+    wavenet/a1/16      the WaveNet, one sample per call over the same stream: ns per sample
+                       (scalar, hardwired, libtorch; not eigen); its libtorch chunk column is
+                       chunk/wavenet/a1/16, the 4096 samples in one call from zero histories
 
 Method. Every executable runs pinned to one core (taskset -c C, default 1) in interleaved
 rounds: round r runs peak_fma, then scalar, hardwired, eigen, libtorch, each one full run
@@ -37,13 +41,20 @@ FLOPs per sample. Only the matrix products are counted, each multiply-add as 2 F
     GRU(H)    2·3H·(1 + H) + 2·H
     train256  3 × the LSTM's forward count per sample: the forward products, the products with
               Wᵀ that carry δ back (to h and to x), and the weight gradients' outer products.
+    WaveNet   Σ over the layer arrays (in → C channels, head size h, L layers of kernel K):
+                2·in·C                          (rechannel, in → C)
+              + L·(2·C·C·K + 2·C + 2·C·C)       (per layer: the dilated conv over K taps, the
+                                                 input mixer 1 → C, the 1×1 C → C)
+              + 2·C·h                           (head_rechannel, C → h)
+              A1 (1 → 16 → head 8, 16 → 8 → head 1, L = 10, K = 3): 21,088 + 5,552 = 26,640.
 
 Not counted: the bias additions and the sum of the input and hidden sides of each gate row,
 the nonlinearities (LSTM 5H: 3H sigmoids and 2H tanh; GRU 3H: 2H sigmoids and H tanh), the
 element-wise state updates (LSTM 4H, GRU 6H multiplies and adds) and, for training, their
-derivatives, the loss and the SGD update. At these sizes the nonlinearities (an exp or a tanh
-each, tens of instructions) are a large part of the real work, so the ideal time is a loose
-lower bound.
+derivatives, the loss and the SGD update; for the WaveNet the biases, the residual and head
+sums, its C tanh per layer (240 per sample) and the head scale. At these sizes the
+nonlinearities (an exp or a tanh each, tens of instructions) are a large part of the real work,
+so the ideal time is a loose lower bound.
 
 Output. The table goes to stdout (progress to stderr). With --write, also
 benchmarks/results/recurrent.csv (or --csv PATH) with header `library,cell,metric,value`:
@@ -82,7 +93,11 @@ GATES = {"lstm": 4, "gru": 3}
 STREAM = 4096          # rnn::stream: samples per chunk/ call
 TRAIN_CHUNK = 256      # rnn::train_chunk: samples per train256/ call
 TRAIN_CELL = "train256/lstm/32"
-CELLS = ([f"step/{k}/{h}" for k in GATES for h in HIDDEN] + [TRAIN_CELL])
+WAVENET_CELL = "wavenet/a1/16"
+# NAM's A1 WaveNet (rnn::wavenet): per layer array (in, channels, head); layers, kernel.
+WAVENET_ARRAYS = [(1, 16, 8), (16, 8, 1)]
+WAVENET_LAYERS, WAVENET_KERNEL = 10, 3
+CELLS = ([f"step/{k}/{h}" for k in GATES for h in HIDDEN] + [TRAIN_CELL, WAVENET_CELL])
 SAMPLE_RATE = 48000
 CSV_HEADER = ["library", "cell", "metric", "value"]
 TIME_UNITS = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
@@ -91,7 +106,15 @@ TIME_UNITS = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
 def samples_per_call(name: str) -> int:
     """Samples one call of benchmark `name` processes."""
     prefix = name.split("/")[0]
-    return {"step": 1, "chunk": STREAM, "train256": TRAIN_CHUNK}[prefix]
+    return {"step": 1, "wavenet": 1, "chunk": STREAM, "train256": TRAIN_CHUNK}[prefix]
+
+
+def chunk_cell(cell: str) -> str | None:
+    """The libtorch chunk benchmark of a cell: chunk/<kind>/H for step/<kind>/H,
+    chunk/wavenet/a1/16 for the WaveNet, none for training."""
+    if cell.startswith("step/"):
+        return cell.replace("step/", "chunk/", 1)
+    return "chunk/" + cell if cell == WAVENET_CELL else None
 
 
 def forward_flops(kind: str, hidden: int) -> float:
@@ -99,8 +122,18 @@ def forward_flops(kind: str, hidden: int) -> float:
     return 2.0 * GATES[kind] * hidden * (1 + hidden) + 2.0 * hidden
 
 
+def wavenet_flops() -> float:
+    """2 per multiply-add of one sample of the WaveNet: per array rechannel, per layer the dilated
+    conv, the input mixer and the 1x1, then head_rechannel."""
+    K, L = WAVENET_KERNEL, WAVENET_LAYERS
+    return sum(2.0 * i * c + L * (2.0 * c * c * K + 2.0 * c + 2.0 * c * c) + 2.0 * c * h
+               for i, c, h in WAVENET_ARRAYS)
+
+
 def cell_flops(cell: str) -> float:
     """FLOPs per sample of a cell (see the docstring)."""
+    if cell == WAVENET_CELL:
+        return wavenet_flops()
     what, kind, hidden = cell.split("/")
     f = forward_flops(kind, int(hidden))
     return 3 * f if what.startswith("train") else f
@@ -169,7 +202,7 @@ def table(ns: dict[str, dict[str, float]], peak: float | None) -> str:
         header += ["ideal", "hw/ideal"]
     rows = []
     for cell in CELLS:
-        chunk = cell.replace("step/", "chunk/") if cell.startswith("step/") else None
+        chunk = chunk_cell(cell)
         hw = get("hardwired", cell)
         vals = {"eigen": get("eigen", cell), "libtorch": get("libtorch", cell),
                 "chunk": get("libtorch", chunk) if chunk else None, "scalar": get("scalar", cell)}
@@ -279,7 +312,8 @@ def main(argv: list[str]) -> int:
         span = f", range {min(peaks):.1f}–{max(peaks):.1f}" if len(peaks) > 1 else ""
         print(f"- Peak float32 FMA throughput: {peak:.1f} GFLOP/s (peak_fma, median of "
               f"{len(peaks)}{span}); ideal = FLOPs / peak, FLOPs = 2 per multiply-add of the gate "
-              f"products and the dense head (×3 for training), element-wise work not counted")
+              f"products and the dense head (×3 for training), of the WaveNet's convolutions; "
+              f"element-wise work not counted")
     if missing:
         print(f"- Not built, skipped: {', '.join(missing)}")
     for lib, err in failed.items():
@@ -302,8 +336,9 @@ def main(argv: list[str]) -> int:
             w = csv.writer(f, lineterminator="\n")
             w.writerow(CSV_HEADER)
             for lib in libs:
-                for name in sorted(ns[lib], key=lambda n: (n.split("/")[0], n.split("/")[1],
-                                                             int(n.split("/")[2]))):
+                # by name, the size (the last part) numerically
+                for name in sorted(ns[lib], key=lambda n: (n.rsplit("/", 1)[0],
+                                                             int(n.rsplit("/", 1)[1]))):
                     w.writerow([lib, name, "ns_per_sample", f"{ns[lib][name]:.6g}"])
                     if name == TRAIN_CELL:
                         w.writerow([lib, name, "ns_per_step",
