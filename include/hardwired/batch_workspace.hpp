@@ -73,10 +73,11 @@ void load_transposed(T* rows, At const& sample_at, std::size_t n) {
 
 /// Forward on the chunk in ws (input rows loaded) of n samples, in nv sample vectors. With
 /// `training`, keeps the values the backward pass needs and takes the next n samples of the
-/// workspace's random stream.
+/// workspace's random stream. `state`: one time step of independent sequences in the lanes, each
+/// state value a row (hw::step_lanes); null for a network without state.
 template <class Net, class T>
 void forward_chunk(params<Net, T> const& p, batch_workspace<Net, T>& ws, std::size_t n,
-                   std::size_t nv, bool training) {
+                   std::size_t nv, bool training, T* state = nullptr) {
     using lay = typename batch_workspace<Net, T>::layout;
     constexpr std::size_t C = kernels::chunk_samples;
     chunk_mode<T> m{};
@@ -88,7 +89,7 @@ void forward_chunk(params<Net, T> const& p, batch_workspace<Net, T>& ws, std::si
     }
     run_forward<typename Net::root>(m, p.values.data(), ws.a.data() + lay::in * C,
                                     ws.a.data() + lay::out * C, ws.a.data() + lay::saved * C,
-                                    static_cast<T*>(nullptr));
+                                    state);
 }
 
 /// Forward, loss and backward for the n ≤ chunk samples (input_at(s) pointers; target_at(s)
@@ -152,11 +153,12 @@ T accumulate_chunk(params<Net, T> const& p, batch_workspace<Net, T>& ws, InputAt
 /// outputs_at(s)[o] = the network's output o for input_at(s), s < n ≤ chunk.
 template <class Net, class T, class InputAt, class OutputAt>
 void forward_chunk_samples(params<Net, T> const& p, batch_workspace<Net, T>& ws,
-                           InputAt const& input_at, OutputAt const& output_at, std::size_t n) {
+                           InputAt const& input_at, OutputAt const& output_at, std::size_t n,
+                           T* state = nullptr) {
     using lay = typename batch_workspace<Net, T>::layout;
     constexpr std::size_t C = kernels::chunk_samples;
     load_transposed<Net::inputs>(ws.a.data() + lay::in * C, input_at, n);
-    forward_chunk(p, ws, n, chunk_vectors<T>(n), false);
+    forward_chunk(p, ws, n, chunk_vectors<T>(n), false, state);
     T const* out = ws.a.data() + lay::out * C;
     for (std::size_t s = 0; s < n; ++s) {
         T* y = output_at(s);

@@ -146,6 +146,8 @@ inline constexpr bool holds = false;
 #define HARDWIRED_MSG_WAVENET_HEAD_SIZE                                                            \
     "hardwired::wavenet::model: a layer array's head continues as the next array's head, so its "  \
     "head size must equal the next array's channels"
+#define HARDWIRED_MSG_STATE_LANES                                                                  \
+    "hardwired::state_lanes<Net, T, N>: N, the number of sequences, must be at least 1"
 #define HARDWIRED_MSG_RECURRENT_HIDDEN                                                             \
     "hardwired::lstm<H> / hw::gru<H>: a recurrent layer needs at least one hidden unit (H)"
 

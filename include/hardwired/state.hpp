@@ -8,6 +8,7 @@
 ///         sample = hw::step(p, std::array{sample}, s)[0];
 ///     s.reset();                              // a new, unrelated sequence
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <ranges>
@@ -66,6 +67,89 @@ void step_block(params<Net, T> const& p, Inputs const& inputs, Outputs&& outputs
         for (std::size_t t = 0; t < xs.size(); ++t)
             out[t] = detail::forward_output(p, xs[t], ws, s.values.data());
     }
+}
+
+/// The states of N independent sequences of Net (voices of a synthesizer, channels of a
+/// multichannel signal), laid out for hw::step_lanes, which steps them together with the
+/// sequences in SIMD lanes. A plain object without heap memory; all zero, every sequence is at
+/// its start. Sequence q's state value i lies at values[(q / C · Net::state_count + i) · C +
+/// q % C], C = kernels::chunk_samples; `get` and `set` copy one sequence's state out and in.
+template <class Net, class T = float, std::size_t N = kernels::chunk_samples>
+struct state_lanes {
+    static_assert(detail::is_network_v<Net>, HARDWIRED_MSG_PARAMS_NETWORK);
+    static_assert(N > 0, HARDWIRED_MSG_STATE_LANES);
+    static constexpr std::size_t sequences = N, chunk = kernels::chunk_samples;
+    static constexpr std::size_t chunks = (N + chunk - 1) / chunk;
+    /// Values of one chunk of `chunk` sequences.
+    static constexpr std::size_t chunk_values = Net::state_count * chunk;
+    alignas(64) std::array<T, (chunk_values > 0 ? chunks * chunk_values : 1)> values{};
+
+    /// Every sequence back to its start.
+    constexpr void reset() { values.fill(T(0)); }
+    /// Sequence q back to its start.
+    constexpr void reset(std::size_t q) { set(q, state<Net, T>{}); }
+    /// Sequence q's state (std::out_of_range for q ≥ N).
+    constexpr state<Net, T> get(std::size_t q) const {
+        state<Net, T> s;
+        for (std::size_t i = 0; i < Net::state_count; ++i)
+            s.values[i] = values[at(q, i)];
+        return s;
+    }
+    /// Sets sequence q's state (std::out_of_range for q ≥ N).
+    constexpr void set(std::size_t q, state<Net, T> const& s) {
+        for (std::size_t i = 0; i < Net::state_count; ++i)
+            values[at(q, i)] = s.values[i];
+    }
+
+private:
+    static constexpr std::size_t at(std::size_t q, std::size_t i) {
+        if (q >= N)
+            throw std::out_of_range("hardwired::state_lanes: sequence " + std::to_string(q) +
+                                    " of " + std::to_string(N));
+        return (q / chunk * Net::state_count + i) * chunk + q % chunk;
+    }
+};
+
+/// One time step of N independent sequences: outputs[q] = hw::step(p, inputs[q], sequence q's
+/// state) for every q, computed together with the sequences in SIMD lanes (the batched kernels;
+/// the recurrent layers' own kernels for sequences in lanes, the reference kernel lane by lane
+/// for a layer without one). `inputs` and `outputs` are contiguous ranges of N arrays, else
+/// std::invalid_argument with nothing changed. `ws` holds one chunk's values; without it one is
+/// made on the stack. Allocates nothing.
+template <class Net, class T, std::size_t N, class Inputs, class Outputs>
+void step_lanes(params<Net, T> const& p, Inputs const& inputs, Outputs&& outputs,
+                state_lanes<Net, T, N>& s, batch_workspace<Net, T>& ws) {
+    if constexpr (detail::check_samples<Net, T, Inputs, false, true>() &&
+                  detail::check_samples<Net, T, std::remove_cvref_t<Outputs>, true>()) {
+        const auto xs = detail::as_samples(inputs);
+        if (xs.size() != N || std::ranges::size(outputs) != N)
+            throw std::invalid_argument("hardwired::step_lanes: " + std::to_string(xs.size()) +
+                                        " inputs and room for " +
+                                        std::to_string(std::ranges::size(outputs)) +
+                                        " outputs, for " + std::to_string(N) + " sequences");
+        auto out = std::ranges::data(outputs);
+        constexpr std::size_t C = kernels::chunk_samples;
+        for (std::size_t c = 0; c < s.chunks; ++c) {
+            const std::size_t first = c * C, n = std::min(C, N - first);
+            if constexpr (detail::batched<T>)
+                detail::forward_chunk_samples(
+                    p, ws, [&](std::size_t q) { return xs[first + q].data(); },
+                    [&](std::size_t q) { return out[first + q].data(); }, n,
+                    Net::state_count > 0 ? s.values.data() + c * s.chunk_values : nullptr);
+            else
+                for (std::size_t q = first; q < first + n; ++q) {
+                    state<Net, T> one = s.get(q);
+                    out[q] = step(p, xs[q], one);
+                    s.set(q, one);
+                }
+        }
+    }
+}
+template <class Net, class T, std::size_t N, class Inputs, class Outputs>
+void step_lanes(params<Net, T> const& p, Inputs const& inputs, Outputs&& outputs,
+                state_lanes<Net, T, N>& s) {
+    batch_workspace<Net, T> ws;
+    step_lanes(p, inputs, outputs, s, ws);
 }
 
 } // namespace hardwired

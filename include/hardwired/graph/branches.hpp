@@ -117,9 +117,9 @@ struct branches {
             constexpr std::size_t W = Mode::width;
             detail::for_index<n>([&](auto b) {
                 T* y = (concatenated ? out : saved) + out_offset[b] * W;
-                detail::run_forward<child<b>>(m, p + param_offset[b], in, y,
-                                              saved + saved_offset[b] * W,
-                                              state_count > 0 ? state + state_offset[b] : state);
+                detail::run_forward<child<b>>(
+                    m, p + param_offset[b], in, y, saved + saved_offset[b] * W,
+                    state_count > 0 ? state + state_offset[b] * W : state);
             });
             if constexpr (!concatenated)
                 detail::for_each_vector<T>(m, outputs, [&](auto v, std::size_t at) {
@@ -169,7 +169,7 @@ struct branches {
                 T* d_x = delta_in ? (b == 0 ? delta_in : d_in) : nullptr;
                 detail::run_backward<C>(m, p + param_offset[b], dp + param_offset[b], in, y, sv, d,
                                         d_x, inner, detail::no_epilogue{},
-                                        state_count > 0 ? dstate + state_offset[b] : dstate);
+                                        state_count > 0 ? dstate + state_offset[b] * W : dstate);
                 if (delta_in && b > 0)
                     detail::for_each_vector<T>(m, In, [&](auto v, std::size_t at) {
                         using V = decltype(v);

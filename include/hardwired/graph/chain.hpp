@@ -122,7 +122,7 @@ public:
             T const* x = i == 0 ? in : saved + out_offset[i - 1] * W;
             T* y = i + 1 == n ? out : saved + out_offset[i] * W;
             detail::run_forward<child<i>>(m, p + param_offset[i], x, y, saved + saved_offset[i] * W,
-                                          state_count > 0 ? state + state_offset[i] : state);
+                                          state_count > 0 ? state + state_offset[i] * W : state);
         });
     }
 
@@ -139,7 +139,7 @@ public:
             T const* x = i == 0 ? in : saved + out_offset[i - 1] * W;
             T const* y = i + 1 == n ? out : saved + out_offset[i] * W;
             T const* d = i + 1 == n ? delta : buffer[(n - 2 - i) % 2];
-            T* ds = state_count > 0 ? dstate + state_offset[i] : dstate;
+            T* ds = state_count > 0 ? dstate + state_offset[i] * W : dstate;
             if constexpr (i == 0) {
                 detail::run_backward<C>(m, p + param_offset[i], dp + param_offset[i], x, y,
                                         saved + saved_offset[i] * W, d, delta_in, inner, epi, ds);

@@ -8,6 +8,7 @@
 
 #include "../activation.hpp"
 #include "../diagnostics.hpp"
+#include "../kernels/chunk_simd.hpp"
 #include "../kernels/one_sample_simd.hpp"
 #include "layer.hpp"
 #include "recurrent.hpp"
@@ -41,9 +42,11 @@ struct gru {
         static constexpr std::size_t inputs = In, outputs = H;
         static constexpr std::size_t state_count = H;
         /// What a step keeps for its backward pass: h before it, the input and hidden sides of
-        /// the gates, and the gates' values r, z, n.
-        static constexpr std::size_t h_prev = 0, input_side = H, hidden_side = 4 * H, act = 7 * H,
-                                     saved_count = 10 * H;
+        /// the gates, and the gates' values r, z, n. The kernel for sequences in lanes puts the
+        /// input x before h, so that r and z take one product with [x, h].
+        static constexpr std::size_t x_in = 0, h_prev = In, input_side = In + H,
+                                     hidden_side = In + 4 * H, act = In + 7 * H,
+                                     saved_count = In + 10 * H;
 
         /// One time step: out = h', and the state h becomes h'.
         template <class T>
@@ -90,6 +93,49 @@ struct gru {
             kernels::detail::copy<H>(h, saved + h_prev);
             for (std::size_t j = 0; j < H; ++j)
                 h[j] = out[j] = (T(1) - a[H + j]) * a[2 * H + j] + a[H + j] * h[j];
+        }
+
+        /// One time step of independent sequences in lanes (hw::step_lanes), each state value
+        /// a row: r and z of every sequence as one register-blocked product with [x, h], the new
+        /// gate's input and hidden sides as two. What the backward pass would need is not kept.
+        template <class T>
+        static void forward_chunk(T const* p, T const* in, T* out, T* saved, T* state,
+                                  std::size_t nv) {
+            using B = xsimd::batch<T>;
+            using kernels::detail::chunk_product;
+            constexpr std::size_t C = kernels::chunk_samples, L = B::size;
+            T* h = state;
+            T* xh = saved + x_in * C;
+            T* rz = saved + input_side * C; // r and z, then n's input side
+            T* nh = saved + hidden_side * C;
+            kernels::for_each_chunk_vector<T>(
+                In, nv, [&](std::size_t at) { B::load_aligned(in + at).store_aligned(xh + at); });
+            kernels::for_each_chunk_vector<T>(H, nv, [&](std::size_t at) {
+                B::load_aligned(h + at).store_aligned(xh + In * C + at);
+            });
+            const auto to = [&](T* rows) {
+                return [=](std::size_t r, std::size_t v, B acc) {
+                    acc.store_aligned(rows + r * C + v * L);
+                };
+            };
+            chunk_product<2 * H, In + H, 1, 3 * H>(
+                p + base::w_ih, xh, nv,
+                [&](std::size_t r) { return p[base::b_ih + r] + p[base::b_hh + r]; }, to(rz));
+            chunk_product<H, In, 1, 3 * H>(
+                p + base::w_ih + 2 * H, xh, nv,
+                [&](std::size_t r) { return p[base::b_ih + 2 * H + r]; }, to(rz + 2 * H * C));
+            chunk_product<H, H, 1, 3 * H>(
+                p + base::w_hh + 2 * H, xh + In * C, nv,
+                [&](std::size_t r) { return p[base::b_hh + 2 * H + r]; }, to(nh));
+            kernels::for_each_chunk_vector<T>(H, nv, [&](std::size_t at) {
+                const B r = Gate(B::load_aligned(rz + at)),
+                        z = Gate(B::load_aligned(rz + H * C + at)),
+                        n = Cell(B::load_aligned(rz + 2 * H * C + at) +
+                                 r * B::load_aligned(nh + at));
+                const B h_next = (B(T(1)) - z) * n + z * B::load_aligned(h + at);
+                h_next.store_aligned(h + at);
+                h_next.store_aligned(out + at);
+            });
         }
 
         /// Back through one step: δ of h' (delta, plus the state's ∂L/∂h'); the state is left

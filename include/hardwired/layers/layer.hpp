@@ -40,6 +40,10 @@
 ///                                                        the state, it keeps in `saved`
 ///   forward_simd, backward_simd                          optional: one sample, float/double,
 ///                                                        same arguments
+///   forward_chunk(p, in, out, saved, state, nv)          optional, a layer with state: one time
+///                                                        step of independent sequences in SIMD
+///                                                        lanes (hw::step_lanes), each state
+///                                                        value a row as the other values
 ///   forward_chunk(p, in, out, saved, nv, training)       optional: samples in SIMD lanes, each
 ///   backward_chunk(p, dp, in, out, saved, delta,         value a row of kernels::chunk_samples,
 ///                  delta_in, scratch, nv, overwrite,     nv sample vectors; dp written instead of
@@ -398,10 +402,26 @@ inline void run_forward(Mode const& m, T const* p, T const* in, T* out, T* saved
     if constexpr (is_block<L>)
         L::run_forward(m, p, in, out, saved, state);
     else if constexpr (state_count<L> > 0) {
-        // The public functions admit a network with state only one sample at a time (hw::step).
-        static_assert(!Mode::chunked);
-        if constexpr (std::is_same_v<Mode, simd_mode> &&
-                      requires { L::forward_simd(p, in, out, saved, state); })
+        if constexpr (Mode::chunked) {
+            // Independent sequences in lanes (hw::step_lanes): each state value a row.
+            if constexpr (requires { L::forward_chunk(p, in, out, saved, state, m.nv); })
+                L::forward_chunk(p, in, out, saved, state, m.nv);
+            else {
+                std::array<T, L::inputs> x;
+                std::array<T, L::outputs> y;
+                std::array<T, saved_count<L>> sv;
+                std::array<T, state_count<L>> st;
+                for (std::size_t s = 0; s < m.lanes(); ++s) {
+                    gather(in, s, x);
+                    gather(state, s, st);
+                    L::forward(p, x.data(), y.data(), sv.data(), st.data());
+                    scatter(y, s, out);
+                    scatter(sv, s, saved);
+                    scatter(st, s, state);
+                }
+            }
+        } else if constexpr (std::is_same_v<Mode, simd_mode> &&
+                             requires { L::forward_simd(p, in, out, saved, state); })
             L::forward_simd(p, in, out, saved, state);
         else
             L::forward(p, in, out, saved, state);
@@ -421,7 +441,8 @@ HARDWIRED_ALWAYS_INLINE void run_backward(Mode const& m, T const* p, T* dp, T co
     if constexpr (is_block<L>)
         L::run_backward(m, p, dp, in, out, saved, delta, delta_in, scratch, epi, dstate);
     else if constexpr (state_count<L> > 0) {
-        static_assert(!Mode::chunked); // as in run_forward
+        // Through time, one sequence at a time (hw::sequence_gradient).
+        static_assert(!Mode::chunked);
         L::backward(p, dp, in, out, saved, delta, delta_in, dstate);
         if (delta_in)
             apply_epilogue(m, delta_in, L::inputs, epi);

@@ -8,6 +8,7 @@
 
 #include "../activation.hpp"
 #include "../diagnostics.hpp"
+#include "../kernels/chunk_simd.hpp"
 #include "../kernels/one_sample_simd.hpp"
 #include "layer.hpp"
 #include "recurrent.hpp"
@@ -40,9 +41,11 @@ struct lstm {
         static constexpr std::size_t inputs = In, outputs = H;
         static constexpr std::size_t state_count = 2 * H;
         /// What a step keeps for its backward pass: h and c before it, the gates' pre-activations
-        /// and values (i, f, g, o), c' and C(c').
-        static constexpr std::size_t h_prev = 0, c_prev = H, pre = 2 * H, act = 6 * H,
-                                     c_next = 10 * H, cell = 11 * H, saved_count = 12 * H;
+        /// and values (i, f, g, o), c' and C(c'). The fast kernels put the input x before h, so
+        /// that W_ih·x + W_hh·h is one product with [x, h] (W_hh's columns follow W_ih's).
+        static constexpr std::size_t x_in = 0, h_prev = In, c_prev = In + H, pre = In + 2 * H,
+                                     act = In + 6 * H, c_next = In + 10 * H, cell = In + 11 * H,
+                                     saved_count = In + 12 * H;
 
         /// One time step: out = h', and the state (h, c) becomes (h', c').
         template <class T>
@@ -68,20 +71,20 @@ struct lstm {
                 h[j] = out[j];
         }
 
-        /// The same step with SIMD: the gate rows in lanes, W_ih·x and W_hh·h as two products.
+        /// The same step with SIMD: the gate rows in lanes, W_ih·x + W_hh·h as one product.
         template <class T>
         static void forward_simd(T const* p, T const* in, T* out, T* saved, T* state) {
             using kernels::detail::apply;
             using kernels::detail::copy;
             T* h = state;
             T* c = state + H;
+            copy<In>(in, saved + x_in);
             copy<H>(h, saved + h_prev);
             copy<H>(c, saved + c_prev);
             T* z = saved + pre;
             for (std::size_t r = 0; r < 4 * H; ++r)
                 z[r] = p[base::b_ih + r] + p[base::b_hh + r];
-            kernels::detail::column_product<In, 4 * H>(p + base::w_ih, in, z);
-            kernels::detail::column_product<H, 4 * H>(p + base::w_hh, h, z);
+            kernels::detail::column_product<In + H, 4 * H>(p + base::w_ih, saved + x_in, z);
             T* a = saved + act;
             apply<Gate, 2 * H>(z, a);
             apply<Cell, H>(z + 2 * H, a + 2 * H);
@@ -91,6 +94,40 @@ struct lstm {
             apply<Cell, H>(c, saved + cell);
             for (std::size_t j = 0; j < H; ++j)
                 h[j] = out[j] = a[3 * H + j] * saved[cell + j];
+        }
+
+        /// One time step of independent sequences in lanes (hw::step_lanes), each state value
+        /// a row: the gate rows of every sequence as one register-blocked product with [x, h].
+        /// What the backward pass would need is not kept.
+        template <class T>
+        static void forward_chunk(T const* p, T const* in, T* out, T* saved, T* state,
+                                  std::size_t nv) {
+            using B = xsimd::batch<T>;
+            constexpr std::size_t C = kernels::chunk_samples, L = B::size;
+            T* h = state;
+            T* c = state + H * C;
+            T* xh = saved + x_in * C;
+            T* z = saved + pre * C;
+            kernels::for_each_chunk_vector<T>(
+                In, nv, [&](std::size_t at) { B::load_aligned(in + at).store_aligned(xh + at); });
+            kernels::for_each_chunk_vector<T>(H, nv, [&](std::size_t at) {
+                B::load_aligned(h + at).store_aligned(xh + In * C + at);
+            });
+            kernels::detail::chunk_product<4 * H, In + H, 1, 4 * H>(
+                p + base::w_ih, xh, nv,
+                [&](std::size_t r) { return p[base::b_ih + r] + p[base::b_hh + r]; },
+                [&](std::size_t r, std::size_t v, B acc) { acc.store_aligned(z + r * C + v * L); });
+            kernels::for_each_chunk_vector<T>(H, nv, [&](std::size_t at) {
+                const auto gate = [&](std::size_t g) {
+                    return B::load_aligned(z + g * H * C + at);
+                };
+                const B c_next =
+                    Gate(gate(1)) * B::load_aligned(c + at) + Gate(gate(0)) * Cell(gate(2));
+                const B h_next = Gate(gate(3)) * Cell(c_next);
+                c_next.store_aligned(c + at);
+                h_next.store_aligned(h + at);
+                h_next.store_aligned(out + at);
+            });
         }
 
         /// Back through one step: δ of h' (delta, plus the state's ∂L/∂h'), ∂L/∂c' from the
