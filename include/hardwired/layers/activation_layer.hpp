@@ -32,11 +32,10 @@ struct activation_layer {
                 out[i] = F(in[i]);
             }
         }
-        /// One sample with SIMD; z is kept only where f′ needs it.
+        /// One sample with SIMD (z kept as by the reference kernel: the workspace shows it).
         template <class T>
         static void forward_simd(T const*, T const* in, T* out, T* saved) {
-            if constexpr (!is_output_expressible(F))
-                kernels::detail::copy<In>(in, saved);
+            kernels::detail::copy<In>(in, saved);
             kernels::detail::apply<F, In>(in, out);
         }
         template <class T>
