@@ -217,6 +217,80 @@ TEST_CASE("fit on a sequence follows the truncated recipe step for step", "[thro
     CHECK(losses[1] < losses[0]);
 }
 
+TEST_CASE("fit on a sequence learns the initial state step for step", "[through_time][fit]") {
+    // Two epochs of chunks of 7 steps from a given initial state: after each epoch's first
+    // chunk, initial -= rate * dL/d(initial) from that chunk's back-propagation through time.
+    // Done here by hand and compared bit for bit; then the same with rate 0 leaves the initial
+    // state as it was and starts every epoch from it.
+    using net = hw::network<hw::input<1>, hw::conv1d<2, 2, 2>, hw::lstm<3>, hw::dense<1>>;
+    hw::params<net, double> p;
+    hw::init::defaults(p, 6);
+    std::vector<sample<net>> xs(20);
+    std::vector<target<net>> ys(20);
+    for (std::size_t t = 0; t < xs.size(); ++t) {
+        xs[t][0] = noise(t);
+        ys[t][0] = 0.5 * noise(200 + t);
+    }
+    hw::state<net, double> h0;
+    for (std::size_t i = 0; i + 1 < net::state_count; ++i) // the last value is the ring's slot
+        h0.values[i] = 0.3 * noise(300 + i);
+    const hw::state<net, double> h0_start = h0;
+    hw::params<net, double> q = p;
+    hw::sgd<net, double> opt{.lr = 0.1};
+    const auto result = hw::fit_sequence<hw::mse_loss>(
+        p, opt, xs, ys,
+        {.epochs = 2, .chunk = 7, .initial_state_rate = 0.05, .print_progress = false}, h0);
+
+    hw::sgd<net, double> by_hand{.lr = 0.1};
+    hw::params<net, double> grads;
+    hw::sequence_workspace<net, double> ws;
+    hw::state<net, double> learned = h0_start, ds;
+    std::vector<double> losses;
+    for (int epoch = 0; epoch < 2; ++epoch) {
+        hw::state<net, double> s = learned;
+        double total = 0;
+        for (std::size_t c0 = 0; c0 < 20; c0 += 7) {
+            const std::size_t m = std::min<std::size_t>(7, 20 - c0);
+            const double l = hw::sequence_gradient<hw::mse_loss>(
+                q, std::span(xs).subspan(c0, m), std::span(ys).subspan(c0, m), s, grads, ws, {},
+                c0 == 0 ? &ds : nullptr);
+            if (c0 == 0)
+                for (std::size_t i = 0; i < net::state_count; ++i)
+                    learned.values[i] -= 0.05 * ds.values[i];
+            by_hand.step(q, grads);
+            total += l * static_cast<double>(m);
+        }
+        losses.push_back(total / 20);
+    }
+    CHECK(p.values == q.values);
+    CHECK(h0.values == learned.values);
+    CHECK(h0.values != h0_start.values);
+    REQUIRE(result.loss_history.size() == 2);
+    CHECK(result.loss_history[0] == losses[0]);
+    CHECK(result.loss_history[1] == losses[1]);
+
+    // Rate 0: the initial state is only where each epoch starts.
+    hw::params<net, double> fixed = q;
+    hw::sgd<net, double> opt2{.lr = 0.1};
+    const hw::state<net, double> before = h0;
+    hw::fit_sequence<hw::mse_loss>(fixed, opt2, xs, ys,
+                                   {.epochs = 1, .chunk = 20, .print_progress = false}, h0);
+    CHECK(h0.values == before.values);
+    hw::state<net, double> s = before;
+    const double l = hw::sequence_gradient<hw::mse_loss>(q, xs, ys, s, grads, ws);
+    by_hand.step(q, grads);
+    CHECK(fixed.values == q.values);
+    CHECK(l > 0);
+
+    // A learned initial state needs the gradient of the first trained step: no warm-up.
+    const hw::params<net, double> kept = fixed;
+    CHECK_THROWS_WITH(hw::fit_sequence<hw::mse_loss>(fixed, opt2, xs, ys,
+                                                     {.warmup = 2, .initial_state_rate = 0.1}, h0),
+                      Catch::Contains("a learned initial state needs warmup = 0"));
+    CHECK(fixed.values == kept.values);
+    CHECK(h0.values == before.values);
+}
+
 TEST_CASE("fit and sequence_gradient reject bad lengths and leave everything as it was",
           "[through_time][fit]") {
     using net = hw::network<hw::input<1>, hw::lstm<2>, hw::dense<1>>;

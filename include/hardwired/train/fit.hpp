@@ -65,7 +65,8 @@ struct fit_options {
 };
 
 /// Options of hw::fit_sequence (a network with state: hw::lstm, hw::gru, hw::conv1d), the
-/// recipe recurrent audio models are trained with: each epoch starts from the zero state, runs
+/// recipe recurrent audio models are trained with: each epoch starts from the zero state (or a
+/// given initial state, which can be learned too), runs
 /// the first `warmup` steps without gradients to settle it, then trains on chunks of `chunk`
 /// steps by back-propagation through time (truncated at the chunk's start), one update after
 /// each chunk, the state carried from one chunk into the next.
@@ -78,6 +79,11 @@ struct sequence_options {
     std::size_t chunk = 0;
     /// Seed of the layers that draw random numbers (hw::dropout).
     std::uint64_t seed = 0;
+    /// With an initial state given to hw::fit_sequence: its learning rate (0, the default: the
+    /// initial state stays as given). Learned, it takes a step of gradient descent,
+    /// initial ← initial − rate·∂L/∂initial, after the first chunk of every epoch, the only one
+    /// whose loss depends on it; that needs warmup = 0, since the warm-up passes no gradient.
+    double initial_state_rate = 0;
     callback<void(fit_progress const&)> on_epoch = {};
     callback<bool(fit_progress const&)> stop_when = {};
     bool print_progress = ::isatty(2) != 0;
@@ -128,9 +134,10 @@ bool finish_epoch(fit_result<T>& result, Options const& options, std::size_t epo
     return stop;
 }
 
-/// Throws training_error unless the loss and every gradient are finite.
-template <class T, class Net>
-void check_finite(T loss, gradients<Net, T> const& grads, std::size_t epoch, std::size_t batch,
+/// Throws training_error unless the loss and every gradient (`grads.values`: of the parameters,
+/// or of an initial state) are finite.
+template <class T, class Gradients>
+void check_finite(T loss, Gradients const& grads, std::size_t epoch, std::size_t batch,
                   char const* what) {
     bool finite = std::isfinite(static_cast<double>(loss));
     for (T g : grads.values)
@@ -202,7 +209,8 @@ fit_result<T> fit_impl(params<Net, T>& p, Optimizer& opt, std::span<const std::a
 template <auto Loss, class Net, class T, class Optimizer, std::size_t N, class Target>
 fit_result<T> fit_sequence_impl(params<Net, T>& p, Optimizer& opt,
                                 std::span<const std::array<T, N>> inputs,
-                                std::span<const Target> targets, sequence_options const& options) {
+                                std::span<const Target> targets, sequence_options const& options,
+                                state<Net, T>* initial) {
     const std::size_t n = inputs.size();
     if (n != targets.size())
         throw std::invalid_argument("hardwired::fit_sequence: " + std::to_string(n) +
@@ -212,6 +220,11 @@ fit_result<T> fit_sequence_impl(params<Net, T>& p, Optimizer& opt,
         throw std::invalid_argument("hardwired::fit_sequence: a warm-up of " +
                                     std::to_string(options.warmup) + " steps leaves none of the " +
                                     std::to_string(n) + " to train on");
+    const bool learn_initial = initial && options.initial_state_rate != 0;
+    if (learn_initial && options.warmup > 0)
+        throw std::invalid_argument("hardwired::fit_sequence: a learned initial state needs "
+                                    "warmup = 0 (the warm-up passes no gradient back), not " +
+                                    std::to_string(options.warmup));
     check_class_indices(targets, Net::outputs);
     const std::size_t trained = n - options.warmup;
     const std::size_t chunk = options.chunk == 0 ? trained : std::min(options.chunk, trained);
@@ -224,20 +237,32 @@ fit_result<T> fit_sequence_impl(params<Net, T>& p, Optimizer& opt,
     const auto grads_ptr = std::make_unique<gradients<Net, T>>();
     gradients<Net, T>& grads = *grads_ptr;
     const auto s = std::make_unique<state<Net, T>>();
+    const auto ds = std::make_unique<state<Net, T>>(); // ∂L/∂ of the initial state
     const double start = monotonic_seconds();
     auto last_print = start;
 
     for (std::size_t epoch = 1; epoch <= options.epochs; ++epoch) {
         const double epoch_start = monotonic_seconds();
-        s->reset();
+        if (initial)
+            *s = *initial;
+        else
+            s->reset();
         for (std::size_t t = 0; t < options.warmup; ++t)
             (void)step(p, inputs[t], *s);
         double epoch_loss = 0;
         for (std::size_t c0 = options.warmup, c = 1; c0 < n; c0 += chunk, ++c) {
             const std::size_t size = std::min(chunk, n - c0);
-            const T loss = sequence_gradient<Loss>(p, inputs.subspan(c0, size),
-                                                   targets.subspan(c0, size), *s, grads, *ws);
+            const bool first = learn_initial && c == 1;
+            const T loss =
+                sequence_gradient<Loss>(p, inputs.subspan(c0, size), targets.subspan(c0, size), *s,
+                                        grads, *ws, {}, first ? ds.get() : nullptr);
             check_finite(loss, grads, epoch, c, "chunk");
+            if (first) {
+                check_finite(loss, *ds, epoch, c, "initial state of the chunk");
+                for (std::size_t i = 0; i < Net::state_count; ++i)
+                    initial->values[i] -=
+                        static_cast<T>(options.initial_state_rate) * ds->values[i];
+            }
             opt.step(p, grads);
             epoch_loss += static_cast<double>(loss) * static_cast<double>(size);
         }
@@ -284,7 +309,29 @@ fit_result<T> fit_sequence(params<Net, T>& p, Optimizer& opt, Inputs const& inpu
         return {};
     else
         return detail::fit_sequence_impl<Loss>(p, opt, detail::as_samples(inputs),
-                                               detail::as_samples(targets), options);
+                                               detail::as_samples(targets), options,
+                                               static_cast<state<Net, T>*>(nullptr));
+}
+
+/// The same, every epoch starting from `initial` instead of the zero state; with
+/// options.initial_state_rate ≠ 0 the initial state is learned too (sequence_options), and
+/// `initial` is left holding the learned one. Use it as the start of a sequence afterwards
+/// (`s = initial` rather than `s.reset()`).
+///
+///     hw::state<amp> h0;                                // zero, then learned
+///     hw::fit_sequence<hw::mse_loss>(p, opt, xs, ys, {.epochs = 50, .chunk = 256,
+///                                                     .initial_state_rate = 1e-2}, h0);
+template <auto Loss, class Net, class T, class Optimizer, class Inputs, class Targets>
+fit_result<T> fit_sequence(params<Net, T>& p, Optimizer& opt, Inputs const& inputs,
+                           Targets const& targets, sequence_options const& options,
+                           state<Net, T>& initial) {
+    if constexpr (!detail::check_samples<Net, T, Inputs, false, true>() ||
+                  !detail::check_targets<Loss, Net, T, Targets>() ||
+                  !detail::check_optimizer<Optimizer, Net, T>())
+        return {};
+    else
+        return detail::fit_sequence_impl<Loss>(p, opt, detail::as_samples(inputs),
+                                               detail::as_samples(targets), options, &initial);
 }
 
 } // namespace hardwired
