@@ -133,12 +133,13 @@ HARDWIRED_ALWAYS_INLINE void column_product(T const* w, T const* a, T* z) {
             z[r] += w[k * Rows + r] * a[k];
 }
 
-/// to[i] = from[i] for i < N, in batches: a short copy inline (GCC makes a loop of scalar copies
-/// a call of memcpy).
+/// to[i] = from[i] for i < N, in batches: a short copy inline (GCC makes a loop of copies a call
+/// of memcpy, scalar or batch copies alike, unless the loop is unrolled).
 template <std::size_t N, class T>
 HARDWIRED_ALWAYS_INLINE void copy(T const* from, T* to) {
     using B = batch<T>;
     constexpr std::size_t L = lanes<T>, full = N / L * L;
+#pragma GCC unroll 64
     for (std::size_t i = 0; i < full; i += L)
         B::load_unaligned(from + i).store_unaligned(to + i);
     for (std::size_t i = full; i < N; ++i)

@@ -77,10 +77,8 @@ struct gru {
             T* h = state;
             T* zi = saved + input_side;
             T* zh = saved + hidden_side;
-            for (std::size_t r = 0; r < 3 * H; ++r) {
-                zi[r] = p[base::b_ih + r];
-                zh[r] = p[base::b_hh + r];
-            }
+            kernels::detail::copy<3 * H>(p + base::b_ih, zi);
+            kernels::detail::copy<3 * H>(p + base::b_hh, zh);
             kernels::detail::column_product<In, 3 * H>(p + base::w_ih, in, zi);
             kernels::detail::column_product<H, 3 * H>(p + base::w_hh, h, zh);
             T* a = saved + act;
