@@ -1,5 +1,6 @@
 // hardwired in the recurrent suite (hardwired_model.hpp): step/lstm/H and step/gru/H with
-// hw::step; wavenet/a1/16, NAM's A1 WaveNet one sample per call with hw::step; and
+// hw::step; lanes32/lstm/16 and lanes32/gru/16, 32 sequences one time step of all per call with
+// hw::step_lanes; wavenet/a1/16, NAM's A1 WaveNet one sample per call with hw::step; and
 // train256/lstm/32, one truncated-BPTT step with hw::sequence_gradient and hw::sgd, the state
 // carried from chunk to chunk.
 
@@ -34,10 +35,12 @@ int main(int argc, char** argv) {
     return rnn::main<rnn::hardwired_model>(
         argc, argv,
         [] {
-            const bool ok = rnn::check_wavenet<rnn::hardwired_wavenet>();
+            bool ok = rnn::check_lanes_cells<rnn::hardwired_lanes>();
+            ok = rnn::check_wavenet<rnn::hardwired_wavenet>() && ok;
             return check_train() && ok;
         },
         [] {
+            rnn::register_lanes<rnn::hardwired_lanes>();
             benchmark::RegisterBenchmark(rnn::wavenet::cell,
                                          rnn::bm_wavenet<rnn::hardwired_wavenet>);
             benchmark::RegisterBenchmark(

@@ -1,11 +1,15 @@
 // LibTorch (the PyTorch C++ frontend) in the recurrent suite, used as its documentation
 // recommends: torch::nn::LSTM or torch::nn::GRU and a torch::nn::Linear head, weights set
-// through named_parameters() (PyTorch's names are the suite's), inputs of shape [time, batch 1,
+// through named_parameters() (PyTorch's names are the suite's), inputs of shape [time, batch,
 // 1], the state (h, c) carried between calls. Single-threaded: one intra-op and one inter-op
 // thread, set once at startup.
 //
 //   step/<kind>/H       one sample per call, as an audio plugin runs: the input written into a
 //                       tensor [1, 1, 1] made once, forward under torch::NoGradGuard
+//   lanes32/<kind>/16   the 32 sequences as the batch, one time step of all per call: the same
+//                       modules as step/<kind>/16, the inputs written into a tensor [1, 32, 1]
+//                       made once, the state [1, 32, 16] carried, forward under
+//                       torch::NoGradGuard; ns per call (run.py divides by 32)
 //   chunk/<kind>/H      the whole 4096-sample signal in one call ([4096, 1, 1]): what LibTorch
 //                       does when it sees a sequence; ns per call (run.py divides by 4096)
 //   train256/lstm/32    one truncated-BPTT step: forward over the chunk from the carried state,
@@ -89,13 +93,19 @@ struct libtorch_model {
 
     module layer{options(1, hidden)};
     torch::nn::Linear head{hidden, 1};
-    torch::Tensor x = torch::zeros({1, 1, 1});      // step's input, written in place
-    torch::Tensor h = torch::zeros({1, 1, hidden}); // the state
-    torch::Tensor c = torch::zeros({1, 1, hidden}); // (LSTM only)
+    torch::Tensor x; // step's input [1, batch, 1], written in place
+    torch::Tensor h; // the state [1, batch, H]
+    torch::Tensor c; // (LSTM only)
 
-    explicit libtorch_model(rnn::weights const& w) { load(w, {layer.get(), head.get()}); }
+    /// `batch` sequences (1 but for the lanes cells), from the zero state.
+    explicit libtorch_model(rnn::weights const& w, std::int64_t batch = 1)
+        : x(torch::zeros({1, batch, 1})), h(torch::zeros({1, batch, hidden})),
+          c(torch::zeros({1, batch, hidden})) {
+        load(w, {layer.get(), head.get()});
+    }
 
-    /// The recurrent layer over input [n, 1, 1] from the state, which it moves on: [n, 1, H].
+    /// The recurrent layer over input [n, batch, 1] from the state, which it moves on:
+    /// [n, batch, H].
     torch::Tensor recurrent(torch::Tensor const& in) {
         if constexpr (K == rnn::cell::lstm) {
             auto [out, hc] = layer->forward(in, std::make_tuple(h, c));
@@ -115,12 +125,34 @@ struct libtorch_model {
         return y.data_ptr<float>()[0];
     }
 
-    /// n samples in one call: ys[t] for xs[t].
+    /// One time step of every sequence of the batch: ys[q] for xs[q].
+    void step_batch(const float* xs, float* ys) {
+        torch::NoGradGuard no_grad;
+        std::memcpy(x.data_ptr<float>(), xs, std::size_t(x.numel()) * sizeof(float));
+        const torch::Tensor y = head->forward(recurrent(x)).contiguous(); // [1, batch, 1]
+        std::memcpy(ys, y.data_ptr<float>(), std::size_t(y.numel()) * sizeof(float));
+    }
+
+    /// n samples in one call (batch 1): ys[t] for xs[t].
     void chunk(const float* xs, std::size_t n, float* ys) {
         torch::NoGradGuard no_grad;
         const std::int64_t T = std::int64_t(n);
         const torch::Tensor y = head->forward(recurrent(wrap(xs, {T, 1, 1}))).contiguous();
         std::memcpy(ys, y.data_ptr<float>(), n * sizeof(float));
+    }
+};
+
+/// The lanes cells: the model with batch rnn::lanes, one time step of all sequences per call
+/// (bench_main.hpp's lanes model).
+template <rnn::cell K, std::size_t H>
+struct libtorch_lanes {
+    static constexpr const char* library = "libtorch";
+    libtorch_model<K, H> m;
+
+    explicit libtorch_lanes(rnn::weights const& w) : m(w, rnn::lanes) {}
+
+    void step(rnn::lane_values const& xs, rnn::lane_values& ys) {
+        m.step_batch(xs.data(), ys.data());
     }
 };
 
@@ -400,6 +432,7 @@ int main(int argc, char** argv) {
             bool ok = true;
             rnn::for_each_cell(
                 [&]<rnn::cell K, std::size_t H>() { ok = check_chunk<K, H>() && ok; });
+            ok = rnn::check_lanes_cells<libtorch_lanes>() && ok;
             ok = rnn::check_wavenet<libtorch_wavenet>() && ok;
             ok = check_wavenet_chunk() && ok;
             return check_train() && ok;
@@ -408,6 +441,7 @@ int main(int argc, char** argv) {
             rnn::for_each_cell([]<rnn::cell K, std::size_t H>() {
                 benchmark::RegisterBenchmark(rnn::cell_name("chunk", K, H).c_str(), bm_chunk<K, H>);
             });
+            rnn::register_lanes<libtorch_lanes>();
             benchmark::RegisterBenchmark(rnn::wavenet::cell, rnn::bm_wavenet<libtorch_wavenet>);
             benchmark::RegisterBenchmark((std::string("chunk/") + rnn::wavenet::cell).c_str(),
                                          bm_wavenet_chunk);

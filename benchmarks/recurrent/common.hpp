@@ -20,6 +20,12 @@
 // step benchmarks so that nothing is folded. The training target (`target()`): a soft clipper
 // tanh(2.5·x) of the same samples, the kind of system an amplifier model learns.
 //
+// The lanes cells (lanes32/lstm/16, lanes32/gru/16): 32 independent sequences of the step cell's
+// model of H = 16 (the same weights), one time step of all 32 per call, as a plugin running
+// voices or channels would. Sequence q reads the signal 97·q samples ahead: at time t,
+// input()[(t + 97·q) mod 4096] (`lane_sample`); 97 is prime, so the 32 offsets 0, 97, …, 3007
+// are distinct and the sequences sit at different phases of the signal.
+//
 // The WaveNet cell (wavenet/a1/16) is the "A1 standard" WaveNet of the Neural Amp Modeler (NAM),
 // in the layout of its PyTorch module (tests/torch/make_wavenet_fixtures.py): two layer arrays,
 // 1 → 16 channels (head 8) and 16 → 8 channels (head 1, with a bias), each ten layers of
@@ -78,6 +84,10 @@ inline constexpr std::size_t dilation(std::size_t layer) {
     return std::size_t(1) << layer;
 }
 } // namespace wavenet
+
+// The lanes cells (see the top of this file): `lanes` sequences of hidden size `lanes_hidden`.
+inline constexpr std::size_t lanes = 32, lanes_hidden = 16, lane_offset = 97;
+using lane_values = std::array<float, lanes>; // one value of every sequence
 
 // The training cell: one truncated-BPTT step of LSTM(32) on 256 samples, plain SGD.
 inline constexpr std::size_t train_hidden = 32;
@@ -213,6 +223,11 @@ inline std::vector<float> const& target() {
         return v;
     }();
     return ys;
+}
+
+/// The sample of the signal sequence q of a lanes cell reads at time t.
+inline constexpr std::size_t lane_sample(std::size_t q, std::size_t t) {
+    return (t + lane_offset * q) % stream;
 }
 
 /// The first sample of training step `step`'s chunk: the chunks of 256 samples in order, cycled.

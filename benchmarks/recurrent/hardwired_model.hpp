@@ -1,11 +1,12 @@
 #pragma once
 // hardwired's side of the recurrent suite, through its public API only: the network type
 // hw::network<hw::input<1>, hw::lstm<H> (or hw::gru<H>), hw::dense<1>>, hw::params and hw::state
-// made once, one time step per call with hw::step; the training step is
-// hw::sequence_gradient<hw::mse_loss> over the chunk with a hw::sequence_workspace made once,
-// then hw::sgd. The weights go in and out through the network's tensor table (PyTorch names and
-// layouts). The WaveNet cell is hw::network<hw::input<1>, hw::wavenet::a1_standard>, its tensors
-// loaded in the order of its table, which is the PyTorch module's state_dict order. Used by
+// made once, one time step per call with hw::step; the lanes cells step their sequences together
+// with hw::step_lanes, the hw::state_lanes and the hw::batch_workspace made once; the training
+// step is hw::sequence_gradient<hw::mse_loss> over the chunk with a hw::sequence_workspace made
+// once, then hw::sgd. The weights go in and out through the network's tensor table (PyTorch names
+// and layouts). The WaveNet cell is hw::network<hw::input<1>, hw::wavenet::a1_standard>, its
+// tensors loaded in the order of its table, which is the PyTorch module's state_dict order. Used by
 // bench_rnn_hardwired and, for its training check, by bench_rnn_libtorch.
 
 #include <algorithm>
@@ -64,6 +65,28 @@ struct hardwired_model {
 
     explicit hardwired_model(weights const& w) { load(p, w); }
     float step(float x) { return hw::step(p, std::array<float, 1>{x}, s)[0]; }
+};
+
+/// The lanes cells: rnn::lanes sequences, one time step of all per call (bench_main.hpp's lanes
+/// model). Its 32 sequences are exactly one chunk of the batched kernels
+/// (hw::kernels::chunk_samples).
+template <cell K, std::size_t H>
+struct hardwired_lanes {
+    static constexpr const char* library = "hardwired";
+    using net = hardwired_net<K, H>;
+    hw::params<net> p;
+    hw::state_lanes<net, float, lanes> s; // zero: every sequence at its start
+    hw::batch_workspace<net> ws;
+    std::array<std::array<float, 1>, lanes> x, y; // the inputs and outputs as hardwired's samples
+
+    explicit hardwired_lanes(weights const& w) { load(p, w); }
+    void step(lane_values const& xs, lane_values& ys) {
+        for (std::size_t q = 0; q < lanes; ++q)
+            x[q][0] = xs[q];
+        hw::step_lanes(p, x, y, s, ws);
+        for (std::size_t q = 0; q < lanes; ++q)
+            ys[q] = y[q][0];
+    }
 };
 
 /// The WaveNet cell, one sample per call (bench_main.hpp's bm_wavenet).

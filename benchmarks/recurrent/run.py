@@ -13,6 +13,12 @@ arrays of 16 and 8 channels, ten dilated causal convolutions of kernel 3 each):
 
     step/<kind>/H      one time step per call, as an audio plugin runs it, over a stream of 4096
                        distinct samples: ns per call = ns per sample
+    lanes32/<kind>/16  32 independent sequences of step/<kind>/16's model (the same weights), one
+                       time step of all 32 per call, as a plugin running voices or channels
+                       would; sequence q at time t reads sample (t + 97·q) mod 4096 of the
+                       stream: ns per call / 32 = ns per sequence-step, comparable with
+                       step/<kind>/16's ns per sample (hardwired: hw::step_lanes; libtorch: the
+                       step cell's modules with batch 32; not eigen, scalar, libtorch chunk)
     chunk/<kind>/H     (libtorch only) the 4096 samples in one call: ns per call / 4096
     train256/lstm/32   one truncated-BPTT training step on 256 samples (forward from the carried
                        state, mean MSE over the 256 steps, backward through time, plain SGD with
@@ -39,6 +45,7 @@ FLOPs per sample. Only the matrix products are counted, each multiply-add as 2 F
     LSTM(H)   2·4H·(1 + H)  (4H gate rows, each a dot product with the input (1) and with h (H))
               + 2·H         (the dense head, H → 1)
     GRU(H)    2·3H·(1 + H) + 2·H
+    lanes32   per sequence-step, the same count as step/<kind>/16 (one time step of one model)
     train256  3 × the LSTM's forward count per sample: the forward products, the products with
               Wᵀ that carry δ back (to h and to x), and the weight gradients' outer products.
     WaveNet   Σ over the layer arrays (in → C channels, head size h, L layers of kernel K):
@@ -58,8 +65,9 @@ so the ideal time is a loose lower bound.
 
 Output. The table goes to stdout (progress to stderr). With --write, also
 benchmarks/results/recurrent.csv (or --csv PATH) with header `library,cell,metric,value`:
-`<library>,<cell>,ns_per_sample,v` for every cell, `<library>,train256/lstm/32,ns_per_step,v`,
-`hardwired,<cell>,rtf_48k,v`, `-,<cell>,flops_per_sample,v` and `peak,-,peak_gflops,v`.
+`<library>,<cell>,ns_per_sample,v` for every cell (per sequence-step for lanes32/),
+`<library>,train256/lstm/32,ns_per_step,v`, `hardwired,<cell>,rtf_48k,v`,
+`-,<cell>,flops_per_sample,v` and `peak,-,peak_gflops,v`.
 
 Standard library only.
 """
@@ -91,27 +99,30 @@ LIBRARIES = ["scalar", "hardwired", "eigen", "libtorch"]
 HIDDEN = [8, 16, 32, 40, 64]
 GATES = {"lstm": 4, "gru": 3}
 STREAM = 4096          # rnn::stream: samples per chunk/ call
+LANES, LANES_HIDDEN = 32, 16  # rnn::lanes, rnn::lanes_hidden: sequence-steps per lanes32/ call
 TRAIN_CHUNK = 256      # rnn::train_chunk: samples per train256/ call
 TRAIN_CELL = "train256/lstm/32"
 WAVENET_CELL = "wavenet/a1/16"
 # NAM's A1 WaveNet (rnn::wavenet): per layer array (in, channels, head); layers, kernel.
 WAVENET_ARRAYS = [(1, 16, 8), (16, 8, 1)]
 WAVENET_LAYERS, WAVENET_KERNEL = 10, 3
-CELLS = ([f"step/{k}/{h}" for k in GATES for h in HIDDEN] + [TRAIN_CELL, WAVENET_CELL])
+CELLS = ([f"step/{k}/{h}" for k in GATES for h in HIDDEN]
+         + [f"lanes{LANES}/{k}/{LANES_HIDDEN}" for k in GATES] + [TRAIN_CELL, WAVENET_CELL])
 SAMPLE_RATE = 48000
 CSV_HEADER = ["library", "cell", "metric", "value"]
 TIME_UNITS = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
 
 
 def samples_per_call(name: str) -> int:
-    """Samples one call of benchmark `name` processes."""
+    """Samples (for lanes32/, sequence-steps) one call of benchmark `name` processes."""
     prefix = name.split("/")[0]
-    return {"step": 1, "wavenet": 1, "chunk": STREAM, "train256": TRAIN_CHUNK}[prefix]
+    return {"step": 1, "wavenet": 1, "chunk": STREAM, f"lanes{LANES}": LANES,
+            "train256": TRAIN_CHUNK}[prefix]
 
 
 def chunk_cell(cell: str) -> str | None:
     """The libtorch chunk benchmark of a cell: chunk/<kind>/H for step/<kind>/H,
-    chunk/wavenet/a1/16 for the WaveNet, none for training."""
+    chunk/wavenet/a1/16 for the WaveNet, none for lanes and training."""
     if cell.startswith("step/"):
         return cell.replace("step/", "chunk/", 1)
     return "chunk/" + cell if cell == WAVENET_CELL else None
