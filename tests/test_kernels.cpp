@@ -93,6 +93,13 @@ TEST_CASE("simd kernel equals the scalar reference kernel", "[kernels]") {
     compare_kernels<hw::network<hw::input<128>, hw::dense<128, hw::tanh>, hw::dense<128, hw::tanh>,
                                 hw::dense<16>>,
                     float>();
+    // One output: a dot product over contiguous weights, in batches and a scalar rest.
+    using one_output =
+        hw::network<hw::input<5>, hw::dense<37, hw::tanh>, hw::dense<1, hw::sigmoid>>;
+    compare_kernels<one_output, float>();
+    compare_kernels<one_output, double>();
+    compare_kernels<hw::network<hw::input<3>, hw::dense<64>, hw::dense<1, hw::tanh, hw::no_bias>>,
+                    float>();
 }
 
 TEST_CASE("forward uses the simd kernel for float and double, the scalar one otherwise",

@@ -133,6 +133,26 @@ HARDWIRED_ALWAYS_INLINE void column_product(T const* w, T const* a, T* z) {
             z[r] += w[k * Rows + r] * a[k];
 }
 
+/// Σ_{i < N} a[i]·b[i]: whole batches into up to four independent partial sums (a chain of N
+/// scalar FMAs waits four cycles on each), added as a tree and across the lanes; the rest by
+/// scalar FMAs.
+template <std::size_t N, class T>
+HARDWIRED_ALWAYS_INLINE T dot(T const* a, T const* b) {
+    using B = batch<T>;
+    constexpr std::size_t L = lanes<T>, full = N / L * L;
+    constexpr std::size_t P = std::min<std::size_t>(4, N / L > 0 ? N / L : 1);
+    std::array<B, P> part;
+    part.fill(B(T(0)));
+#pragma GCC unroll 64
+    for (std::size_t i = 0; i < full; i += L)
+        part[i / L % P] = hardwired::detail::madd(B::load_unaligned(a + i),
+                                                  B::load_unaligned(b + i), part[i / L % P]);
+    T sum = xsimd::hadd(tree_sum<0, P>(part));
+    for (std::size_t i = full; i < N; ++i)
+        sum = hardwired::detail::madd(a[i], b[i], sum);
+    return sum;
+}
+
 /// to[i] = from[i] for i < N, in batches: a short copy inline (GCC makes a loop of copies a call
 /// of memcpy, scalar or batch copies alike, unless the loop is unrolled).
 template <std::size_t N, class T>
