@@ -61,10 +61,10 @@ void for_each_cell(F&& f) {
     (std::make_index_sequence<hidden_sizes.size()>{});
 }
 
-/// One time step per call over the signal, cycled.
-template <template <cell, std::size_t> class Model, cell K, std::size_t H>
-void bm_step(benchmark::State& state) {
-    auto m = std::make_unique<Model<K, H>>(make_weights(K, H));
+/// One sample per call of the model `make()` returns, over the signal, cycled.
+template <class Make>
+void run_samples(benchmark::State& state, Make const& make) {
+    auto m = make();
     const std::vector<float>& xs = input();
     std::size_t i = 0;
     for (auto _ : state) {
@@ -72,6 +72,12 @@ void bm_step(benchmark::State& state) {
         benchmark::DoNotOptimize(y);
     }
     state.SetItemsProcessed(state.iterations());
+}
+
+/// step/<kind>/H: one time step per call.
+template <template <cell, std::size_t> class Model, cell K, std::size_t H>
+void bm_step(benchmark::State& state) {
+    run_samples(state, [] { return std::make_unique<Model<K, H>>(make_weights(K, H)); });
 }
 
 /// check_steps steps from the zero state, each output against the float64 reference.
@@ -90,17 +96,10 @@ bool check_step() {
                      "1000 steps, largest difference from float64");
 }
 
-/// wavenet/a1/16: one sample per call over the signal, cycled.
+/// wavenet/a1/16: one sample per call.
 template <class Model>
 void bm_wavenet(benchmark::State& state) {
-    auto m = std::make_unique<Model>(make_wavenet_weights());
-    const std::vector<float>& xs = input();
-    std::size_t i = 0;
-    for (auto _ : state) {
-        float y = m->step(xs[i++ % stream]);
-        benchmark::DoNotOptimize(y);
-    }
-    state.SetItemsProcessed(state.iterations());
+    run_samples(state, [] { return std::make_unique<Model>(make_wavenet_weights()); });
 }
 
 /// check_steps samples from zero histories, each output against the float64 reference.

@@ -345,10 +345,10 @@ struct libtorch_wavenet : torch::nn::Module {
     }
 };
 
-/// chunk/<kind>/H: ns per call of the whole signal.
-template <rnn::cell K, std::size_t H>
-void bm_chunk(benchmark::State& state) {
-    auto m = std::make_unique<libtorch_model<K, H>>(rnn::make_weights(K, H));
+/// The whole signal per call of the model `make()` returns.
+template <class Make>
+void run_chunks(benchmark::State& state, Make const& make) {
+    auto m = make();
     std::vector<float> ys(rnn::stream);
     for (auto _ : state) {
         m->chunk(rnn::input().data(), rnn::stream, ys.data());
@@ -358,16 +358,17 @@ void bm_chunk(benchmark::State& state) {
     state.SetItemsProcessed(state.iterations() * std::int64_t(rnn::stream));
 }
 
+/// chunk/<kind>/H: ns per call of the whole signal.
+template <rnn::cell K, std::size_t H>
+void bm_chunk(benchmark::State& state) {
+    run_chunks(state,
+               [] { return std::make_unique<libtorch_model<K, H>>(rnn::make_weights(K, H)); });
+}
+
 /// chunk/wavenet/a1/16: ns per call of the whole signal.
 void bm_wavenet_chunk(benchmark::State& state) {
-    auto m = std::make_unique<libtorch_wavenet>(rnn::make_wavenet_weights());
-    std::vector<float> ys(rnn::stream);
-    for (auto _ : state) {
-        m->chunk(rnn::input().data(), rnn::stream, ys.data());
-        benchmark::DoNotOptimize(ys.data());
-        benchmark::ClobberMemory();
-    }
-    state.SetItemsProcessed(state.iterations() * std::int64_t(rnn::stream));
+    run_chunks(state,
+               [] { return std::make_unique<libtorch_wavenet>(rnn::make_wavenet_weights()); });
 }
 
 /// train256/lstm/32: ns per training step of 256 samples.

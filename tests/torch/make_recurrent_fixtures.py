@@ -550,23 +550,52 @@ def write_readme(outdir, manual_diff, max_preact, f32_diff, f32_where):
             .replace("@MAX_PREACT@", "%.2f" % max_preact)
             .replace("@F32_DIFF@", "%.1e" % f32_diff)
             .replace("@F32_DIFF_WHERE@", f32_where))
+    return write_text(outdir, "README.md", text)
+
+
+def write_text(outdir, name, text):
+    """Writes a generated text file (no @...@ field left) into outdir; returns its path."""
     assert "@" not in text
-    path = os.path.join(outdir, "README.md")
+    path = os.path.join(outdir, name)
     with open(path, "w", encoding="utf-8", newline="\n") as f:
         f.write(text)
     return path
 
 
-def main(argv):
+def fixture_args(argv, doc):
+    """A fixture script's command line ([-q] [outdir], outdir defaulting to fixtures/ next to
+    the scripts), after setting PyTorch up to compute deterministically on one thread."""
     here = os.path.dirname(os.path.abspath(__file__))
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(description=doc.splitlines()[0])
     ap.add_argument("outdir", nargs="?", default=os.path.join(here, "fixtures"))
     ap.add_argument("-q", "--quiet", action="store_true")
     args = ap.parse_args(argv)
-
     torch.set_num_threads(1)
     torch.use_deterministic_algorithms(True)
     torch.set_default_dtype(torch.float32)
+    return args
+
+
+def write_cases(outdir, built, run, write, quiet):
+    """Runs every (case, model, data) of `built` in float32 and float64 (run(case, model, data,
+    dtype) -> (records, _)) and writes each precision's fixture (write(outdir, case, records,
+    dtype) -> path). Returns the records by case name, float32's then float64's."""
+    os.makedirs(outdir, exist_ok=True)
+    all_recs = {}
+    for case, model, data in built:
+        per_dtype = []
+        for dtype in (torch.float32, torch.float64):
+            recs, _ = run(case, model, data, dtype)
+            per_dtype.append(recs)
+            path = write(outdir, case, recs, dtype)
+            if not quiet:
+                print("wrote %s (%d bytes)" % (path, os.path.getsize(path)))
+        all_recs[case["name"]] = per_dtype
+    return all_recs
+
+
+def main(argv):
+    args = fixture_args(argv, __doc__)
 
     # Cross-check every case in float64 before writing anything.
     built = []
@@ -581,17 +610,7 @@ def main(argv):
                   % (case["name"], n, worst, extra))
         built.append((case, model, data))
 
-    os.makedirs(args.outdir, exist_ok=True)
-    all_recs = {}
-    for case, model, data in built:
-        per_dtype = []
-        for dtype in (torch.float32, torch.float64):
-            recs, _ = run(case, model, data, dtype)
-            per_dtype.append(recs)
-            path = write_case(args.outdir, case, recs, dtype)
-            if not args.quiet:
-                print("wrote %s (%d bytes)" % (path, os.path.getsize(path)))
-        all_recs[case["name"]] = per_dtype
+    all_recs = write_cases(args.outdir, built, run, write_case, args.quiet)
     f32_diff, f32_where = f32_f64_difference(all_recs)
     path = write_readme(args.outdir, manual_diff, max_preact, f32_diff, f32_where)
     if not args.quiet:

@@ -21,7 +21,6 @@ inputs (zero initially), reproduces the batched nn.Conv1d forward to 1e-12,
 and, for the cases with a loss, the loss and all gradients too.
 """
 
-import argparse
 import copy
 import math
 import os
@@ -34,7 +33,7 @@ import torch.nn.functional as F
 sys.dont_write_bytecode = True   # no __pycache__ in the source tree from the import below
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from make_recurrent_fixtures import (  # noqa: E402  (no side effects on import)
-    f32_f64_difference, write_case as write_fixture)
+    f32_f64_difference, fixture_args, write_case as write_fixture, write_cases, write_text)
 
 SCRIPT = "tests/torch/make_wavenet_fixtures.py"
 TOL = 1e-12          # step-by-step implementation vs batched nn.Conv1d, float64
@@ -484,23 +483,11 @@ def write_readme(outdir, stream_diff, f32_diff, f32_where, max_out, n_params):
             .replace("@F32_DIFF_WHERE@", f32_where)
             .replace("@A1_PARAMS@", "%d" % n_params)
             .replace("@TABLE@", "\n".join(rows)))
-    assert "@" not in text
-    path = os.path.join(outdir, "WAVENET.md")
-    with open(path, "w", encoding="utf-8", newline="\n") as f:
-        f.write(text)
-    return path
+    return write_text(outdir, "WAVENET.md", text)
 
 
 def main(argv):
-    here = os.path.dirname(os.path.abspath(__file__))
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("outdir", nargs="?", default=os.path.join(here, "fixtures"))
-    ap.add_argument("-q", "--quiet", action="store_true")
-    args = ap.parse_args(argv)
-
-    torch.set_num_threads(1)
-    torch.use_deterministic_algorithms(True)
-    torch.set_default_dtype(torch.float32)
+    args = fixture_args(argv, __doc__)
 
     # Cross-check every case in float64 before writing anything.
     built = []
@@ -517,17 +504,7 @@ def main(argv):
         built.append((case, model, data))
     a1_params = sum(p.numel() for p in built[0][1].parameters())
 
-    os.makedirs(args.outdir, exist_ok=True)
-    all_recs = {}
-    for case, model, data in built:
-        per_dtype = []
-        for dtype in (torch.float32, torch.float64):
-            recs, _ = run(case, model, data, dtype)
-            per_dtype.append(recs)
-            path = write_case(args.outdir, case, recs, dtype)
-            if not args.quiet:
-                print("wrote %s (%d bytes)" % (path, os.path.getsize(path)))
-        all_recs[case["name"]] = per_dtype
+    all_recs = write_cases(args.outdir, built, run, write_case, args.quiet)
     f32_diff, f32_where = f32_f64_difference(all_recs)
     path = write_readme(args.outdir, stream_diff, f32_diff, f32_where, max_out, a1_params)
     if not args.quiet:

@@ -292,6 +292,21 @@ fit_result<T> fit(params<Net, T>& p, Optimizer& opt, Inputs const& inputs, Targe
                                       detail::as_samples(targets), options);
 }
 
+namespace detail {
+/// fit_sequence after its compile-time checks (one diagnostic each, nothing else after it).
+template <auto Loss, class Net, class T, class Optimizer, class Inputs, class Targets>
+fit_result<T> fit_sequence_checked(params<Net, T>& p, Optimizer& opt, Inputs const& inputs,
+                                   Targets const& targets, sequence_options const& options,
+                                   state<Net, T>* initial) {
+    if constexpr (!check_samples<Net, T, Inputs, false, true>() ||
+                  !check_targets<Loss, Net, T, Targets>() || !check_optimizer<Optimizer, Net, T>())
+        return {};
+    else
+        return fit_sequence_impl<Loss>(p, opt, as_samples(inputs), as_samples(targets), options,
+                                       initial);
+}
+} // namespace detail
+
 /// Trains `p` with `opt` on one sequence: inputs[t] and targets[t] are time step t (many to
 /// many; the loss is the mean over the trained steps), by sequence_options' recipe (warm-up,
 /// chunks of truncated back-propagation through time, the state carried across). For networks
@@ -303,14 +318,8 @@ fit_result<T> fit(params<Net, T>& p, Optimizer& opt, Inputs const& inputs, Targe
 template <auto Loss, class Net, class T, class Optimizer, class Inputs, class Targets>
 fit_result<T> fit_sequence(params<Net, T>& p, Optimizer& opt, Inputs const& inputs,
                            Targets const& targets, sequence_options const& options = {}) {
-    if constexpr (!detail::check_samples<Net, T, Inputs, false, true>() ||
-                  !detail::check_targets<Loss, Net, T, Targets>() ||
-                  !detail::check_optimizer<Optimizer, Net, T>())
-        return {};
-    else
-        return detail::fit_sequence_impl<Loss>(p, opt, detail::as_samples(inputs),
-                                               detail::as_samples(targets), options,
-                                               static_cast<state<Net, T>*>(nullptr));
+    return detail::fit_sequence_checked<Loss>(p, opt, inputs, targets, options,
+                                              static_cast<state<Net, T>*>(nullptr));
 }
 
 /// The same, every epoch starting from `initial` instead of the zero state; with
@@ -325,13 +334,7 @@ template <auto Loss, class Net, class T, class Optimizer, class Inputs, class Ta
 fit_result<T> fit_sequence(params<Net, T>& p, Optimizer& opt, Inputs const& inputs,
                            Targets const& targets, sequence_options const& options,
                            state<Net, T>& initial) {
-    if constexpr (!detail::check_samples<Net, T, Inputs, false, true>() ||
-                  !detail::check_targets<Loss, Net, T, Targets>() ||
-                  !detail::check_optimizer<Optimizer, Net, T>())
-        return {};
-    else
-        return detail::fit_sequence_impl<Loss>(p, opt, detail::as_samples(inputs),
-                                               detail::as_samples(targets), options, &initial);
+    return detail::fit_sequence_checked<Loss>(p, opt, inputs, targets, options, &initial);
 }
 
 } // namespace hardwired
