@@ -48,6 +48,11 @@ struct slice_of {
     template <std::size_t Inputs>
     struct does_not_fit_in_inputs;
 };
+template <std::size_t Channels, std::size_t HeadSize, std::size_t Kernel>
+struct wavenet_layer_array {
+    template <std::size_t Dilations>
+    struct with_dilations;
+};
 template <std::size_t HeadSize>
 struct wavenet_array_head_size {
     template <std::size_t NextChannels>
@@ -141,8 +146,8 @@ inline constexpr bool holds = false;
     "hardwired::slice<Begin, Count>: the inputs Begin, ..., Begin + Count - 1 must exist (Count "  \
     "at least 1, Begin + Count at most the previous layer's size)"
 #define HARDWIRED_MSG_WAVENET_SHAPE                                                                \
-    "hardwired::wavenet::layer_array<Channels, HeadSize, Kernel, ...>: channels, head size and "   \
-    "kernel size must each be at least 1"
+    "hardwired::wavenet::layer_array<Channels, HeadSize, Kernel, Dilations>: channels, head "      \
+    "size, kernel size and the number of dilations must each be at least 1"
 #define HARDWIRED_MSG_WAVENET_HEAD_SIZE                                                            \
     "hardwired::wavenet::model: a layer array's head continues as the next array's head, so its "  \
     "head size must equal the next array's channels"

@@ -29,7 +29,22 @@ namespace hardwired::wavenet {
 
 /// The dilations of a layer array's convolutions, one layer each: `dilations<1, 2, 4, 8>`.
 template <std::size_t... D>
-struct dilations {};
+struct dilations {
+    static constexpr std::size_t layers = sizeof...(D);
+};
+
+namespace detail {
+/// One diagnostic, with the numbers, for an empty size; true, so that the array stays a valid
+/// type and nothing else fails after it.
+template <std::size_t Channels, std::size_t HeadSize, std::size_t Kernel, std::size_t Layers>
+constexpr bool check_layer_array() {
+    if constexpr (Channels == 0 || HeadSize == 0 || Kernel == 0 || Layers == 0)
+        static_assert(diagnostic::holds<typename diagnostic::wavenet_layer_array<
+                          Channels, HeadSize, Kernel>::template with_dilations<Layers>>,
+                      HARDWIRED_MSG_WAVENET_SHAPE);
+    return true;
+}
+} // namespace detail
 
 /// A layer array: `Channels` channels, a head of `HeadSize` values, kernel size `Kernel`, one
 /// layer per dilation. Each layer, on the array's channels x and the model's input u:
@@ -44,9 +59,11 @@ struct dilations {};
 template <std::size_t Channels, std::size_t HeadSize, std::size_t Kernel, class Dilations,
           auto Activation = tanh, bool Gated = false, bool HeadBias = false>
 struct layer_array {
-    static_assert(Channels > 0 && HeadSize > 0 && Kernel > 0, HARDWIRED_MSG_WAVENET_SHAPE);
+    static_assert(detail::check_layer_array<Channels, HeadSize, Kernel, Dilations::layers>());
     static_assert(hardwired::activation<decltype(Activation)>, HARDWIRED_MSG_ACTIVATION);
     static constexpr std::size_t channels = Channels, head_size = HeadSize;
+    static constexpr bool valid =
+        Channels > 0 && HeadSize > 0 && Kernel > 0 && Dilations::layers > 0;
 };
 
 namespace detail {
@@ -118,15 +135,27 @@ struct after<layer_array<C, Hd, K, Ds, A, G, HB>, Next, Rest...> {
                        typename layers_of<false, Next>::type, typename after<Next, Rest...>::type>;
 };
 
+/// The model, or, when an array has an empty size (its one diagnostic), a layer that fails
+/// nothing else.
+template <bool Valid, auto HeadScale, class First, class... Rest>
+struct model_of {
+    using type = slice<0, 1>;
+};
+template <auto HeadScale, class First, class... Rest>
+struct model_of<true, HeadScale, First, Rest...> {
+    using type = chain<concat<slice<0, 1>, one_by_one<First::channels>>,
+                       typename layers_of<true, First>::type, typename after<First, Rest...>::type,
+                       activation_layer<HeadScale * x>>;
+};
+
 } // namespace detail
 
 /// NAM's WaveNet on one input channel: the layer arrays in order, the output (the last array's
 /// head) times `HeadScale`, an exact constant such as `hw::c<1, 50>` (0.02). A layer kind: use it
 /// as `hw::network<hw::input<1>, hw::wavenet::model<...>>`.
 template <auto HeadScale, class First, class... Rest>
-using model = chain<concat<slice<0, 1>, detail::one_by_one<First::channels>>,
-                    typename detail::layers_of<true, First>::type,
-                    typename detail::after<First, Rest...>::type, activation_layer<HeadScale * x>>;
+using model = typename detail::model_of<(First::valid && ... && Rest::valid), HeadScale, First,
+                                        Rest...>::type;
 
 /// Dilations 1, 2, 4, …, 512.
 using dilations_1_to_512 = dilations<1, 2, 4, 8, 16, 32, 64, 128, 256, 512>;
