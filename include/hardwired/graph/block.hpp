@@ -107,6 +107,19 @@ struct block_view {
     }
 };
 
+/// How a block's children are named as modules of PyTorch (hw::io::tensor_names): each block
+/// declares `static constexpr module_form naming`.
+enum class module_form {
+    /// An nn.Sequential: children numbered 0, 1, …, where a child with parameters and an
+    /// activation of its own (not the identity) takes two numbers, as nn.Linear then nn.Tanh.
+    sequential,
+    /// An nn.ModuleList: child i is number i.
+    list,
+    /// The block's one child is the block's own module (a residual block is the nn.Sequential
+    /// of its body).
+    same,
+};
+
 namespace detail {
 /// f(tensor) for every parameter tensor of the bound layer L, its offset made relative to the
 /// network's parameters (L's own at `offset`), depth first in parameter order.

@@ -42,6 +42,7 @@ struct branches {
     struct bound {
         using children = std::tuple<detail::bind<Branches, In>...>;
         static constexpr bool is_block = true;
+        static constexpr module_form naming = module_form::list;
         static constexpr std::size_t n = sizeof...(Branches);
         template <std::size_t I>
         using child = std::tuple_element_t<I, children>;

@@ -75,6 +75,7 @@ struct chain<Layers...>::bound
                           saved_offset[sizeof...(Layers) - 1]> {
     using children = typename detail::bind_chain<In, Layers...>::type;
     static constexpr bool is_block = true;
+    static constexpr module_form naming = module_form::sequential;
     static constexpr std::size_t n = sizeof...(Layers);
     template <std::size_t I>
     using child = std::tuple_element_t<I, children>;

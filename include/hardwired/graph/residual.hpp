@@ -33,6 +33,7 @@ struct residual {
         static_assert(detail::check_residual<In, body::outputs>());
         using children = std::tuple<body>;
         static constexpr bool is_block = true;
+        static constexpr module_form naming = module_form::same;
         static constexpr std::size_t inputs = In, outputs = In;
         static constexpr std::array<std::size_t, 1> param_offset{0};
         static constexpr std::size_t parameter_count = detail::parameter_count<body>;

@@ -52,6 +52,9 @@ struct conv1d {
     struct bound {
         static_assert(detail::check_conv_groups<In, Out, G>());
         static constexpr std::size_t inputs = In, outputs = Out;
+        /// Applied by the kernels themselves (not a tail): PyTorch's nn.Conv1d then the
+        /// activation's module (hw::io::tensor_names).
+        static constexpr auto inner_activation = Activation;
         /// Input and output channels of a group; past inputs the layer keeps.
         static constexpr std::size_t group_in = In / (G > 0 ? G : 1),
                                      group_out = Out / (G > 0 ? G : 1), past = (K - 1) * D;

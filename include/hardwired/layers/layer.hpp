@@ -19,6 +19,9 @@
 ///                            `outputs` values of `saved`. A layer with a tail gets δ = ∂L/∂z in
 ///                            its backward pass: the driver multiplies by f′, fused into the
 ///                            producer of δ where it can (the chunk kernel of the layer above).
+///   inner_activation         optional: an activation the kernels apply themselves (not a
+///                            tail), so that the layer is two PyTorch modules, as nn.Conv1d
+///                            then nn.Tanh (hw::io::tensor_names)
 ///   draws_random             optional, true for a layer whose forward pass is random (dropout):
 ///                            its forward kernels take a hw::random_draws before the parameters
 ///
