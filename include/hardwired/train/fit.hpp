@@ -62,6 +62,11 @@ struct fit_options {
     /// Print a compact progress line (epoch, loss, samples/s) on stderr: by default only when
     /// stderr is a terminal.
     bool print_progress = ::isatty(2) != 0;
+    /// The first epoch to run (1-based) of the `epochs`: resuming from a checkpoint saved after
+    /// epoch k (hw::io::save_checkpoint), first_epoch = k + 1 replays the shuffles of the epochs
+    /// before (without training) and the random numbers they drew, so that training continues
+    /// bit for bit as if it had never stopped.
+    std::size_t first_epoch = 1;
 };
 
 /// Options of hw::fit_sequence (a network with state: hw::lstm, hw::gru, hw::conv1d), the
@@ -87,6 +92,9 @@ struct sequence_options {
     callback<void(fit_progress const&)> on_epoch = {};
     callback<bool(fit_progress const&)> stop_when = {};
     bool print_progress = ::isatty(2) != 0;
+    /// The first epoch to run (1-based), as fit_options::first_epoch: resumes a run of `epochs`
+    /// after epoch first_epoch − 1 bit for bit (a learned initial state is the caller's to keep).
+    std::size_t first_epoch = 1;
 };
 
 /// Thrown when training produces a non-finite loss or gradient.
@@ -160,6 +168,8 @@ fit_result<T> fit_impl(params<Net, T>& p, Optimizer& opt, std::span<const std::a
         throw std::invalid_argument("hardwired::fit: the data set is empty");
     if (options.batch_size == 0)
         throw std::invalid_argument("hardwired::fit: batch_size is 0");
+    if (options.first_epoch == 0)
+        throw std::invalid_argument("hardwired::fit: first_epoch is 0 (epochs count from 1)");
     if (options.batch_size != full_batch && options.batch_size > n)
         throw std::invalid_argument("hardwired::fit: batch_size " +
                                     std::to_string(options.batch_size) + " exceeds the " +
@@ -173,19 +183,24 @@ fit_result<T> fit_impl(params<Net, T>& p, Optimizer& opt, std::span<const std::a
     std::vector<std::size_t> order(n);
     std::iota(order.begin(), order.end(), std::size_t{0});
     splitmix64 rng{options.seed};
+    auto shuffle = [&] {
+        if (options.shuffle)
+            for (std::size_t i = n - 1; i > 0; --i)
+                std::swap(order[i], order[rng.below(i + 1)]);
+    };
+    for (std::size_t epoch = 1; epoch < options.first_epoch; ++epoch)
+        shuffle();
     // On the heap, as the gradients of a large network do not fit on a thread's stack.
     const auto ws = std::make_unique<batch_workspace<Net, T>>();
-    ws->random = {options.seed, 0};
+    ws->random = {options.seed, (options.first_epoch - 1) * n};
     const auto grads_ptr = std::make_unique<gradients<Net, T>>();
     gradients<Net, T>& grads = *grads_ptr;
     const double start = monotonic_seconds();
     auto last_print = start;
 
-    for (std::size_t epoch = 1; epoch <= options.epochs; ++epoch) {
+    for (std::size_t epoch = options.first_epoch; epoch <= options.epochs; ++epoch) {
         const double epoch_start = monotonic_seconds();
-        if (options.shuffle)
-            for (std::size_t i = n - 1; i > 0; --i)
-                std::swap(order[i], order[rng.below(i + 1)]);
+        shuffle();
         double epoch_loss = 0;
         for (std::size_t b0 = 0, b = 1; b0 < n; b0 += batch, ++b) {
             const std::size_t size = std::min(batch, n - b0);
@@ -225,6 +240,9 @@ fit_result<T> fit_sequence_impl(params<Net, T>& p, Optimizer& opt,
         throw std::invalid_argument("hardwired::fit_sequence: a learned initial state needs "
                                     "warmup = 0 (the warm-up passes no gradient back), not " +
                                     std::to_string(options.warmup));
+    if (options.first_epoch == 0)
+        throw std::invalid_argument(
+            "hardwired::fit_sequence: first_epoch is 0 (epochs count from 1)");
     check_class_indices(targets, Net::outputs);
     const std::size_t trained = n - options.warmup;
     const std::size_t chunk = options.chunk == 0 ? trained : std::min(options.chunk, trained);
@@ -233,7 +251,7 @@ fit_result<T> fit_sequence_impl(params<Net, T>& p, Optimizer& opt,
     fit_result<T> result;
     result.loss_history.reserve(options.epochs);
     const auto ws = std::make_unique<sequence_workspace<Net, T>>(chunk);
-    ws->random = {options.seed, 0};
+    ws->random = {options.seed, (options.first_epoch - 1) * trained};
     const auto grads_ptr = std::make_unique<gradients<Net, T>>();
     gradients<Net, T>& grads = *grads_ptr;
     const auto s = std::make_unique<state<Net, T>>();
@@ -241,7 +259,7 @@ fit_result<T> fit_sequence_impl(params<Net, T>& p, Optimizer& opt,
     const double start = monotonic_seconds();
     auto last_print = start;
 
-    for (std::size_t epoch = 1; epoch <= options.epochs; ++epoch) {
+    for (std::size_t epoch = options.first_epoch; epoch <= options.epochs; ++epoch) {
         const double epoch_start = monotonic_seconds();
         if (initial)
             *s = *initial;
