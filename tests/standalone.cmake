@@ -3,6 +3,10 @@
 # the default build.
 file(GLOB_RECURSE HARDWIRED_PUBLIC_HEADERS CONFIGURE_DEPENDS
     RELATIVE ${PROJECT_SOURCE_DIR}/include ${PROJECT_SOURCE_DIR}/include/hardwired/*.hpp)
+# The optional headers that read JSON need nlohmann::json (tests/CMakeLists.txt looks for it).
+if(NOT nlohmann_json_FOUND)
+    list(FILTER HARDWIRED_PUBLIC_HEADERS EXCLUDE REGEX "hardwired/io/(safetensors|checkpoint)")
+endif()
 set(standalone_sources)
 foreach(header IN LISTS HARDWIRED_PUBLIC_HEADERS)
     string(MAKE_C_IDENTIFIER ${header} stem)
@@ -12,6 +16,9 @@ foreach(header IN LISTS HARDWIRED_PUBLIC_HEADERS)
 endforeach()
 add_library(hardwired_standalone_headers OBJECT ${standalone_sources})
 target_link_libraries(hardwired_standalone_headers PRIVATE hardwired::hardwired hardwired_warnings)
+if(nlohmann_json_FOUND)
+    target_link_libraries(hardwired_standalone_headers PRIVATE nlohmann_json::nlohmann_json)
+endif()
 
 # No ODR violations: two translation units using the same templates, linked together.
 add_executable(test_odr odr/tu1.cpp odr/tu2.cpp odr/main.cpp)
