@@ -14,7 +14,9 @@
 ///     hw::state<a1> s;                      // every convolution's past inputs, zero
 ///     float y = hw::step(p, {x}, s)[0];     // one sample in, one out
 
+#include <array>
 #include <cstddef>
+#include <tuple>
 #include <type_traits>
 
 #include "../activation.hpp"
@@ -31,6 +33,7 @@ namespace hardwired::wavenet {
 template <std::size_t... D>
 struct dilations {
     static constexpr std::size_t layers = sizeof...(D);
+    static constexpr std::array<std::size_t, sizeof...(D)> values{D...};
 };
 
 namespace detail {
@@ -61,7 +64,10 @@ template <std::size_t Channels, std::size_t HeadSize, std::size_t Kernel, class 
 struct layer_array {
     static_assert(detail::check_layer_array<Channels, HeadSize, Kernel, Dilations::layers>());
     static_assert(hardwired::activation<decltype(Activation)>, HARDWIRED_MSG_ACTIVATION);
-    static constexpr std::size_t channels = Channels, head_size = HeadSize;
+    static constexpr std::size_t channels = Channels, head_size = HeadSize, kernel = Kernel;
+    using dilation_list = Dilations;
+    static constexpr auto activation = Activation;
+    static constexpr bool gated = Gated, head_bias = HeadBias;
     static constexpr bool valid =
         Channels > 0 && HeadSize > 0 && Kernel > 0 && Dilations::layers > 0;
 };
@@ -135,6 +141,15 @@ struct after<layer_array<C, Hd, K, Ds, A, G, HB>, Next, Rest...> {
                        typename layers_of<false, Next>::type, typename after<Next, Rest...>::type>;
 };
 
+/// The samples back an array's layers reach: Σ (kernel − 1)·dilation.
+template <class Array>
+constexpr std::size_t reach() {
+    std::size_t r = 0;
+    for (std::size_t d : Array::dilation_list::values)
+        r += (Array::kernel - 1) * d;
+    return r;
+}
+
 /// The model, or, when an array has an empty size (its one diagnostic), a layer that fails
 /// nothing else.
 template <bool Valid, auto HeadScale, class First, class... Rest>
@@ -152,10 +167,18 @@ struct model_of<true, HeadScale, First, Rest...> {
 
 /// NAM's WaveNet on one input channel: the layer arrays in order, the output (the last array's
 /// head) times `HeadScale`, an exact constant such as `hw::c<1, 50>` (0.02). A layer kind: use it
-/// as `hw::network<hw::input<1>, hw::wavenet::model<...>>`.
+/// as `hw::network<hw::input<1>, hw::wavenet::model<...>>`. Its configuration stays readable
+/// (`arrays`, `head_scale`), for the `.nam` loader (hw::io::load_nam) to check a file against.
 template <auto HeadScale, class First, class... Rest>
-using model = typename detail::model_of<(First::valid && ... && Rest::valid), HeadScale, First,
-                                        Rest...>::type;
+struct model
+    : detail::model_of<(First::valid && ... && Rest::valid), HeadScale, First, Rest...>::type {
+    using arrays = std::tuple<First, Rest...>;
+    static constexpr auto head_scale = HeadScale;
+    /// Inputs an output depends on: 1 + Σ (kernel − 1)·dilation over every layer. NAM's plugins
+    /// run a model on that many samples of silence, less one, before use ("prewarm").
+    static constexpr std::size_t receptive_field =
+        1 + detail::reach<First>() + (std::size_t{0} + ... + detail::reach<Rest>());
+};
 
 /// Dilations 1, 2, 4, …, 512.
 using dilations_1_to_512 = dilations<1, 2, 4, 8, 16, 32, 64, 128, 256, 512>;
