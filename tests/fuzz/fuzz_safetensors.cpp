@@ -1,7 +1,8 @@
 // libFuzzer target: every byte string given to the safetensors and checkpoint loaders either
 // loads or is refused with hw::io::safetensors_error; a refused load leaves the parameters and
 // the optimizer as they were. Anything else (a crash, a sanitizer report, another exception, a
-// changed object after a refusal) is a finding. Built and run by tests/fuzz/CMakeLists.txt.
+// changed object after a refusal) is a finding. Built and run by tests/fuzz/CMakeLists.txt;
+// seeds: corpus_safetensors/.
 
 #include <cstddef>
 #include <cstdint>

@@ -1,6 +1,6 @@
-// Writes the seed corpus of fuzz_safetensors (tests/fuzz/corpus/): valid files of the fuzzed
-// networks (parameters, F32 and F64, and checkpoints) from which the fuzzer mutates. Run by hand
-// after a format change: make_corpus <dir>.
+// Writes the seed corpus of fuzz_safetensors (tests/fuzz/corpus_safetensors/): valid files of
+// the fuzzed networks (parameters, F32 and F64, and checkpoints) from which the fuzzer mutates.
+// Run by hand after a format change: make_corpus tests/fuzz/corpus_safetensors.
 
 #include <fstream>
 #include <string>
