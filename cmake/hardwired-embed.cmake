@@ -15,8 +15,9 @@
 #
 # TYPE is C++ text in which `hw` is hardwired; a type declared in your own header is named there
 # and the header given in INCLUDES (absolute, or relative to the current source folder). FORMAT
-# defaults from the extension (.safetensors, .nam; .json and .aidax are RTNeural's). The program
-# needs nlohmann-json (Debian nlohmann-json3-dev); the header and <target> do not.
+# defaults from the extension (.safetensors, .nam; .json and .aidax are RTNeural's). For .nam and
+# RTNeural files the program needs nlohmann-json (Debian nlohmann-json3-dev); the header and
+# <target> never do.
 
 set(_HARDWIRED_EMBED_TEMPLATE "${CMAKE_CURRENT_LIST_DIR}/hardwired-embed.cpp.in")
 
@@ -45,7 +46,7 @@ function(hardwired_embed_weights target)
         message(FATAL_ERROR "hardwired_embed_weights(${target}): FORMAT ${E_FORMAT} is not "
                             "safetensors, nam or rtneural")
     endif()
-    if(NOT TARGET nlohmann_json::nlohmann_json)
+    if(NOT E_FORMAT STREQUAL "safetensors" AND NOT TARGET nlohmann_json::nlohmann_json)
         find_package(nlohmann_json 3 REQUIRED)
     endif()
 
@@ -66,7 +67,10 @@ function(hardwired_embed_weights target)
     configure_file("${_HARDWIRED_EMBED_TEMPLATE}" "${dir}/embedder.cpp" @ONLY)
     set(embedder ${target}_${E_NAME}_embedder)
     add_executable(${embedder} "${dir}/embedder.cpp")
-    target_link_libraries(${embedder} PRIVATE hardwired::hardwired nlohmann_json::nlohmann_json)
+    target_link_libraries(${embedder} PRIVATE hardwired::hardwired)
+    if(NOT E_FORMAT STREQUAL "safetensors")
+        target_link_libraries(${embedder} PRIVATE nlohmann_json::nlohmann_json)
+    endif()
     target_compile_features(${embedder} PRIVATE cxx_std_20)
     set(header "${dir}/include/${E_NAME}.hpp")
     add_custom_command(OUTPUT "${header}"

@@ -3,9 +3,10 @@
 # the default build.
 file(GLOB_RECURSE HARDWIRED_PUBLIC_HEADERS CONFIGURE_DEPENDS
     RELATIVE ${PROJECT_SOURCE_DIR}/include ${PROJECT_SOURCE_DIR}/include/hardwired/*.hpp)
-# The optional headers that read JSON need nlohmann::json (tests/CMakeLists.txt looks for it).
+# The optional headers that read general JSON need nlohmann::json (tests/CMakeLists.txt looks
+# for it).
 if(NOT nlohmann_json_FOUND)
-    list(FILTER HARDWIRED_PUBLIC_HEADERS EXCLUDE REGEX "hardwired/io/(safetensors|checkpoint)")
+    list(FILTER HARDWIRED_PUBLIC_HEADERS EXCLUDE REGEX "hardwired/io/(rtneural|nam)")
 endif()
 set(standalone_sources)
 foreach(header IN LISTS HARDWIRED_PUBLIC_HEADERS)

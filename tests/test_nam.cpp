@@ -141,6 +141,16 @@ TEST_CASE("a NAM file that does not fit the type is refused, naming what differs
     // Any change to the numbers of a1's arrays is named too; and a wrong LSTM size.
     hw::params<hw::network<hw::input<1>, hw::lstm<4>, hw::dense<1>>> q;
     CHECK_THROWS_WITH(hw::io::from_nam(lstm, q), Contains("hidden_size is 4 in the type but 3"));
+    // Truncated anywhere (every 7th length), or with invalid UTF-8: refused, nothing changed.
+    for (std::size_t n = 0; n < wavenet.size(); n += 7) {
+        INFO("the first " << n << " bytes");
+        CHECK_THROWS_AS(hw::io::from_nam(wavenet.substr(0, n), p), hw::io::nam_error);
+    }
+    CHECK(p == before);
+    refused(edited(wavenet, "\"WaveNet\"",
+                   "\"Wave\xff"
+                   "et\""),
+            "not valid JSON");
     // The LSTM's learned initial state goes somewhere: without a state to receive it, refused.
     hw::params<small_lstm> r;
     CHECK_THROWS_WITH(hw::io::from_nam(lstm, r), Contains("pass a hw::state"));

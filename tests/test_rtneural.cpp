@@ -175,6 +175,25 @@ TEST_CASE("RTNeural files that do not fit the type are refused by layer, with th
                       Contains("layer 1 (time-distributed-dense): the activation is tanh in the "
                                "file but relu in the type"));
     CHECK_THROWS_WITH(hw::io::from_rtneural("{\"layers\": [", p), Contains("not valid JSON"));
+    // Truncated anywhere (every 13th length), or with invalid UTF-8: refused, nothing changed.
+    std::ifstream in(root + "/models/lstm_1d.json");
+    std::stringstream text;
+    text << in.rdbuf();
+    const std::string file = text.str();
+    using lstm8 = hw::network<hw::input<1>, hw::lstm<8>, hw::dense<1>>;
+    hw::params<lstm8> e;
+    hw::init::defaults(e, 2);
+    const hw::params<lstm8> e0 = e;
+    for (std::size_t n = 0; n < file.size(); n += 13) {
+        INFO("the first " << n << " bytes");
+        CHECK_THROWS_AS(hw::io::from_rtneural(file.substr(0, n), e), hw::io::rtneural_error);
+    }
+    std::string bad_utf8 = file;
+    bad_utf8.replace(bad_utf8.find("\"lstm\""), 6, "\"ls\xfe\"");
+    CHECK_THROWS_WITH(hw::io::from_rtneural(bad_utf8, e), Contains("not valid JSON"));
+    CHECK(e == e0);
+    hw::io::from_rtneural(file, e); // the whole file loads
+    CHECK(e != e0);
 }
 
 TEST_CASE("a Keras model with a convolution and a GRU loads into the matching type",

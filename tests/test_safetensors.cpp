@@ -15,6 +15,7 @@
 
 #include <hardwired/hardwired.hpp>
 #include <hardwired/io/safetensors.hpp>
+#include <nlohmann/json.hpp>
 
 namespace hw = hardwired;
 using Catch::Matchers::Contains;
@@ -331,7 +332,7 @@ TEST_CASE("crafted bad files are refused with what is wrong, the parameters unch
                         ",\"0.weight\":{\"dtype\":\"F32\",\"shape\":[2,3],"
                         "\"data_offsets\":[44,68]}}",
                     data + std::string(24, '\0')),
-                p, "the header names tensor '0.weight' twice");
+                p, "the header has the key '0.weight' twice in one object");
         refused(raw("{" + w + "[0,24]}}", data.substr(0, 24)), p,
                 "the file has no tensor '0.bias' [2], which the network needs");
     }
@@ -358,4 +359,57 @@ TEST_CASE("crafted bad files are refused with what is wrong, the parameters unch
                                  {.allow_non_finite = true});
         CHECK(std::isnan(p.layer<0>().w(1, 1)));
     }
+}
+
+TEST_CASE("the header's JSON is read strictly: escapes, UTF-8, numbers, nesting") {
+    auto p = initialised<mlp, float>(8);
+    const std::string data(44, '\0');
+    const std::string rest =
+        ",\"0.bias\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[24,32]},"
+        "\"2.weight\":{\"dtype\":\"F32\",\"shape\":[1,2],\"data_offsets\":[32,"
+        "40]},\"2.bias\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":"
+        "[40,44]}";
+    auto with_weight = [&](std::string const& key, std::string const& offsets,
+                           std::string const& metadata = "") {
+        return raw("{" + metadata + key + ":{\"dtype\":\"F32\",\"shape\":[2,3],\"data_offsets\":" +
+                       offsets + "}" + rest + "}   ",
+                   data);
+    };
+    // Escapes resolve: \u0065 is 'e'; a surrogate pair is one code point, kept as UTF-8.
+    hw::io::from_safetensors(with_weight("\"0.w\\u0065ight\"", "[0,24]"), p);
+    CHECK(p == hw::params<mlp>{});
+    const auto file = hw::io::safetensors_file::parse(
+        with_weight("\"0.weight\"", "[0,24]",
+                    "\"__metadata__\":{\"smile\":\"\\ud83d\\ude00\",\"tab\":\"a\\tb\\\"c\"},"));
+    CHECK(file.metadata().at("smile") == "\xF0\x9F\x98\x80");
+    CHECK(file.metadata().at("tab") == "a\tb\"c");
+    // What is not JSON, or not UTF-8.
+    for (std::string const& key : {std::string("\"0.weight\\ud800\""),          // a lone surrogate
+                                   std::string("\"0.weight\xC0\xAF\""),         // an overlong '/'
+                                   std::string("\"0.weight\xED\xA0\x80\""),     // a surrogate
+                                   std::string("\"0.weight\xF4\x90\x80\x80\""), // > U+10FFFF
+                                   std::string("\"0.weight\x01\""), // a control character
+                                   std::string("\"0.weight\\x\""),  // an unknown escape
+                                   std::string("\"0.weight")})
+        refused(with_weight(key, "[0,24]"), p, "the header is not valid JSON");
+    // Offsets must be exact non-negative integers.
+    for (std::string const& offsets :
+         {std::string("[0,24.0]"), std::string("[0,2.4e1]"), std::string("[0,-0]"),
+          std::string("[0,18446744073709551640]"), std::string("[0,\"24\"]")})
+        refused(with_weight("\"0.weight\"", offsets), p,
+                "tensor '0.weight': data_offsets is not two non-negative integers");
+    // Nothing after the object but spaces; no nesting past 64.
+    refused(raw("{\"a\":1} x"), p, "text after the JSON value");
+    std::string deep = "{\"__metadata__\":{\"a\":";
+    for (int i = 0; i < 100; ++i)
+        deep += "[";
+    refused(raw(deep), p, "nested deeper than 64");
+    // Writing: metadata with quotes and control characters reads back as it was; invalid UTF-8
+    // is refused before anything is written.
+    const std::string odd = "quote \" backslash \\ newline \n nul-free \x7f";
+    const auto written =
+        hw::io::safetensors_file::parse(hw::io::to_safetensors(p, {.metadata = {{"odd", odd}}}));
+    CHECK(written.metadata().at("odd") == odd);
+    CHECK_THROWS_WITH(hw::io::to_safetensors(p, {.metadata = {{"bad", "\xFF"}}}),
+                      Contains("cannot write this header"));
 }

@@ -2,8 +2,8 @@
 /// Parameters in and out as safetensors files, the library's own weight format (and
 /// Hugging Face's): 8 bytes of little-endian header length N, N bytes of JSON header (tensor name
 /// → dtype, shape, data_offsets; an optional "__metadata__" of strings), then the tensors'
-/// bytes, little-endian, row-major. Optional header: it needs nlohmann-json (Debian
-/// `nlohmann-json3-dev`); the rest of the library does not include it.
+/// bytes, little-endian, row-major. Optional header (the library's umbrella header does not
+/// include it); it reads its JSON header with io/json_lite.hpp and needs no other library.
 ///
 ///     hw::io::save_safetensors("model.safetensors", p);              // F32 for float params
 ///     hw::io::load_safetensors("model.safetensors", p);              // F16, BF16, F32, F64 read
@@ -25,7 +25,6 @@
 #include <iterator>
 #include <limits>
 #include <map>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
 #include <stdexcept>
@@ -36,6 +35,7 @@
 #include <vector>
 
 #include "../params.hpp"
+#include "json_lite.hpp"
 #include "names.hpp"
 
 namespace hardwired::io {
@@ -150,42 +150,28 @@ public:
         if (text.empty() || text.front() != '{')
             fail("the header does not start with '{'");
 
-        // Duplicate names: the JSON object keeps one value per key, so they are caught as keys
-        // of the top-level object are read.
-        std::vector<std::string> keys;
-        std::string duplicate;
-        nlohmann::json header;
+        json_lite::value header;
         try {
-            header = nlohmann::json::parse(
-                text.begin(), text.end(),
-                [&](int depth, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
-                    if (depth == 1 && event == nlohmann::json::parse_event_t::key) {
-                        std::string k = parsed.get<std::string>();
-                        if (duplicate.empty() &&
-                            std::find(keys.begin(), keys.end(), k) != keys.end())
-                            duplicate = k;
-                        keys.push_back(std::move(k));
-                    }
-                    return true;
-                });
-        } catch (nlohmann::json::exception const& e) {
-            fail(std::string("the header is not valid JSON: ") + e.what());
+            header = json_lite::parse(text);
+        } catch (json_lite::error const& e) {
+            const std::string what = e.what();
+            if (what.rfind("the key '", 0) == 0) // a name twice: valid JSON, not a header
+                fail("the header has " + what);
+            fail("the header is not valid JSON: " + what);
         }
-        if (!duplicate.empty())
-            fail("the header names tensor '" + duplicate + "' twice");
         if (!header.is_object())
             fail("the header is not a JSON object");
 
         safetensors_file file;
         file.header_bytes_ = n;
-        for (auto const& [name, value] : header.items()) {
+        for (auto const& [name, value] : header.members) {
             if (name == "__metadata__") {
                 if (!value.is_object())
                     fail("__metadata__ is not an object of strings");
-                for (auto const& [k, v] : value.items()) {
+                for (auto const& [k, v] : value.members) {
                     if (!v.is_string())
                         fail("__metadata__ entry '" + k + "' is not a string");
-                    file.metadata_[k] = v.get<std::string>();
+                    file.metadata_[k] = v.text;
                 }
                 continue;
             }
@@ -260,7 +246,7 @@ public:
     }
 
 private:
-    static safetensors_entry entry_of(std::string const& name, nlohmann::json const& v) {
+    static safetensors_entry entry_of(std::string const& name, json_lite::value const& v) {
         auto fail = [&](std::string const& what) -> void {
             throw safetensors_error("safetensors: tensor '" + name + "': " + what);
         };
@@ -268,29 +254,28 @@ private:
             fail("its entry is not an object");
         safetensors_entry e;
         e.name = name;
-        auto const dt = v.find("dtype");
-        if (dt == v.end() || !dt->is_string())
+        json_lite::value const* dt = v.find("dtype");
+        if (!dt || !dt->is_string())
             fail("no dtype");
-        const std::string type = dt->get<std::string>();
+        const std::string type = dt->text;
         auto const known = std::find_if(std::begin(detail::dtypes), std::end(detail::dtypes),
                                         [&](auto const& d) { return d.name == type; });
         if (known == std::end(detail::dtypes))
             fail("unknown dtype \"" + type + "\"");
         e.type = known->type;
-        auto const shape = v.find("shape");
-        if (shape == v.end() || !shape->is_array())
+        json_lite::value const* shape = v.find("shape");
+        if (!shape || !shape->is_array())
             fail("no shape");
-        for (auto const& d : *shape) {
-            if (!d.is_number_unsigned())
+        for (auto const& d : shape->items) {
+            std::uint64_t n = 0;
+            if (!d.unsigned_value(n))
                 fail("its shape has an element that is not a non-negative integer");
-            e.shape.push_back(d.get<std::uint64_t>());
+            e.shape.push_back(n);
         }
-        auto const off = v.find("data_offsets");
-        if (off == v.end() || !off->is_array() || off->size() != 2 ||
-            !(*off)[0].is_number_unsigned() || !(*off)[1].is_number_unsigned())
+        json_lite::value const* off = v.find("data_offsets");
+        if (!off || !off->is_array() || off->items.size() != 2 ||
+            !off->items[0].unsigned_value(e.begin) || !off->items[1].unsigned_value(e.end))
             fail("data_offsets is not two non-negative integers");
-        e.begin = (*off)[0].get<std::uint64_t>();
-        e.end = (*off)[1].get<std::uint64_t>();
         return e;
     }
 
@@ -327,22 +312,35 @@ struct tensor_to_write {
 /// header padded with spaces to a multiple of 8 bytes as the reference implementation does.
 inline std::string write_safetensors(std::vector<tensor_to_write> const& tensors,
                                      std::map<std::string, std::string> const& metadata) {
-    nlohmann::ordered_json header = nlohmann::ordered_json::object();
-    if (!metadata.empty())
-        header["__metadata__"] = metadata;
+    std::string text = "{";
+    if (!metadata.empty()) {
+        text += "\"__metadata__\":{";
+        for (auto const& [k, v] : metadata)
+            text +=
+                (text.back() == '{' ? "" : ",") + json_lite::quoted(k) + ":" + json_lite::quoted(v);
+        text += "}";
+    }
     std::uint64_t at = 0;
     for (auto const& t : tensors) {
         if (t.type != dtype::f32 && t.type != dtype::f64)
             throw safetensors_error("safetensors: hardwired writes F32 or F64, not " +
                                     std::string(name_of(t.type)));
-        if (header.contains(t.name))
-            throw safetensors_error("safetensors: two tensors named '" + t.name + "'");
         const std::uint64_t size = t.values.size() * bytes_of(t.type);
-        header[t.name] = {
-            {"dtype", name_of(t.type)}, {"shape", t.shape}, {"data_offsets", {at, at + size}}};
+        std::string shape;
+        for (std::uint64_t d : t.shape)
+            shape += (shape.empty() ? "" : ",") + std::to_string(d);
+        text += (text.back() == '{' ? "" : ",") + json_lite::quoted(t.name) + ":{\"dtype\":\"" +
+                std::string(name_of(t.type)) + "\",\"shape\":[" + shape + "],\"data_offsets\":[" +
+                std::to_string(at) + "," + std::to_string(at + size) + "]}";
         at += size;
     }
-    std::string text = header.dump();
+    text += "}";
+    // What was written reads back: names twice or invalid UTF-8 in a name are refused here.
+    try {
+        (void)json_lite::parse(text);
+    } catch (json_lite::error const& e) {
+        throw safetensors_error(std::string("safetensors: cannot write this header: ") + e.what());
+    }
     text.append((8 - text.size() % 8) % 8, ' ');
     std::string out;
     out.reserve(8 + text.size() + at);
