@@ -175,12 +175,8 @@ void save_checkpoint(std::filesystem::path const& path, params<Net, T> const& p,
 /// Loads a checkpoint; see from_checkpoint.
 template <class Net, class T, class Optimizer>
 void load_checkpoint(std::filesystem::path const& path, params<Net, T>& p, Optimizer& opt) {
-    const std::string bytes = read_file(path);
-    try {
-        from_checkpoint(bytes, p, opt);
-    } catch (safetensors_error const& e) {
-        throw safetensors_error(path.string() + ": " + e.what());
-    }
+    detail::from_file<safetensors_error>(
+        path, [&](std::string const& bytes) { from_checkpoint(bytes, p, opt); });
 }
 
 } // namespace hardwired::io

@@ -323,23 +323,14 @@ nam_info from_nam(std::string_view text, params<Net, T>& p, state<Net, T>& initi
 /// Loads a `.nam` file; see from_nam.
 template <class Net, class T>
 nam_info load_nam(std::filesystem::path const& path, params<Net, T>& p) {
-    std::string text;
-    try {
-        text = read_file(path);
+    return detail::from_file<nam_error>(path, [&](std::string const& text) {
         return from_nam(text, p, static_cast<state<Net, T>*>(nullptr));
-    } catch (std::runtime_error const& e) {
-        throw nam_error(path.string() + ": " + e.what());
-    }
+    });
 }
 template <class Net, class T>
 nam_info load_nam(std::filesystem::path const& path, params<Net, T>& p, state<Net, T>& initial) {
-    std::string text;
-    try {
-        text = read_file(path);
-        return from_nam(text, p, &initial);
-    } catch (std::runtime_error const& e) {
-        throw nam_error(path.string() + ": " + e.what());
-    }
+    return detail::from_file<nam_error>(
+        path, [&](std::string const& text) { return from_nam(text, p, &initial); });
 }
 
 } // namespace hardwired::io

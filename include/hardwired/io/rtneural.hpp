@@ -414,11 +414,8 @@ rtneural_info from_rtneural(std::string_view text, params<Net, T>& p) {
 /// Loads an RTNeural JSON model file (`.json`, `.aidax`); see from_rtneural.
 template <class Net, class T>
 rtneural_info load_rtneural(std::filesystem::path const& path, params<Net, T>& p) {
-    try {
-        return from_rtneural(read_file(path), p);
-    } catch (std::runtime_error const& e) {
-        throw rtneural_error(path.string() + ": " + e.what());
-    }
+    return detail::from_file<rtneural_error>(
+        path, [&](std::string const& text) { return from_rtneural(text, p); });
 }
 
 } // namespace hardwired::io

@@ -363,13 +363,32 @@ inline std::string write_safetensors(std::vector<tensor_to_write> const& tensors
 inline std::string read_file(std::filesystem::path const& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in)
-        throw safetensors_error("safetensors: cannot open " + path.string());
+        throw safetensors_error("cannot open " + path.string());
     std::ostringstream s;
     s << in.rdbuf();
     if (in.bad())
-        throw safetensors_error("safetensors: cannot read " + path.string());
+        throw safetensors_error("cannot read " + path.string());
     return std::move(s).str();
 }
+
+namespace detail {
+/// load(the file's bytes); what it or the reading throws comes out as an Error whose message
+/// starts with the path.
+template <class Error, class Load>
+auto from_file(std::filesystem::path const& path, Load&& load) {
+    std::string bytes;
+    try {
+        bytes = read_file(path);
+    } catch (std::runtime_error const& e) {
+        throw Error(e.what());
+    }
+    try {
+        return load(bytes);
+    } catch (std::runtime_error const& e) {
+        throw Error(path.string() + ": " + e.what());
+    }
+}
+} // namespace detail
 
 /// Writes `bytes` to `path` through a temporary file in the same folder renamed over it, so that
 /// a failed write leaves an existing file as it was.
@@ -530,12 +549,8 @@ void save_safetensors(std::filesystem::path const& path, params<Net, T> const& p
 template <class Net, class T>
 void load_safetensors(std::filesystem::path const& path, params<Net, T>& p,
                       load_options const& options = {}) {
-    const std::string bytes = read_file(path);
-    try {
-        from_safetensors(bytes, p, options);
-    } catch (safetensors_error const& e) {
-        throw safetensors_error(path.string() + ": " + e.what());
-    }
+    detail::from_file<safetensors_error>(
+        path, [&](std::string const& bytes) { from_safetensors(bytes, p, options); });
 }
 
 } // namespace hardwired::io
