@@ -32,17 +32,18 @@ struct value {
     kind type = kind::null;
     bool flag = false;
     std::string text; ///< a string's contents, a number's text
+    /// An array's elements, or an object's member values (in the order of the text).
     std::vector<value> items;
-    std::vector<std::pair<std::string, value>> members; ///< in the order of the text
+    std::vector<std::string> keys; ///< an object's member names: keys[i] names items[i]
 
     bool is_object() const { return type == kind::object; }
     bool is_array() const { return type == kind::array; }
     bool is_string() const { return type == kind::string; }
     /// The member of that name, or null.
     value const* find(std::string_view key) const {
-        for (auto const& m : members)
-            if (m.first == key)
-                return &m.second;
+        for (std::size_t i = 0; i < keys.size(); ++i)
+            if (keys[i] == key)
+                return &items[i];
         return nullptr;
     }
     /// A number that is a non-negative integer without fraction or exponent, and fits, into v.
@@ -108,15 +109,15 @@ private:
                 if (at_ == s_.size() || s_[at_] != '"')
                     fail("an object key is not a string");
                 std::string key = string();
-                for (auto const& m : v.members)
-                    if (m.first == key)
+                for (std::string const& k : v.keys)
+                    if (k == key)
                         fail("the key '" + key + "' twice in one object");
                 skip_space();
                 if (at_ == s_.size() || s_[at_] != ':')
                     fail("no ':' after an object key");
                 ++at_;
-                value member = parse(depth + 1);
-                v.members.emplace_back(std::move(key), std::move(member));
+                v.items.push_back(parse(depth + 1));
+                v.keys.push_back(std::move(key));
                 skip_space();
                 if (at_ < s_.size() && s_[at_] == ',') {
                     ++at_;

@@ -164,14 +164,16 @@ public:
 
         safetensors_file file;
         file.header_bytes_ = n;
-        for (auto const& [name, value] : header.members) {
+        for (std::size_t i = 0; i < header.keys.size(); ++i) {
+            std::string const& name = header.keys[i];
+            json_lite::value const& value = header.items[i];
             if (name == "__metadata__") {
                 if (!value.is_object())
                     fail("__metadata__ is not an object of strings");
-                for (auto const& [k, v] : value.members) {
-                    if (!v.is_string())
-                        fail("__metadata__ entry '" + k + "' is not a string");
-                    file.metadata_[k] = v.text;
+                for (std::size_t k = 0; k < value.keys.size(); ++k) {
+                    if (!value.items[k].is_string())
+                        fail("__metadata__ entry '" + value.keys[k] + "' is not a string");
+                    file.metadata_[value.keys[k]] = value.items[k].text;
                 }
                 continue;
             }
