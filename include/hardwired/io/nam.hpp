@@ -69,18 +69,11 @@ inline std::string number_text(double v) {
     return buf;
 }
 
-/// The NAM name of an activation hardwired has, or "" for another formula.
+/// NAM's name (PyTorch's module name) of an activation hardwired has, or "" for another formula.
 template <auto A>
 std::string_view nam_activation_name() {
-    using F = std::remove_cv_t<decltype(A)>;
-    if constexpr (std::is_same_v<F, std::remove_cv_t<decltype(hardwired::tanh)>>)
-        return "Tanh";
-    else if constexpr (std::is_same_v<F, std::remove_cv_t<decltype(hardwired::relu)>>)
-        return "ReLU";
-    else if constexpr (std::is_same_v<F, std::remove_cv_t<decltype(hardwired::sigmoid)>>)
-        return "Sigmoid";
-    else
-        return "";
+    constexpr std::string_view ours = activation_name<A>();
+    return ours == "tanh" ? "Tanh" : ours == "relu" ? "ReLU" : ours == "sigmoid" ? "Sigmoid" : "";
 }
 
 inline nlohmann::json const& member(nlohmann::json const& j, std::string const& key,

@@ -64,6 +64,25 @@ inline name_map renamed(std::vector<std::pair<std::string, std::string>> paths) 
 
 namespace detail {
 
+/// The name files give an activation hardwired has ("linear" for the identity, "tanh", "relu",
+/// "sigmoid", "elu"), or "" for another formula.
+template <auto A>
+constexpr std::string_view activation_name() {
+    using F = std::remove_cv_t<decltype(A)>;
+    auto is = [](auto const& g) { return std::is_same_v<F, std::remove_cvref_t<decltype(g)>>; };
+    if (is(hardwired::identity))
+        return "linear";
+    if (is(hardwired::tanh))
+        return "tanh";
+    if (is(hardwired::relu))
+        return "relu";
+    if (is(hardwired::sigmoid))
+        return "sigmoid";
+    if (is(hardwired::elu<>))
+        return "elu";
+    return "";
+}
+
 template <auto F>
 inline constexpr bool is_identity =
     std::is_same_v<std::remove_cv_t<decltype(F)>, std::remove_cv_t<decltype(hardwired::identity)>>;

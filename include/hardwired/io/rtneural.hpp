@@ -66,24 +66,6 @@ namespace detail {
     throw rtneural_error("rtneural: " + what);
 }
 
-/// The name RTNeural's files give an activation hardwired has, or "" for another formula.
-template <auto A>
-std::string activation_name() {
-    using F = std::remove_cv_t<decltype(A)>;
-    auto is = [](auto const& g) { return std::is_same_v<F, std::remove_cvref_t<decltype(g)>>; };
-    if (is(hardwired::identity))
-        return "linear";
-    if (is(hardwired::tanh))
-        return "tanh";
-    if (is(hardwired::relu))
-        return "relu";
-    if (is(hardwired::sigmoid))
-        return "sigmoid";
-    if (is(hardwired::elu<>))
-        return "elu";
-    return "";
-}
-
 /// One layer of a network's root chain as the loaders see it.
 struct layer_info {
     std::string kind;       ///< dense, activation, softmax, lstm, gru, conv1d, or what it is not
@@ -103,9 +85,9 @@ layer_info info_of() {
     } else {
         constexpr auto t = hardwired::detail::tensors_of<C>();
         if constexpr (hardwired::detail::has_tail<C>)
-            i.activation = activation_name<C::activation>();
+            i.activation = std::string(activation_name<C::activation>());
         else if constexpr (requires { C::inner_activation; })
-            i.activation = activation_name<C::inner_activation>();
+            i.activation = std::string(activation_name<C::inner_activation>());
         else
             i.activation = "linear";
         if constexpr (std::is_same_v<C, softmax_layer::bound<C::inputs>>) {
