@@ -49,7 +49,8 @@ using around =
 
 } // namespace
 
-// One line per layer kind or block.
+// One line per layer kind or block. The batch norms' ε of 1 and 1.5 keep running_var + ε positive
+// for the parameters in [−0.8, 0.8) that the suite draws.
 #define HARDWIRED_CONFORMANCE_SUBJECTS                                                             \
     (around<hw::dense<7, hw::tanh>>), (around<hw::dense<4, hw::gelu>>),                            \
         (around<hw::dense<9, hw::swish, hw::no_bias>>), (around<hw::dense<16, hw::relu>>),         \
@@ -64,7 +65,8 @@ using around =
         (around<hw::activation_layer<hw::gelu>>),                                                  \
         (around<hw::dense<5>, hw::activation_layer<hw::tanh>>), (around<hw::softmax_layer>),       \
         (around<hw::layer_norm<>>), (around<hw::dense<8>, hw::layer_norm<1, 1000>, hw::dense<4>>), \
-        (around<hw::dropout<1, 5>>),                                                               \
+        (around<hw::dropout<1, 5>>), (around<hw::prelu<>>), (around<hw::dense<4>, hw::prelu<4>>),  \
+        (around<hw::frozen_batch_norm<1, 1>>), (around<hw::frozen_batch_norm<3, 2, false>>),       \
         (around<hw::dropout<1, 2>, hw::residual<hw::dense<6, hw::tanh>, hw::dropout<1, 3>>>),      \
         (around<hw::concat<hw::slice<4, 2>, hw::chain<hw::slice<1, 3>, hw::dense<2, hw::tanh>>>>), \
         (around<hw::sum<hw::slice<0, 3>, hw::slice<3, 3>>, hw::dense<4, hw::tanh>>)

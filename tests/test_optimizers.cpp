@@ -114,3 +114,48 @@ TEST_CASE("optimizers reduce a loss", "[optimizer]") {
           run(hw::adam<net, double>{.lr = 0.01}), run(hw::adamw<net, double>{.lr = 0.01})})
         CHECK(after < 0.5 * before);
 }
+
+TEST_CASE("optimizers leave tensors that are not trainable as they are", "[optimizer]") {
+    // A frozen batch norm's running statistics between trainable layers: every optimizer, with
+    // weight decay and momentum, updates the rest exactly as a network without frozen tensors
+    // would (the same rule per element) and leaves the statistics bit for bit.
+    using frozen = hw::network<hw::input<3>, hw::dense<4, hw::tanh>, hw::frozen_batch_norm<>,
+                               hw::dense<2>, hw::frozen_batch_norm<1, 10, false>>;
+    constexpr std::size_t m = frozen::parameter_count;
+    STATIC_REQUIRE(m == 46);
+    STATIC_REQUIRE(frozen::trainable_range_count == 2);
+    STATIC_REQUIRE(frozen::trainable_ranges[0] == std::array<std::size_t, 2>{0, 24});
+    STATIC_REQUIRE(frozen::trainable_ranges[1] == std::array<std::size_t, 2>{32, 42});
+    STATIC_REQUIRE(net::trainable_range_count == 1);
+    auto trainable = [](std::size_t i) { return i < 24 || (i >= 32 && i < 42); };
+    // The same updates on a network of the same size without frozen tensors.
+    using all = hw::network<hw::input<m>, hw::dense<1, hw::x, hw::no_bias>>;
+    STATIC_REQUIRE(all::parameter_count == m);
+    hw::params<frozen, double> p;
+    hw::params<all, double> q;
+    hw::init::uniform(p, 0.5, 1.5, 4);
+    q.values = p.values;
+    hw::gradients<frozen, double> g;
+    hw::gradients<all, double> h;
+    auto check = [&](auto opt_frozen, auto opt_all) {
+        auto p1 = p;
+        auto q1 = q;
+        for (int s = 0; s < 3; ++s) {
+            hw::init::uniform(g, -1.0, 1.0, 20 + s);
+            h.values = g.values;
+            opt_frozen.step(p1, g);
+            opt_all.step(q1, h);
+        }
+        for (std::size_t i = 0; i < m; ++i) {
+            INFO("parameter " << i);
+            CHECK(p1.values[i] == (trainable(i) ? q1.values[i] : p.values[i]));
+            CHECK((p1.values[i] != p.values[i]) == trainable(i));
+        }
+    };
+    check(hw::sgd<frozen, double>{.lr = 0.1, .momentum = 0.9, .weight_decay = 0.1},
+          hw::sgd<all, double>{.lr = 0.1, .momentum = 0.9, .weight_decay = 0.1});
+    check(hw::adam<frozen, double>{.lr = 0.01, .weight_decay = 0.1},
+          hw::adam<all, double>{.lr = 0.01, .weight_decay = 0.1});
+    check(hw::adamw<frozen, double>{.lr = 0.01, .weight_decay = 0.1},
+          hw::adamw<all, double>{.lr = 0.01, .weight_decay = 0.1});
+}

@@ -43,6 +43,11 @@ struct convolution_groups {
     template <std::size_t InputChannels, std::size_t OutputChannels>
     struct do_not_divide_the_channels;
 };
+template <std::size_t Parameters>
+struct prelu_with_parameters {
+    template <std::size_t Inputs>
+    struct on_inputs;
+};
 template <std::size_t Begin, std::size_t Count>
 struct slice_of {
     template <std::size_t Inputs>
@@ -128,6 +133,11 @@ inline constexpr bool holds = false;
     "hw::x * hw::sigmoid(hw::x))"
 #define HARDWIRED_MSG_LAYER_NORM_EPS                                                               \
     "hardwired::layer_norm<EpsNum, EpsDen>: epsilon = EpsNum / EpsDen must be positive"
+#define HARDWIRED_MSG_PRELU_PARAMETERS                                                             \
+    "hardwired::prelu<NumParameters>: a PReLU has one slope shared by all its inputs (1, the "     \
+    "default) or one per input (the previous layer's size)"
+#define HARDWIRED_MSG_BATCH_NORM_EPS                                                               \
+    "hardwired::frozen_batch_norm<EpsNum, EpsDen>: epsilon = EpsNum / EpsDen must be positive"
 #define HARDWIRED_MSG_DROPOUT_P                                                                    \
     "hardwired::dropout<PNum, PDen>: the drop probability p = PNum / PDen must be in [0, 1)"
 #define HARDWIRED_MSG_PARAMS_NETWORK "hardwired::params<Net>: Net must be a hw::network"

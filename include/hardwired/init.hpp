@@ -32,8 +32,8 @@ namespace init {
 namespace detail {
 // Sets every parameter tensor of the network by its role (layers/layer.hpp): a weight to
 // U(±weight_bound(fan_in, fan_out)), a bias to U(±bias_bound(fan_in, fan_out)) or 0 when
-// bias_bound is null, ones and zeros to 1 and 0. Tensors are visited in parameter order and each
-// one's elements in PyTorch's row-major order, all from one generator.
+// bias_bound is null, ones, zeros and constant to 1, 0 and the tensor's value. Tensors are visited
+// in parameter order and each one's elements in PyTorch's row-major order, all from one generator.
 template <class Net, class T>
 void by_role(params<Net, T>& p, std::uint64_t seed, double (*weight_bound)(double, double),
              double (*bias_bound)(double, double)) {
@@ -55,6 +55,9 @@ void by_role(params<Net, T>& p, std::uint64_t seed, double (*weight_bound)(doubl
                 break;
             case init_role::zeros:
                 v = T(0);
+                break;
+            case init_role::constant:
+                v = static_cast<T>(t.value);
                 break;
             }
         }

@@ -33,6 +33,9 @@ constexpr std::size_t aligned_bytes(std::size_t n) {
     return ((n > 0 ? n : 1) * sizeof(T) + 63) / 64 * 64;
 }
 
+// Not constexpr: called during constant evaluation, it stops the compilation with its name.
+inline void a_tensor_that_is_not_trainable_must_be_contiguous() {}
+
 // The inputs of hw::input<N>; 1 for a type that is not one, so that a wrong type gives one error.
 template <class T>
 inline constexpr std::size_t size_of = 1;
@@ -120,6 +123,48 @@ struct network {
         detail::visit_tensors<root>(0, [&](tensor const& t) { all[n++] = t; });
         return all;
     }();
+
+private:
+    // The frozen tensors' ranges sorted by offset (each is contiguous: layer.hpp), then the
+    // non-empty ranges between them.
+    static constexpr auto trainable_layout = [] {
+        struct {
+            std::array<std::array<std::size_t, 2>, tensor_count + 1> ranges{};
+            std::size_t count = 0;
+        } out;
+        std::array<std::array<std::size_t, 2>, tensor_count + 1> frozen{};
+        std::size_t n = 0;
+        for (tensor const& t : tensors)
+            if (!t.trainable) {
+                if (t.at(t.size() - 1) != t.offset + t.size() - 1)
+                    detail::a_tensor_that_is_not_trainable_must_be_contiguous();
+                std::size_t k = n++;
+                for (; k > 0 && frozen[k - 1][0] > t.offset; --k)
+                    frozen[k] = frozen[k - 1];
+                frozen[k] = {t.offset, t.offset + t.size()};
+            }
+        frozen[n] = {parameter_count, parameter_count};
+        std::size_t begin = 0;
+        for (std::size_t k = 0; k <= n; ++k) {
+            if (frozen[k][0] > begin)
+                out.ranges[out.count++] = {begin, frozen[k][0]};
+            begin = frozen[k][1];
+        }
+        return out;
+    }();
+
+public:
+    /// The parts of the flat parameter array that the optimizers update, as [begin, end) ranges
+    /// in order: all of it, unless some tensor is not trainable (hw::frozen_batch_norm's
+    /// statistics).
+    static constexpr std::size_t trainable_range_count = trainable_layout.count;
+    static constexpr std::array<std::array<std::size_t, 2>, trainable_range_count>
+        trainable_ranges = [] {
+            std::array<std::array<std::size_t, 2>, trainable_range_count> r{};
+            for (std::size_t k = 0; k < trainable_range_count; ++k)
+                r[k] = trainable_layout.ranges[k];
+            return r;
+        }();
     /// Values of persistent state (recurrent layers); none for the layers so far.
     static constexpr std::size_t state_count = detail::state_count<root>;
 

@@ -1,9 +1,13 @@
-// The layer kinds hw::layer_norm, hw::activation_layer and hw::softmax_layer against LibTorch's
-// autograd. Two networks, each also written in LibTorch with explicit parameter tensors and
-// functional ops (matmul, F::layer_norm, tanh, gelu(approximate="tanh"), softmax):
+// The layer kinds hw::layer_norm, hw::activation_layer, hw::softmax_layer, hw::frozen_batch_norm
+// and hw::prelu against LibTorch's autograd. Three networks, each also written in LibTorch with
+// explicit parameter tensors and functional ops (matmul, F::layer_norm, tanh,
+// gelu(approximate="tanh"), softmax, F::prelu, eval-mode batch norm):
 //   - dense<8>, layer_norm<> (ε = 1e-5), activation_layer<tanh>, dense<5>, softmax_layer;
-//   - dense<7, gelu>, layer_norm<1, 1000> (ε = 1e-3), dense<3>.
-// The LayerNorm weights and biases are not 1 and 0, so that their gradients matter. For each,
+//   - dense<7, gelu>, layer_norm<1, 1000> (ε = 1e-3), dense<3>;
+//   - dense<8>, frozen_batch_norm<> (ε = 1e-5), prelu<8>, dense<6, tanh>,
+//     frozen_batch_norm<1, 100, false> (ε = 1e-2, no weight and bias), prelu<>, dense<3>.
+// The LayerNorm and batch norm weights and biases are not 1 and 0, so that their gradients
+// matter. For each,
 // with the same parameters in both: hw::forward (per sample) and hw::forward_batch; the loss and
 // every parameter gradient of hw::batch_gradient<hw::squared_error> against ½·mse_loss (reduction
 // "mean") and backward(), batches of 1, 5 and 40 samples (40 is more than one chunk of the
@@ -82,6 +86,31 @@ void norm_tensors(V v, std::string const& path, Fn& f) {
     f(tensor_info{"bias of " + path, {std::int64_t(n)}, 0, 0.4}, bias);
 }
 
+// A frozen_batch_norm's flat view: weight and bias when affine, then running_mean and
+// running_var (about 1.2, positive).
+template <class V, class Fn>
+void batch_norm_tensors(V v, std::string const& path, bool affine, Fn& f) {
+    const std::size_t n = v.size() / (affine ? 4 : 2);
+    const auto at = [v, n](std::size_t k) {
+        return [v, n, k](std::size_t i) -> decltype(auto) { return v[k * n + i]; };
+    };
+    const auto dim = std::vector<std::int64_t>{std::int64_t(n)};
+    std::size_t k = 0;
+    if (affine) {
+        f(tensor_info{"weight of " + path, dim, 1, 0.6}, at(k++));
+        f(tensor_info{"bias of " + path, dim, 0, 0.4}, at(k++));
+    }
+    f(tensor_info{"running_mean of " + path, dim, 0, 0.5}, at(k++));
+    f(tensor_info{"running_var of " + path, dim, 1.2, 0.5}, at(k++));
+}
+
+// A prelu's slopes, about 0.25 and some negative.
+template <class V, class Fn>
+void prelu_tensors(V v, std::string const& path, Fn& f) {
+    f(tensor_info{"weight of " + path, {std::int64_t(v.size())}, 0.25, 0.5},
+      [v](std::size_t i) -> decltype(auto) { return v[i]; });
+}
+
 torch::Tensor affine(torch::Tensor const& x, torch::Tensor const& w, torch::Tensor const& b) {
     return torch::add(torch::matmul(x, w.t()), b);
 }
@@ -122,6 +151,48 @@ struct gelu_norm_net {
         const torch::Tensor n =
             F::layer_norm(h, F::LayerNormFuncOptions({7}).weight(t[2]).bias(t[3]).eps(1e-3));
         return affine(n, t[4], t[5]);
+    }
+};
+
+// nn.BatchNorm1d in eval mode written out, so that autograd also gives the gradients of the
+// statistics (F::batch_norm treats them as constants); checked against F::batch_norm itself.
+torch::Tensor frozen_batch_norm(torch::Tensor const& x, torch::Tensor const& mean,
+                                torch::Tensor const& var, torch::Tensor const& weight,
+                                torch::Tensor const& bias, double eps) {
+    torch::Tensor y = (x - mean) / torch::sqrt(var + eps);
+    if (weight.defined())
+        y = y * weight + bias;
+    auto options = F::BatchNormFuncOptions().training(false).eps(eps);
+    if (weight.defined())
+        options.weight(weight.detach()).bias(bias.detach());
+    const torch::Tensor op = F::batch_norm(x.detach(), mean.detach(), var.detach(), options);
+    if (!torch::allclose(y.detach(), op, 1e-13, 1e-13))
+        throw std::runtime_error("the written-out batch norm differs from F::batch_norm");
+    return y;
+}
+
+struct batch_norm_prelu_net {
+    static constexpr const char* name = "dense, frozen_batch_norm<>, prelu<8>, dense tanh, "
+                                        "frozen_batch_norm<1, 100, false>, prelu<>, dense";
+    using net = hw::network<hw::input<5>, hw::dense<8>, hw::frozen_batch_norm<>, hw::prelu<8>,
+                            hw::dense<6, hw::tanh>, hw::frozen_batch_norm<1, 100, false>,
+                            hw::prelu<>, hw::dense<3>>;
+
+    template <class P, class Fn>
+    static void visit(P& p, Fn&& f) {
+        dense_tensors(p.template layer<0>(), "layer<0>()", f);
+        batch_norm_tensors(p.template layer<1>(), "layer<1>()", true, f);
+        prelu_tensors(p.template layer<2>(), "layer<2>()", f);
+        dense_tensors(p.template layer<3>(), "layer<3>()", f);
+        batch_norm_tensors(p.template layer<4>(), "layer<4>()", false, f);
+        prelu_tensors(p.template layer<5>(), "layer<5>()", f);
+        dense_tensors(p.template layer<6>(), "layer<6>()", f);
+    }
+    static torch::Tensor forward(torch::Tensor const& x, std::vector<torch::Tensor> const& t) {
+        torch::Tensor h = frozen_batch_norm(affine(x, t[0], t[1]), t[4], t[5], t[2], t[3], 1e-5);
+        h = torch::tanh(affine(F::prelu(h, t[6]), t[7], t[8]));
+        h = F::prelu(frozen_batch_norm(h, t[9], t[10], {}, {}, 1e-2), t[11]);
+        return affine(h, t[12], t[13]);
     }
 };
 
@@ -253,7 +324,7 @@ void check_hardwired(std::size_t first, std::size_t n, result const& ref) {
 } // namespace
 
 TEMPLATE_TEST_CASE("the views reach every parameter once; the reference is not degenerate", "",
-                   norm_softmax_net, gelu_norm_net) {
+                   norm_softmax_net, gelu_norm_net, batch_norm_prelu_net) {
     using Case = TestType;
     INFO(Case::name);
     const auto p = make_params<Case, double>(std::numeric_limits<double>::quiet_NaN());
@@ -279,7 +350,7 @@ TEMPLATE_TEST_CASE("the views reach every parameter once; the reference is not d
 }
 
 TEMPLATE_TEST_CASE("outputs, loss, parameter gradients and dL/dx equal torch's", "",
-                   norm_softmax_net, gelu_norm_net) {
+                   norm_softmax_net, gelu_norm_net, batch_norm_prelu_net) {
     // Batches of 1, 5 and 40 from sample 0, and two more single samples.
     for (auto [first, n] : std::array<std::pair<std::size_t, std::size_t>, 5>{
              {{0, 1}, {0, 5}, {0, 40}, {3, 1}, {17, 1}}}) {

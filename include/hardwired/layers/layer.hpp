@@ -100,14 +100,20 @@ inline constexpr std::size_t lanes = batch<T>::size;
 
 /// How a parameter tensor is initialised by the initialisers of hw::init.
 enum class init_role {
-    weight, ///< a weight: hw::init::xavier/he/fan_in draw it from its fan-in and fan-out
-    bias,   ///< a bias: zero, or U(±1/√fan_in) for hw::init::fan_in (PyTorch's nn.Linear)
-    ones,   ///< always 1 (LayerNorm's weight)
-    zeros,  ///< always 0 (LayerNorm's bias)
+    weight,   ///< a weight: hw::init::xavier/he/fan_in draw it from its fan-in and fan-out
+    bias,     ///< a bias: zero, or U(±1/√fan_in) for hw::init::fan_in (PyTorch's nn.Linear)
+    ones,     ///< always 1 (LayerNorm's weight)
+    zeros,    ///< always 0 (LayerNorm's bias)
+    constant, ///< always the tensor's `value` (PReLU's slope, 0.25)
 };
 
 /// One parameter tensor of a layer. Element (i₀, i₁, i₂) of a tensor of `rank` dimensions lies
 /// at offset + Σ iₖ·stride[k] in the layer's block of the flat parameter array.
+///
+/// A tensor that is not `trainable` (a frozen batch norm's running statistics, which PyTorch
+/// keeps as buffers) is saved, loaded and initialised like the others, and its gradient is
+/// computed, but the optimizers leave it as it is; it must be contiguous (strides of a row-major
+/// layout), so that it is one range of the flat array.
 struct tensor {
     const char* name = "";
     std::size_t rank = 1;
@@ -116,6 +122,8 @@ struct tensor {
     std::size_t offset = 0;
     init_role role = init_role::weight;
     std::size_t fan_in = 1, fan_out = 1;
+    bool trainable = true;
+    double value = 0; ///< the value of an init_role::constant tensor
 
     constexpr std::size_t size() const {
         std::size_t n = 1;

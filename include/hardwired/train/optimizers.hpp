@@ -34,17 +34,18 @@ constexpr bool check_optimizer() {
     return ok;
 }
 
-/// One pass over the flat parameters: f(g, p, s...) for every index, with g the gradient (by
-/// value), p the parameter and s... the optimizer's state arrays (by reference, updated in
-/// place). Float and double go through xsimd batches, then a scalar tail; constant evaluation and
-/// other types are scalar.
+/// f(g, p, s...) for every index in [begin, end), with g the gradient (by value), p the
+/// parameter and s... the optimizer's state arrays (by reference, updated in place). Float and
+/// double go through xsimd batches, then a scalar tail; constant evaluation and other types are
+/// scalar.
 template <class T, class F, std::size_t N, class... State>
-constexpr void update_each(F f, std::array<T, N> const& g, std::array<T, N>& p, State&... s) {
-    std::size_t i = 0;
+constexpr void update_range(std::size_t begin, std::size_t end, F& f, std::array<T, N> const& g,
+                            std::array<T, N>& p, State&... s) {
+    std::size_t i = begin;
     if constexpr (std::is_same_v<kernels::default_kernel<T>, kernels::simd>) {
         if (!std::is_constant_evaluated()) {
             using B = xsimd::batch<T>;
-            for (; i + B::size <= N; i += B::size) {
+            for (; i + B::size <= end; i += B::size) {
                 B w = B::load_unaligned(p.data() + i);
                 B state[sizeof...(State) + 1] = {B::load_unaligned(s.data() + i)...};
                 [&]<std::size_t... I>(std::index_sequence<I...>) {
@@ -57,8 +58,19 @@ constexpr void update_each(F f, std::array<T, N> const& g, std::array<T, N>& p, 
             }
         }
     }
-    for (; i < N; ++i)
+    for (; i < end; ++i)
         f(g[i], p[i], s[i]...);
+}
+
+/// One pass over the trainable parameters of Net (all of them unless a tensor is frozen):
+/// update_range over each of Net::trainable_ranges.
+template <class Net, class T, class F, std::size_t N, class... State>
+constexpr void update_each(F f, std::array<T, N> const& g, std::array<T, N>& p, State&... s) {
+    if constexpr (Net::trainable_range_count == 1 && Net::trainable_ranges[0][1] == N)
+        update_range(0, N, f, g, p, s...);
+    else
+        for (auto const& r : Net::trainable_ranges)
+            update_range(r[0], r[1], f, g, p, s...);
 }
 } // namespace detail
 
@@ -78,10 +90,10 @@ struct sgd {
         // Without momentum the velocity is neither read nor written: for a large network that
         // memory traffic costs more than the update's arithmetic.
         if (mu == T(0))
-            detail::update_each<T>([=](auto d, auto& w) { w -= lr_ * (d + wd * w); }, g.values,
-                                   p.values);
+            detail::update_each<Net, T>([=](auto d, auto& w) { w -= lr_ * (d + wd * w); }, g.values,
+                                        p.values);
         else
-            detail::update_each<T>(
+            detail::update_each<Net, T>(
                 [=](auto d, auto& w, auto& vel) {
                     d += wd * w;
                     vel = mu * vel + d;
@@ -120,7 +132,7 @@ struct adam {
         const T c1 = T(1) - static_cast<T>(pow(beta1, static_cast<T>(t)));
         const T c2 = T(1) - static_cast<T>(pow(beta2, static_cast<T>(t)));
         const T lr_ = lr, wd = weight_decay, b1 = beta1, b2 = beta2, e = eps;
-        detail::update_each<T>(
+        detail::update_each<Net, T>(
             [=](auto d, auto& w, auto& mi, auto& vi) {
                 d += wd * w;
                 w -= lr_ * detail::adam_delta(d, mi, vi, b1, b2, e, c1, c2);
@@ -148,7 +160,7 @@ struct adamw {
         const T c1 = T(1) - static_cast<T>(pow(beta1, static_cast<T>(t)));
         const T c2 = T(1) - static_cast<T>(pow(beta2, static_cast<T>(t)));
         const T lr_ = lr, decay = T(1) - lr * weight_decay, b1 = beta1, b2 = beta2, e = eps;
-        detail::update_each<T>(
+        detail::update_each<Net, T>(
             [=](auto d, auto& w, auto& mi, auto& vi) {
                 w *= decay;
                 w -= lr_ * detail::adam_delta(d, mi, vi, b1, b2, e, c1, c2);
