@@ -1,6 +1,7 @@
 // hw::io::load_rtneural reads real model files of the audio community: RTNeural's JSON models in
 // tests/fixtures/rtneural (dense, LSTM and GRU models exported from Keras, PyTorch state_dicts
-// dumped to JSON including stacked LSTM and GRU layers and a convolution), and the networks give
+// dumped to JSON including stacked LSTM and GRU layers and a convolution, a Keras convolution
+// model with batch norms and PReLUs), and the networks give
 // the outputs TensorFlow or PyTorch computed for the inputs beside them (recurrent and
 // convolution models over the whole input as one sequence from the zero state). Float32, 1e-5
 // normwise relative error. Files the library cannot or must not load are refused with the
@@ -106,6 +107,19 @@ TEST_CASE("RTNeural's Keras dense model gives TensorFlow's outputs", "[rtneural]
     CHECK(fixture::relative_error(got, y) <= 1e-5);
 }
 
+TEST_CASE("RTNeural's Keras convolution model gives TensorFlow's outputs",
+          "[rtneural][conv1d][batchnorm][prelu]") {
+    // Causal dilated and grouped convolutions, batch norms (affine with ε = 0.01, and without
+    // gamma and beta with ε = 5) and PReLUs (one slope per channel, and one shared).
+    using net =
+        hw::network<hw::input<1>, hw::dense<8, hw::tanh>, hw::conv1d<4, 3, 1, 1, hw::tanh>,
+                    hw::frozen_batch_norm<1, 100>, hw::prelu<4>, hw::conv1d<4, 1, 1, 1, hw::tanh>,
+                    hw::conv1d<6, 3, 2, 2, hw::tanh>, hw::frozen_batch_norm<5, 1, false>,
+                    hw::prelu<1>, hw::dense<1, hw::sigmoid>>;
+    const auto p = load<net>("conv.json");
+    check_outputs(p, "conv");
+}
+
 TEST_CASE("RTNeural's PyTorch Conv1d state_dict gives PyTorch's outputs", "[rtneural][conv1d]") {
     // Conv1d(1, 12, 5) over 1000 samples without padding: 996 outputs per channel, one row each.
     // Streamed causally, output t + 4 is PyTorch's output t.
@@ -168,7 +182,34 @@ TEST_CASE("RTNeural files that do not fit the type are refused by layer, with th
                              hw::dense<1, hw::sigmoid>>;
     hw::params<conv> c;
     CHECK_THROWS_WITH(hw::io::load_rtneural(root + "/models/conv.json", c),
-                      Contains("layer 3 (batchnorm): hardwired has no layer kind for it"));
+                      Contains("layer 3 (batchnorm): the type's layer 3 is of kind dense"));
+    using conv_eps =
+        hw::network<hw::input<1>, hw::dense<8, hw::tanh>, hw::conv1d<4, 3, 1, 1, hw::tanh>,
+                    hw::frozen_batch_norm<>, hw::prelu<4>, hw::conv1d<4, 1, 1, 1, hw::tanh>,
+                    hw::conv1d<6, 3, 2, 2, hw::tanh>, hw::frozen_batch_norm<5, 1, false>,
+                    hw::prelu<1>, hw::dense<1, hw::sigmoid>>;
+    hw::params<conv_eps> ce;
+    CHECK_THROWS_WITH(hw::io::load_rtneural(root + "/models/conv.json", ce),
+                      Contains("layer 3 (batchnorm): epsilon is 0.01 in the file but 0.000010 in "
+                               "the type"));
+    using conv_slopes =
+        hw::network<hw::input<1>, hw::dense<8, hw::tanh>, hw::conv1d<4, 3, 1, 1, hw::tanh>,
+                    hw::frozen_batch_norm<1, 100>, hw::prelu<4>, hw::conv1d<4, 1, 1, 1, hw::tanh>,
+                    hw::conv1d<6, 3, 2, 2, hw::tanh>, hw::frozen_batch_norm<5, 1, false>,
+                    hw::prelu<6>, hw::dense<1, hw::sigmoid>>;
+    hw::params<conv_slopes> cs;
+    CHECK_THROWS_WITH(hw::io::load_rtneural(root + "/models/conv.json", cs),
+                      Contains("layer 8 (prelu): weights[0] is [1, 1] in the file; the type needs "
+                               "[1, 6]"));
+    using conv_affine =
+        hw::network<hw::input<1>, hw::dense<8, hw::tanh>, hw::conv1d<4, 3, 1, 1, hw::tanh>,
+                    hw::frozen_batch_norm<1, 100>, hw::prelu<4>, hw::conv1d<4, 1, 1, 1, hw::tanh>,
+                    hw::conv1d<6, 3, 2, 2, hw::tanh>, hw::frozen_batch_norm<5, 1>, hw::prelu<1>,
+                    hw::dense<1, hw::sigmoid>>;
+    hw::params<conv_affine> ca;
+    CHECK_THROWS_WITH(hw::io::load_rtneural(root + "/models/conv.json", ca),
+                      Contains("layer 7 (batchnorm): the file has 2 weight tensors; the type's "
+                               "layer 4 (affine)"));
     using tanh_dense = hw::network<hw::input<1>, hw::dense<8, hw::relu>, hw::lstm<8>, hw::dense<1>>;
     hw::params<tanh_dense> d;
     CHECK_THROWS_WITH(hw::io::load_rtneural(root + "/models/lstm.json", d),
@@ -205,10 +246,8 @@ TEST_CASE("a Keras model with a convolution and a GRU loads into the matching ty
     std::ifstream in(root + "/models/full_model.json");
     const auto file = nlohmann::json::parse(in);
     const auto& kernel = file["layers"][1]["weights"][0]; // [K, in, out]
-    // PyTorch's weight[o][c][k] is Keras's kernel[k][c][o], tap for tap: RTNeural's own loader
-    // turns both into its internal order the same way (Keras tap i to K − 1 − i, PyTorch's
-    // kernels reversed). The PyTorch orientation is checked against PyTorch's outputs above; no
-    // Keras convolution model in the fixtures has reference outputs and no other layer kinds.
+    // PyTorch's weight[o][c][k] is Keras's kernel[k][c][o], tap for tap (both orientations are
+    // checked against their framework's outputs above).
     const hw::tensor& conv_weight = net::tensors[2]; // [out 4, in 8, K 3]
     REQUIRE(conv_weight.rank == 3);
     for (std::size_t tap = 0; tap < 3; ++tap)

@@ -136,6 +136,14 @@ TEST_CASE("A PyTorch LayerNorm and a separate activation module load by number",
                       hw::dense<1>>>("layernorm");
 }
 
+TEST_CASE("PyTorch BatchNorm1d in eval mode and PReLU load as frozen_batch_norm and prelu",
+          "[safetensors][torch]") {
+    check<
+        hw::network<hw::input<4>, hw::dense<8>, hw::frozen_batch_norm<>, hw::prelu<8>, hw::dense<4>,
+                    hw::frozen_batch_norm<1, 100, false>, hw::prelu<>, hw::dense<1>>>(
+        "batchnorm_prelu");
+}
+
 TEST_CASE("A residual block is the nn.Sequential of its layers", "[safetensors][torch]") {
     check<hw::network<hw::input<4>, hw::dense<8, hw::tanh>,
                       hw::residual<hw::dense<8, hw::tanh>, hw::dense<8>>, hw::dense<1>>>(

@@ -466,6 +466,22 @@ def _layer_type(m, size, where):
         if eps == Fraction(1, 100000):
             return "hw::layer_norm<>", size
         return "hw::layer_norm<%d, %d>" % (eps.numerator, eps.denominator), size
+    if isinstance(m, nn.BatchNorm1d):
+        if m.num_features != size or not m.track_running_stats:
+            raise _unsupported(m, where, " with num_features=%d, track_running_stats=%s "
+                               "(hw::frozen_batch_norm is nn.BatchNorm1d(%d) in eval mode, "
+                               "with running statistics)"
+                               % (m.num_features, m.track_running_stats, size))
+        eps = _fraction(m.eps, where + ": BatchNorm1d eps")
+        if eps == Fraction(1, 100000) and m.affine:
+            return "hw::frozen_batch_norm<>", size
+        return "hw::frozen_batch_norm<%d, %d%s>" % (eps.numerator, eps.denominator,
+                                                     "" if m.affine else ", false"), size
+    if isinstance(m, nn.PReLU):
+        if m.num_parameters not in (1, size):
+            raise _unsupported(m, where, " with num_parameters=%d (1 or the %d inputs)"
+                               % (m.num_parameters, size))
+        return ("hw::prelu<>" if m.num_parameters == 1 else "hw::prelu<%d>" % size), size
     if isinstance(m, nn.Softmax):
         if m.dim != -1:
             raise _unsupported(m, where, " with dim=%r (hw::softmax_layer is nn.Softmax(dim=-1))"
@@ -549,6 +565,8 @@ def main(argv=None):
         dtype = torch.float64 if args.f64 else torch.float32
         tensors = {}
         for name, t in state.items():
+            if name.endswith("num_batches_tracked"):
+                continue  # a BatchNorm's step counter: no use to hw::frozen_batch_norm
             if not t.is_floating_point():
                 raise ValueError("tensor '%s' is %s; only floating-point tensors are written"
                                  % (name, t.dtype))

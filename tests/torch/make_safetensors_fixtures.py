@@ -90,6 +90,16 @@ CASES = [
                                      nn.Linear(8, 1)),
          type="hw::network<hw::input<4>, hw::dense<8>, hw::layer_norm<>, "
               "hw::activation_layer<hw::tanh>, hw::dense<1>>"),
+    # Trained in train mode (batch statistics, running statistics updated), run in eval mode:
+    # hw::network<hw::input<4>, hw::dense<8>, hw::frozen_batch_norm<>, hw::prelu<8>,
+    #             hw::dense<4>, hw::frozen_batch_norm<1, 100, false>, hw::prelu<>,
+    #             hw::dense<1>>
+    dict(name="batchnorm_prelu", seed=17,
+         model=lambda: nn.Sequential(nn.Linear(4, 8), nn.BatchNorm1d(8), nn.PReLU(8),
+                                     nn.Linear(8, 4), nn.BatchNorm1d(4, eps=0.01, affine=False),
+                                     nn.PReLU(), nn.Linear(4, 1)),
+         type="hw::network<hw::input<4>, hw::dense<8>, hw::frozen_batch_norm<>, hw::prelu<8>, "
+              "hw::dense<4>, hw::frozen_batch_norm<1, 100, false>, hw::prelu<>, hw::dense<1>>"),
     # hw::network<hw::input<4>, hw::dense<8, hw::tanh>,
     #             hw::residual<hw::dense<8, hw::tanh>, hw::dense<8>>, hw::dense<1>>
     dict(name="residual", seed=12,
@@ -140,6 +150,9 @@ PYTORCH_MODELS = {
     "mlp_log_sigmoid": "the same with `LogSigmoid()`",
     "mlp_no_bias": "`Sequential(Linear(3, 8, bias=False), Tanh(), Linear(8, 2))`",
     "layernorm": "`Sequential(Linear(4, 8), LayerNorm(8), Tanh(), Linear(8, 1))`",
+    "batchnorm_prelu": "`Sequential(Linear(4, 8), BatchNorm1d(8), PReLU(8), Linear(8, 4), "
+                       "BatchNorm1d(4, eps=0.01, affine=False), PReLU(), Linear(4, 1))`, trained "
+                       "in train mode, run in eval mode",
     "residual": "`Sequential(Linear(4, 8), Tanh(), Residual(Linear(8, 8), Tanh(), "
                 "Linear(8, 8)), Linear(8, 1))`",
     "concat": "`Sequential(Linear(4, 6), Tanh(), Concat(Linear(6, 3), Sequential(Linear(6, 4), "
@@ -355,7 +368,11 @@ def main(argv):
         typename = hardwired_type(model, x.shape[1])
         assert typename == case["type"], "%s: hardwired_type gives %s, expected %s" % (
             name, typename, case["type"])
-        write(args.outdir, name, model.state_dict(), x, y, args.quiet)
+        # A BatchNorm's step counter (an integer) is no parameter of hw::frozen_batch_norm, as
+        # tools/torch_to_safetensors.py leaves it out.
+        state = {k: v for k, v in model.state_dict().items()
+                 if not k.endswith("num_batches_tracked")}
+        write(args.outdir, name, state, x, y, args.quiet)
         trained[name] = (model, x)
         rows.append((name, PYTORCH_MODELS[name], typename, "%.3g (%.3g)" % (last, first)))
         if not args.quiet:

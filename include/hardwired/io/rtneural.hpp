@@ -17,8 +17,11 @@
 ///   `hw::activation_layer` ("softmax": `hw::softmax_layer`); "lstm" a `hw::lstm<H>` (Keras's
 ///   gates i, f, c, o are PyTorch's i, f, g, o; one bias); "gru" a `hw::gru<H>` (Keras's z, r, h
 ///   reordered to PyTorch's r, z, n; the two biases of reset_after); "conv1d" a `hw::conv1d`
-///   (kernel [K, in/groups, out], "kernel_size", "dilation", "groups", its activation). Other
-///   kinds (batchnorm, prelu, …) have no hardwired layer kind and are refused by name.
+///   (kernel [K, in/groups, out], "kernel_size", "dilation", "groups", its activation);
+///   "batchnorm" a `hw::frozen_batch_norm` of the file's "epsilon" (gamma, beta, moving mean and
+///   variance, or the last two alone for a `hw::frozen_batch_norm<…, false>`); "prelu" a
+///   `hw::prelu` (alpha [1, C] per channel, or [1, 1] for `hw::prelu<1>`). Other kinds are
+///   refused by name.
 ///   AIDA-X's `.aidax` files are this layout with "in_skip" (the input added to the output) and
 ///   "out_gain" (dB): rtneural_info returns both for the caller to apply,
 ///   y = info.output_gain · f(x) + (info.input_skip ? x : 0).
@@ -68,10 +71,12 @@ namespace detail {
 
 /// One layer of a network's root chain as the loaders see it.
 struct layer_info {
-    std::string kind;       ///< dense, activation, softmax, lstm, gru, conv1d, or what it is not
+    std::string kind; ///< dense, activation, softmax, lstm, gru, conv1d, batchnorm, prelu, or what
+                      ///< it is not
     std::string activation; ///< activation_name of its own activation, "linear" for none
     std::size_t inputs = 0, outputs = 0, hidden = 0, kernel = 0, dilation = 1, groups = 1;
-    bool bias = false;
+    bool bias = false;            ///< a bias; for a batch norm, weight and bias (affine)
+    double epsilon = 0;           ///< a batch norm's ε
     std::size_t first_tensor = 0; ///< its first tensor in Net::tensors
 };
 
@@ -94,6 +99,13 @@ layer_info info_of() {
             i.kind = "softmax";
         } else if constexpr (t.size() == 0) {
             i.kind = hardwired::detail::has_tail<C> ? "activation" : "a layer without weights";
+        } else if constexpr (requires { C::epsilon; }) {
+            i.kind = "batchnorm";
+            i.epsilon = C::epsilon;
+            i.bias = t.size() == 4;
+        } else if constexpr (requires { C::slopes; }) {
+            i.kind = "prelu";
+            i.hidden = C::slopes;
         } else if (std::string_view(t[0].name) == "weight_ih_l0") {
             i.hidden = t[1].shape[1];
             i.kind = t[0].shape[0] == 4 * i.hidden ? "lstm" : "gru";
@@ -221,7 +233,7 @@ void load_keras(Json const& file, std::vector<T>& staged) {
         if (type == "activation" && activation == "softmax")
             type = "softmax";
         if (type != "dense" && type != "activation" && type != "softmax" && type != "lstm" &&
-            type != "gru" && type != "conv1d")
+            type != "gru" && type != "conv1d" && type != "batchnorm" && type != "prelu")
             fail("hardwired has no layer kind for it");
         if (type != h.kind)
             fail("the type's layer " + std::to_string(l + 1) + " is " +
@@ -257,11 +269,41 @@ void load_keras(Json const& file, std::vector<T>& staged) {
             return Net::tensors[h.first_tensor + k];
         };
         const std::size_t in = h.inputs, out = h.outputs;
-        const std::size_t expected_weights = type == "lstm" || type == "gru" ? 3 : h.bias ? 2 : 1;
+        const std::size_t expected_weights = type == "lstm" || type == "gru" ? 3
+                                             : type == "batchnorm"           ? (h.bias ? 4 : 2)
+                                             : type == "prelu"               ? 1
+                                             : h.bias                        ? 2
+                                                                             : 1;
         if (w.size() != expected_weights)
             fail("the file has " + std::to_string(w.size()) + " weight tensors; the type's layer " +
-                 std::to_string(expected_weights) + (h.bias ? "" : " (no bias)"));
-        if (type == "dense") {
+                 std::to_string(expected_weights) +
+                 (type == "batchnorm" ? (h.bias ? " (affine)" : " (not affine)")
+                  : h.bias            ? ""
+                                      : " (no bias)"));
+        if (type == "batchnorm") {
+            Json const& eps = member_or_null(f, "epsilon");
+            if (!eps.is_number())
+                fail("no \"epsilon\" number");
+            const double e = eps.template get<double>();
+            if (!(std::abs(e - h.epsilon) <= 1e-6 * h.epsilon))
+                fail("epsilon is " + eps.dump() + " in the file but " + std::to_string(h.epsilon) +
+                     " in the type");
+            // gamma, beta, moving mean, moving variance (or the last two): the type's tensors in
+            // order; the variance must keep running_var + ε positive.
+            for (std::size_t k = 0; k < expected_weights; ++k) {
+                const auto v = weight(k, {out});
+                for (std::size_t j = 0; j < out; ++j) {
+                    if (k + 1 == expected_weights && !(v[j] + h.epsilon > 0))
+                        fail("the moving variance of channel " + std::to_string(j) + " is " +
+                             std::to_string(v[j]) + ": variance + epsilon is not positive");
+                    set(staged, t(k), j, v[j]);
+                }
+            }
+        } else if (type == "prelu") {
+            const auto a = weight(0, {1, h.hidden});
+            for (std::size_t j = 0; j < h.hidden; ++j)
+                set(staged, t(0), j, a[j]);
+        } else if (type == "dense") {
             const auto k = weight(0, {in, out});
             for (std::size_t i = 0; i < in; ++i)
                 for (std::size_t j = 0; j < out; ++j)
