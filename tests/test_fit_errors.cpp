@@ -122,6 +122,12 @@ TEST_CASE("fit rejects bad sizes and options before any update", "[fit][errors]"
             [&] { hw::fit<hw::squared_error>(p, adam, data.x, data.y, quiet(samples + 1)); },
             "batch_size 9 exceeds the 8 samples");
     }
+    SECTION("first_epoch 0") {
+        options.first_epoch = 0;
+        require_invalid_argument(
+            [&] { hw::fit<hw::squared_error>(p, adam, data.x, data.y, options); },
+            "first_epoch is 0");
+    }
 
     // nothing moved: parameters bit-identical, optimizer state untouched, no epoch ran
     REQUIRE(bit_identical(p, before));
