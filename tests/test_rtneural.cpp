@@ -259,17 +259,34 @@ TEST_CASE("a Keras model with a convolution and a GRU loads into the matching ty
     CHECK(p.values[bias_hh.at(0)] == gru_bias[1][8].get<float>());
 }
 
-TEST_CASE("AIDA-X's input skip and output gain are returned", "[rtneural][aidax]") {
+TEST_CASE("AIDA-X's input skip, gains and sample rate are returned", "[rtneural][aidax]") {
     std::ifstream in(root + "/models/lstm_1d.json");
     auto file = nlohmann::json::parse(in);
     file["in_skip"] = 1;
     file["out_gain"] = -6.0;
+    file["in_gain"] = 12.0;
+    file["metadata"] = {{"samplerate", 44100}};
     using net = hw::network<hw::input<1>, hw::lstm<8>, hw::dense<1>>;
     hw::params<net> p;
     const auto info = hw::io::from_rtneural(file.dump(), p);
     CHECK(info.layout == "keras");
     CHECK(info.input_skip);
     CHECK(info.output_gain == Approx(0.501187).epsilon(1e-6));
+    CHECK(info.input_gain == Approx(3.981072).epsilon(1e-6));
+    CHECK(info.sample_rate == 44100);
+    file["samplerate"] = 48000; // the top-level key first
+    CHECK(hw::io::from_rtneural(file.dump(), p).sample_rate == 48000);
+    const auto plain = hw::io::load_rtneural(root + "/models/lstm_1d.json", p);
+    CHECK((!plain.input_skip && plain.input_gain == 1 && plain.output_gain == 1 &&
+           plain.sample_rate == 0));
+    file["samplerate"] = -1;
+    CHECK_THROWS_WITH(hw::io::from_rtneural(file.dump(), p),
+                      Contains("\"samplerate\" is not a positive number"));
+    file.erase("samplerate");
+    file["in_gain"] = "loud";
+    CHECK_THROWS_WITH(hw::io::from_rtneural(file.dump(), p),
+                      Contains("\"in_gain\" is not a number (dB)"));
+    file["in_gain"] = 0.0;
     CHECK(p == load<net>("lstm_1d.json"));
     file["in_skip"] = 2;
     CHECK_THROWS_WITH(hw::io::from_rtneural(file.dump(), p), Contains("\"in_skip\" is not 0 or 1"));

@@ -22,9 +22,12 @@
 ///   variance, or the last two alone for a `hw::frozen_batch_norm<…, false>`); "prelu" a
 ///   `hw::prelu` (alpha [1, C] per channel, or [1, 1] for `hw::prelu<1>`). Other kinds are
 ///   refused by name.
-///   AIDA-X's `.aidax` files are this layout with "in_skip" (the input added to the output) and
-///   "out_gain" (dB): rtneural_info returns both for the caller to apply,
-///   y = info.output_gain · f(x) + (info.input_skip ? x : 0).
+///   AIDA-X's `.aidax` files are this layout with "in_skip" (the input added to the output),
+///   "in_gain" and "out_gain" (dB), and "samplerate" (or "metadata": {"samplerate"}):
+///   rtneural_info returns them for the caller to apply. The two AIDA players differ: the AIDA-X
+///   plugin computes y = info.output_gain · f(x) + (info.input_skip ? x : 0) (it reads no
+///   in_gain); aidadsp-lv2 computes x' = info.input_gain · x, then
+///   y = info.output_gain · (f(x') + (info.input_skip ? x' : 0)).
 /// - A PyTorch state_dict dumped to JSON (name → nested lists): its tensors in file order are
 ///   the network's tensors in order, shape for shape (the names are the module's own:
 ///   "lstm2.weight_ih_l1" for the second layer of an nn.LSTM(num_layers=3) is the third
@@ -60,7 +63,9 @@ struct rtneural_error : std::runtime_error {
 struct rtneural_info {
     std::string layout;      ///< "keras" or "pytorch"
     bool input_skip = false; ///< .aidax "in_skip": the input is added to the output
+    double input_gain = 1;   ///< .aidax "in_gain", as a factor (10^(dB/20))
     double output_gain = 1;  ///< .aidax "out_gain", as a factor (10^(dB/20))
+    double sample_rate = 0;  ///< .aidax "samplerate" (Hz), 0 when the file gives none
 };
 
 namespace detail {
@@ -422,10 +427,24 @@ rtneural_info from_rtneural(std::string_view text, params<Net, T>& p) {
                 detail::rtneural_fail("\"in_skip\" is not 0 or 1");
             info.input_skip = file["in_skip"].get<long long>() == 1;
         }
-        if (file.contains("out_gain")) {
-            if (!file["out_gain"].is_number())
-                detail::rtneural_fail("\"out_gain\" is not a number (dB)");
-            info.output_gain = std::pow(10.0, file["out_gain"].get<double>() / 20);
+        auto gain = [&](char const* key) {
+            if (!file.contains(key))
+                return 1.0;
+            if (!file[key].is_number() || !std::isfinite(file[key].get<double>()))
+                detail::rtneural_fail(std::string("\"") + key + "\" is not a number (dB)");
+            return std::pow(10.0, file[key].get<double>() / 20);
+        };
+        info.input_gain = gain("in_gain");
+        info.output_gain = gain("out_gain");
+        nlohmann::ordered_json const& meta = detail::member_or_null(file, "metadata");
+        nlohmann::ordered_json const& rate = file.contains("samplerate")
+                                                 ? file["samplerate"]
+                                                 : detail::member_or_null(meta, "samplerate");
+        if (!rate.is_null()) {
+            if (!rate.is_number() || !(rate.get<double>() > 0) ||
+                !std::isfinite(rate.get<double>()))
+                detail::rtneural_fail("\"samplerate\" is not a positive number (Hz)");
+            info.sample_rate = rate.get<double>();
         }
     } else {
         info.layout = "pytorch";
