@@ -139,9 +139,13 @@ void compare_recurrent_kernels() {
 } // namespace
 
 TEST_CASE("the LSTM's and GRU's simd step equals their reference kernel", "[kernels]") {
-    // 5 units leave tails in every gate block; 16 and 40 fill whole batches and blocks.
-    using lstms = hw::network<hw::input<3>, hw::lstm<5>, hw::lstm<16>, hw::lstm<40>, hw::dense<2>>;
-    using grus = hw::network<hw::input<3>, hw::gru<5>, hw::gru<16>, hw::gru<40>, hw::dense<2>>;
+    // 5 units leave tails in every gate block; 16 and 40 fill whole batches and blocks; 24 (LSTM)
+    // and 32 (GRU) give 96 gate rows, which column_product takes as one block of up to 12
+    // batches.
+    using lstms = hw::network<hw::input<3>, hw::lstm<5>, hw::lstm<16>, hw::lstm<24>, hw::lstm<40>,
+                              hw::dense<2>>;
+    using grus =
+        hw::network<hw::input<3>, hw::gru<5>, hw::gru<16>, hw::gru<32>, hw::gru<40>, hw::dense<2>>;
     compare_recurrent_kernels<lstms, float>();
     compare_recurrent_kernels<lstms, double>();
     compare_recurrent_kernels<grus, float>();

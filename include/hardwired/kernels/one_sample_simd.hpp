@@ -104,14 +104,25 @@ inline constexpr std::size_t chains = In* Out * sizeof(T) > HARDWIRED_L1D_BYTES
                                           ? HARDWIRED_FMA_CHAINS_STREAMED
                                           : HARDWIRED_FMA_CHAINS;
 
+/// The most batches of outputs column_product keeps in registers as one block: with the
+/// broadcast input and a loaded weight, 12 accumulators fit the 16 vector registers of SSE and
+/// AVX2.
+inline constexpr std::size_t max_block_batches = 12;
+
 /// z[r] += Σ_k W(r, k)·a[k] for the Rows outputs r, W(r, k) = w[k·Rows + r]: whole batches of
-/// outputs in blocks of up to `chains` batches (accumulate), the rows past the last whole batch
-/// by scalar sums.
+/// outputs in blocks of up to `chains` batches (accumulate), or all of them as one block when
+/// there are at most max_block_batches and the weights fit in L1, the rows past the last whole
+/// batch by scalar sums. (A block mostly waits for the one before it, whose loop is longer than
+/// an out-of-order core looks ahead, so a short last block adds its whole latency.)
 template <std::size_t In, std::size_t Rows, class T>
 HARDWIRED_ALWAYS_INLINE void column_product(T const* w, T const* a, T* z) {
     using B = batch<T>;
     constexpr std::size_t L = lanes<T>, full = Rows / L * L;
-    constexpr std::size_t V = chains<T, In, Rows>, block = V * L;
+    constexpr std::size_t V = chains<T, In, Rows> == HARDWIRED_FMA_CHAINS &&
+                                      full / L <= max_block_batches && full / L > 0
+                                  ? std::max(full / L, chains<T, In, Rows>)
+                                  : chains<T, In, Rows>,
+                          block = V * L;
     // z[j, j + N·L) += the product's rows there, N batches in registers.
     const auto rows = [&]<std::size_t N>(std::size_t j, std::integral_constant<std::size_t, N>) {
         std::array<B, N> acc;
