@@ -62,6 +62,16 @@ void check_outputs(hw::params<Net> const& p, std::string const& data) {
     CHECK(fixture::relative_error(got, y) <= 1e-5);
 }
 
+/// conv.json's network: causal dilated and grouped convolutions, two batch norms (affine with
+/// ε = 0.01, and without gamma and beta with ε = 5) and two PReLUs (one slope per channel, and
+/// one shared), given as Norm1, Norm2 and Slopes2 to vary them.
+template <class Norm1 = hw::frozen_batch_norm<1, 100>,
+          class Norm2 = hw::frozen_batch_norm<5, 1, false>, class Slopes2 = hw::prelu<1>>
+using keras_conv =
+    hw::network<hw::input<1>, hw::dense<8, hw::tanh>, hw::conv1d<4, 3, 1, 1, hw::tanh>, Norm1,
+                hw::prelu<4>, hw::conv1d<4, 1, 1, 1, hw::tanh>, hw::conv1d<6, 3, 2, 2, hw::tanh>,
+                Norm2, Slopes2, hw::dense<1, hw::sigmoid>>;
+
 } // namespace
 
 TEST_CASE("RTNeural's Keras LSTM models give TensorFlow's outputs", "[rtneural][lstm]") {
@@ -109,13 +119,7 @@ TEST_CASE("RTNeural's Keras dense model gives TensorFlow's outputs", "[rtneural]
 
 TEST_CASE("RTNeural's Keras convolution model gives TensorFlow's outputs",
           "[rtneural][conv1d][batchnorm][prelu]") {
-    // Causal dilated and grouped convolutions, batch norms (affine with ε = 0.01, and without
-    // gamma and beta with ε = 5) and PReLUs (one slope per channel, and one shared).
-    using net =
-        hw::network<hw::input<1>, hw::dense<8, hw::tanh>, hw::conv1d<4, 3, 1, 1, hw::tanh>,
-                    hw::frozen_batch_norm<1, 100>, hw::prelu<4>, hw::conv1d<4, 1, 1, 1, hw::tanh>,
-                    hw::conv1d<6, 3, 2, 2, hw::tanh>, hw::frozen_batch_norm<5, 1, false>,
-                    hw::prelu<1>, hw::dense<1, hw::sigmoid>>;
+    using net = keras_conv<>;
     const auto p = load<net>("conv.json");
     check_outputs(p, "conv");
 }
@@ -183,30 +187,17 @@ TEST_CASE("RTNeural files that do not fit the type are refused by layer, with th
     hw::params<conv> c;
     CHECK_THROWS_WITH(hw::io::load_rtneural(root + "/models/conv.json", c),
                       Contains("layer 3 (batchnorm): the type's layer 3 is of kind dense"));
-    using conv_eps =
-        hw::network<hw::input<1>, hw::dense<8, hw::tanh>, hw::conv1d<4, 3, 1, 1, hw::tanh>,
-                    hw::frozen_batch_norm<>, hw::prelu<4>, hw::conv1d<4, 1, 1, 1, hw::tanh>,
-                    hw::conv1d<6, 3, 2, 2, hw::tanh>, hw::frozen_batch_norm<5, 1, false>,
-                    hw::prelu<1>, hw::dense<1, hw::sigmoid>>;
-    hw::params<conv_eps> ce;
+    hw::params<keras_conv<hw::frozen_batch_norm<>>> ce; // ε = 1e-5
     CHECK_THROWS_WITH(hw::io::load_rtneural(root + "/models/conv.json", ce),
                       Contains("layer 3 (batchnorm): epsilon is 0.01 in the file but 0.000010 in "
                                "the type"));
-    using conv_slopes =
-        hw::network<hw::input<1>, hw::dense<8, hw::tanh>, hw::conv1d<4, 3, 1, 1, hw::tanh>,
-                    hw::frozen_batch_norm<1, 100>, hw::prelu<4>, hw::conv1d<4, 1, 1, 1, hw::tanh>,
-                    hw::conv1d<6, 3, 2, 2, hw::tanh>, hw::frozen_batch_norm<5, 1, false>,
-                    hw::prelu<6>, hw::dense<1, hw::sigmoid>>;
-    hw::params<conv_slopes> cs;
+    hw::params<
+        keras_conv<hw::frozen_batch_norm<1, 100>, hw::frozen_batch_norm<5, 1, false>, hw::prelu<6>>>
+        cs;
     CHECK_THROWS_WITH(hw::io::load_rtneural(root + "/models/conv.json", cs),
                       Contains("layer 8 (prelu): weights[0] is [1, 1] in the file; the type needs "
                                "[1, 6]"));
-    using conv_affine =
-        hw::network<hw::input<1>, hw::dense<8, hw::tanh>, hw::conv1d<4, 3, 1, 1, hw::tanh>,
-                    hw::frozen_batch_norm<1, 100>, hw::prelu<4>, hw::conv1d<4, 1, 1, 1, hw::tanh>,
-                    hw::conv1d<6, 3, 2, 2, hw::tanh>, hw::frozen_batch_norm<5, 1>, hw::prelu<1>,
-                    hw::dense<1, hw::sigmoid>>;
-    hw::params<conv_affine> ca;
+    hw::params<keras_conv<hw::frozen_batch_norm<1, 100>, hw::frozen_batch_norm<5, 1>>> ca;
     CHECK_THROWS_WITH(hw::io::load_rtneural(root + "/models/conv.json", ca),
                       Contains("layer 7 (batchnorm): the file has 2 weight tensors; the type's "
                                "layer 4 (affine)"));
