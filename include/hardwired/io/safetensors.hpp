@@ -314,12 +314,21 @@ struct tensor_to_write {
 /// header padded with spaces to a multiple of 8 bytes as the reference implementation does.
 inline std::string write_safetensors(std::vector<tensor_to_write> const& tensors,
                                      std::map<std::string, std::string> const& metadata) {
+    // Appended piece by piece: GCC 12 at -O3 reports a false -Wrestrict overlap in
+    // `(c ? "" : ",") + std::string`.
     std::string text = "{";
+    const auto member = [&text](std::string const& name) { // a comma before all but the first
+        if (text.back() != '{')
+            text += ',';
+        text += json_lite::quoted(name);
+        text += ':';
+    };
     if (!metadata.empty()) {
         text += "\"__metadata__\":{";
-        for (auto const& [k, v] : metadata)
-            text +=
-                (text.back() == '{' ? "" : ",") + json_lite::quoted(k) + ":" + json_lite::quoted(v);
+        for (auto const& [k, v] : metadata) {
+            member(k);
+            text += json_lite::quoted(v);
+        }
         text += "}";
     }
     std::uint64_t at = 0;
@@ -328,12 +337,20 @@ inline std::string write_safetensors(std::vector<tensor_to_write> const& tensors
             throw safetensors_error("safetensors: hardwired writes F32 or F64, not " +
                                     std::string(name_of(t.type)));
         const std::uint64_t size = t.values.size() * bytes_of(t.type);
-        std::string shape;
-        for (std::uint64_t d : t.shape)
-            shape += (shape.empty() ? "" : ",") + std::to_string(d);
-        text += (text.back() == '{' ? "" : ",") + json_lite::quoted(t.name) + ":{\"dtype\":\"" +
-                std::string(name_of(t.type)) + "\",\"shape\":[" + shape + "],\"data_offsets\":[" +
-                std::to_string(at) + "," + std::to_string(at + size) + "]}";
+        member(t.name);
+        text += "{\"dtype\":\"";
+        text += name_of(t.type);
+        text += "\",\"shape\":[";
+        for (std::size_t k = 0; k < t.shape.size(); ++k) {
+            if (k > 0)
+                text += ',';
+            text += std::to_string(t.shape[k]);
+        }
+        text += "],\"data_offsets\":[";
+        text += std::to_string(at);
+        text += ',';
+        text += std::to_string(at + size);
+        text += "]}";
         at += size;
     }
     text += "}";
