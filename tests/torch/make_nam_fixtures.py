@@ -465,7 +465,7 @@ holds them exactly.
   float32 values).
 - Outputs in float64. The same models and input in float32 (PyTorch's own
   float32 computation) differ from them by at most @F32_DIFF@ normwise
-  (max |f32 - f64| / max |f64|), for @F32_DIFF_WHERE@.
+  (max |f32 - f64| / max |f64|).
 
 | file | architecture | weights | T | receptive field | max \\|output\\| | max \\|output_prewarmed\\| | f32 vs f64 |
 |---|---|---|---|---|---|---|---|
@@ -473,7 +473,7 @@ holds them exactly.
 """
 
 
-def write_doc(outdir, built, check_diff, fixed_point, other_layouts, f32_diff, f32_where,
+def write_doc(outdir, built, check_diff, fixed_point, other_layouts, f32_diff,
               per_case):
     rows = []
     prewarm_effect = ", ".join("%.2g (`%s.nam`)" % (case["prewarm_effect"], case["stem"])
@@ -492,7 +492,6 @@ def write_doc(outdir, built, check_diff, fixed_point, other_layouts, f32_diff, f
             .replace("@SEED@", "%d" % SEED)
             .replace("@PREWARM_EFFECT@", prewarm_effect)
             .replace("@F32_DIFF@", "%.1e" % f32_diff)
-            .replace("@F32_DIFF_WHERE@", f32_where)
             .replace("@TABLE@", "\n".join(rows)))
     return write_text(outdir, "NAM.md", text)
 
@@ -540,7 +539,7 @@ def main(argv):
     f32_diff, f32_where = f32_f64_difference(all_recs)
     other_layouts = min(case["other_layouts"] for case, _, _ in built if "other_layouts" in case)
     path = write_doc(args.outdir, built, check_diff, fixed_point, other_layouts, f32_diff,
-                     f32_where, per_case)
+                     per_case)
     if not args.quiet:
         print("f32 vs f64: max normwise relative difference %.2g (%s)" % (f32_diff, f32_where))
         print("wrote %s (%d bytes)" % (path, os.path.getsize(path)))

@@ -282,9 +282,11 @@ with `save_safetensors` of `tools/torch_to_safetensors.py` (no `safetensors`
 package), and checks each case's hardwired type against that tool's
 `hardwired_type`. Like the other fixture scripts it runs single-threaded
 with `torch.use_deterministic_algorithms(True)` and every case seeds
-`torch.manual_seed`, so two runs give byte-identical files
+`torch.manual_seed`, so two runs on one machine give byte-identical files
 (`torch.recurrent_fixtures_regenerate` regenerates this folder and compares
-it byte for byte). The committed files were produced with Debian 12's
+it with `compare_fixtures.py`, values within a tenth of the tests'
+tolerances, since PyTorch's float32 results can differ in the last bits
+between instruction sets). The committed files were produced with Debian 12's
 `python3-torch` (PyTorch 1.13) on CPU.
 
 Every model is first trained, so that its weights are not just PyTorch's
