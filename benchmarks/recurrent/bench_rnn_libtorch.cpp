@@ -31,6 +31,10 @@
 // training steps with the reference's and with hardwired's (hardwired_model.hpp, same weights,
 // same data).
 
+// Before LibTorch, whose headers include <immintrin.h>: hardwired's intrinsics header includes it
+// with GCC 12's false AVX-512 -Wuninitialized reports silenced (it explains why that must be the
+// first inclusion), which the hardwired trainer of hardwired_model.hpp would otherwise draw.
+#include <hardwired/sym/intrinsics.hpp>
 #include <torch/torch.h>
 
 #include <cstdint>
