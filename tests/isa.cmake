@@ -32,6 +32,12 @@ if(CMAKE_SYSTEM_PROCESSOR MATCHES "x86_64|AMD64")
             list(APPEND isa_variants "native|-march=native|")
         endif()
     endif()
+    # AVX-512 without optimization, compiled on any x86-64 host, not run: a debug build with
+    # -march=native on an AVX-512 machine (avx512_unoptimized.cpp).
+    add_library(avx512_unoptimized OBJECT avx512_unoptimized.cpp)
+    target_compile_options(avx512_unoptimized PRIVATE -O0 -mavx512f -mavx512bw -mavx512dq
+                                                      -mavx512vl -mavx512cd)
+    target_link_libraries(avx512_unoptimized PRIVATE hardwired::hardwired hardwired_warnings)
     foreach(variant IN LISTS isa_variants)
         string(REPLACE "|" ";" parts "${variant}")
         list(GET parts 0 isa)

@@ -30,4 +30,20 @@
 #else
 #include <immintrin.h>
 #endif
+// Without optimization (-O0) GCC's avx512bwintrin.h defines _mm512_mask_blend_epi8 and
+// _mm512_mask_blend_epi16 as macros that cast their operands with C casts to GCC's vector types,
+// which a class cannot be cast to; xsimd 8.1's AVX-512BW `select` of integer batches (used by
+// xsimd::log and others) passes its batch objects to them, so every -O0 build on an AVX-512BW
+// target failed to compile. The same macros with each operand first converted to __m512i, as
+// GCC's other macros there do: xsimd's batches convert to it. (Clang's are inline functions.)
+#if defined(__AVX512BW__) && defined(__GNUC__) && !defined(__clang__) && !defined(__OPTIMIZE__)
+#undef _mm512_mask_blend_epi8
+#undef _mm512_mask_blend_epi16
+#define _mm512_mask_blend_epi8(U, A, W)                                                            \
+    ((__m512i)__builtin_ia32_blendmb_512_mask((__v64qi)(__m512i)(A), (__v64qi)(__m512i)(W),        \
+                                              (__mmask64)(U)))
+#define _mm512_mask_blend_epi16(U, A, W)                                                           \
+    ((__m512i)__builtin_ia32_blendmw_512_mask((__v32hi)(__m512i)(A), (__v32hi)(__m512i)(W),        \
+                                              (__mmask32)(U)))
+#endif
 #endif
