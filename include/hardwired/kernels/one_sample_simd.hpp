@@ -109,18 +109,21 @@ inline constexpr std::size_t chains = In* Out * sizeof(T) > HARDWIRED_L1D_BYTES
 /// AVX2.
 inline constexpr std::size_t max_block_batches = 12;
 
-/// z[r] += Σ_k W(r, k)·a[k] for the Rows outputs r, W(r, k) = w[k·Rows + r]: whole batches of
-/// outputs in blocks of up to `chains` batches (accumulate), or all of them as one block when
-/// there are at most max_block_batches and the weights fit in L1, the rows past the last whole
-/// batch by scalar sums. (A block mostly waits for the one before it, whose loop is longer than
-/// an out-of-order core looks ahead, so a short last block adds its whole latency.)
-template <std::size_t In, std::size_t Rows, class T>
-HARDWIRED_ALWAYS_INLINE void column_product(T const* w, T const* a, T* z) {
-    using B = batch<T>;
-    constexpr std::size_t L = lanes<T>, full = Rows / L * L;
+/// z[r] += Σ_k W(r, k)·a[k] for the rows r in [First, Rows), W(r, k) = w[k·Rows + r], in batches
+/// of B: whole batches of outputs in blocks of up to `chains` batches (accumulate), or all of
+/// them as one block when there are at most max_block_batches and the weights fit in L1. (A block
+/// mostly waits for the one before it, whose loop is longer than an out-of-order core looks
+/// ahead, so a short last block adds its whole latency.) The rows past the last whole batch go
+/// to the batch of half as many lanes, down to two lanes, and what is left by scalar sums: every
+/// load stays inside the rows. (With 16 float lanes, a GRU of 8 or 40 units has 8 gate rows past
+/// its whole batches, which as scalar sums took longer than all the others.)
+template <std::size_t In, std::size_t Rows, std::size_t First, class B, class T>
+HARDWIRED_ALWAYS_INLINE void column_rows(T const* w, T const* a, T* z) {
+    constexpr std::size_t L = B::size, full = First + (Rows - First) / L * L,
+                          batches = (full - First) / L;
     constexpr std::size_t V = chains<T, In, Rows> == HARDWIRED_FMA_CHAINS &&
-                                      full / L <= max_block_batches && full / L > 0
-                                  ? std::max(full / L, chains<T, In, Rows>)
+                                      batches <= max_block_batches && batches > 0
+                                  ? std::max(batches, chains<T, In, Rows>)
                                   : chains<T, In, Rows>,
                           block = V * L;
     // z[j, j + N·L) += the product's rows there, N batches in registers.
@@ -134,14 +137,27 @@ HARDWIRED_ALWAYS_INLINE void column_product(T const* w, T const* a, T* z) {
         for (std::size_t v = 0; v < N; ++v)
             acc[v].store_unaligned(z + j + v * L);
     };
-    std::size_t j = 0;
+    std::size_t j = First;
     for (; j + block <= full; j += block)
         rows(j, std::integral_constant<std::size_t, V>{});
-    if constexpr (full % block != 0)
-        rows(j, std::integral_constant<std::size_t, full % block / L>{});
-    for (std::size_t r = full; r < Rows; ++r)
-        for (std::size_t k = 0; k < In; ++k)
-            z[r] += w[k * Rows + r] * a[k];
+    if constexpr ((full - First) % block != 0)
+        rows(j, std::integral_constant<std::size_t, (full - First) % block / L>{});
+    if constexpr (full < Rows) {
+        using Half = xsimd::make_sized_batch_t<T, L / 2>;
+        if constexpr (L / 2 >= 2 && !std::is_void_v<Half>) {
+            column_rows<In, Rows, full, Half>(w, a, z);
+        } else {
+            for (std::size_t r = full; r < Rows; ++r)
+                for (std::size_t k = 0; k < In; ++k)
+                    z[r] += w[k * Rows + r] * a[k];
+        }
+    }
+}
+
+/// z[r] += Σ_k W(r, k)·a[k] for the Rows outputs r, W(r, k) = w[k·Rows + r] (column_rows).
+template <std::size_t In, std::size_t Rows, class T>
+HARDWIRED_ALWAYS_INLINE void column_product(T const* w, T const* a, T* z) {
+    column_rows<In, Rows, 0, batch<T>>(w, a, z);
 }
 
 /// Σ_{i < N} a[i]·b[i]: whole batches into up to four independent partial sums (a chain of N
@@ -164,38 +180,89 @@ HARDWIRED_ALWAYS_INLINE T dot(T const* a, T const* b) {
     return sum;
 }
 
-/// to[i] = from[i] for i < N, in batches: a short copy inline (GCC makes a loop of copies a call
-/// of memcpy, scalar or batch copies alike, unless the loop is unrolled).
-template <std::size_t N, class T>
-HARDWIRED_ALWAYS_INLINE void copy(T const* from, T* to) {
-    using B = batch<T>;
-    constexpr std::size_t L = lanes<T>, full = N / L * L;
-#pragma GCC unroll 64
-    for (std::size_t i = 0; i < full; i += L)
-        B::load_unaligned(from + i).store_unaligned(to + i);
-    for (std::size_t i = full; i < N; ++i)
-        to[i] = from[i];
+/// *p as V, a batch or the scalar T.
+template <class V, class T>
+HARDWIRED_ALWAYS_INLINE V load_as(T const* p) {
+    if constexpr (std::is_arithmetic_v<V>)
+        return *p;
+    else
+        return V::load_unaligned(p);
 }
 
-/// to[i] = f(from[i]) for i < N: whole batches, then the rest as one narrower batch (the scalar
-/// formula, for tanh the C library's, took several times as long per value), or one by one
-/// where no batch is narrow enough.
+/// v into p[0, lanes of V).
+template <class V, class T>
+HARDWIRED_ALWAYS_INLINE void store_as(V const& v, T* p) {
+    if constexpr (std::is_arithmetic_v<V>)
+        *p = v;
+    else
+        v.store_unaligned(p);
+}
+
+/// f.template operator()<V>(i) over [First, N): for i = First, First + L, … over the whole
+/// batches of V = B (L lanes), then over what is left with the batch of half as many lanes, down
+/// to two lanes, then with V = T for each element left. Every access stays inside [First, N), and
+/// an element-wise pass is written and read back in batches of the same widths. (Loops left to
+/// the compiler's vectorizer store 8 floats at a time where it prefers 256-bit vectors, as GCC
+/// does for AVX-512 cores, and a 16-float load of those stores waits until they reach the cache;
+/// that took an AVX-512 LSTM step of 16 units from about 50 to 80 ns.)
+template <std::size_t N, class T, class B = batch<T>, std::size_t First = 0, class F>
+HARDWIRED_ALWAYS_INLINE void for_each_batch(F const& f) {
+    constexpr std::size_t L = B::size, full = First + (N - First) / L * L;
+#pragma GCC unroll 16
+    for (std::size_t i = First; i < full; i += L)
+        f.template operator()<B>(i);
+    if constexpr (full < N) {
+        using Half = xsimd::make_sized_batch_t<T, L / 2>;
+        if constexpr (L / 2 >= 2 && !std::is_void_v<Half>) {
+            for_each_batch<N, T, Half, full>(f);
+        } else {
+            for (std::size_t i = full; i < N; ++i)
+                f.template operator()<T>(i);
+        }
+    }
+}
+
+/// The elements for_each_batch<N, T> leaves to scalars: N modulo the fewest lanes of a batch.
+template <std::size_t N, class T, class B = batch<T>>
+constexpr std::size_t scalar_rest() {
+    using Half = xsimd::make_sized_batch_t<T, B::size / 2>;
+    if constexpr (B::size / 2 >= 2 && !std::is_void_v<Half>)
+        return scalar_rest<N, T, Half>();
+    else
+        return N % B::size;
+}
+
+/// to[i] = from[i] for i < N, in batches (for_each_batch): a short copy inline (GCC makes a loop
+/// of copies a call of memcpy, scalar or batch copies alike, unless the loop is unrolled).
+template <std::size_t N, class T>
+HARDWIRED_ALWAYS_INLINE void copy(T const* from, T* to) {
+    for_each_batch<N, T>(
+        [&]<class V>(std::size_t i) { store_as<V>(load_as<V>(from + i), to + i); });
+}
+
+/// A batch of p[0, R) and zeros in the lanes past R, built in registers.
+template <class N, std::size_t R, class T, std::size_t... I>
+HARDWIRED_ALWAYS_INLINE N first_lanes(T const* p, std::index_sequence<I...>) {
+    return N{(I < R ? p[I < R ? I : 0] : T(0))...};
+}
+
+/// to[i] = f(from[i]) for i < N: in batches (for_each_batch), and the few elements that leaves as
+/// one narrower batch padded with zeros (the scalar formula, for tanh the C library's, took
+/// several times as long per value), or one by one where no batch is narrow enough.
 template <auto F, std::size_t N, class T>
 HARDWIRED_ALWAYS_INLINE void apply(T const* from, T* to) {
-    using B = batch<T>;
-    constexpr std::size_t L = lanes<T>, full = N / L * L, R = N - full;
-    for (std::size_t i = 0; i < full; i += L)
-        F(B::load_unaligned(from + i)).store_unaligned(to + i);
+    constexpr std::size_t R = scalar_rest<N, T>(), full = N - R;
+    for_each_batch<full, T>(
+        [&]<class V>(std::size_t i) { store_as<V>(F(load_as<V>(from + i)), to + i); });
     if constexpr (R > 0) {
         using Narrow = typename narrow_batch<T, R>::type;
         if constexpr (std::is_void_v<Narrow>) {
             for (std::size_t i = full; i < N; ++i)
                 to[i] = F(from[i]);
         } else {
-            alignas(64) std::array<T, Narrow::size> x{}, y;
-            for (std::size_t i = 0; i < R; ++i)
-                x[i] = from[full + i];
-            F(Narrow::load_aligned(x.data())).store_aligned(y.data());
+            alignas(64) std::array<T, Narrow::size> y;
+            F(first_lanes<Narrow, R>(from + full, std::make_index_sequence<Narrow::size>{}))
+                .store_aligned(y.data());
             for (std::size_t i = 0; i < R; ++i)
                 to[full + i] = y[i];
         }

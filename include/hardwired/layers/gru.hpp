@@ -74,6 +74,8 @@ struct gru {
         /// The same step with SIMD: the gate rows in lanes, W_ih·x and W_hh·h as two products.
         template <class T>
         static void forward_simd(T const* p, T const* in, T* out, T* saved, T* state) {
+            using kernels::detail::for_each_batch, kernels::detail::load_as,
+                kernels::detail::store_as;
             T* h = state;
             T* zi = saved + input_side;
             T* zh = saved + hidden_side;
@@ -82,15 +84,23 @@ struct gru {
             kernels::detail::column_product<In, 3 * H>(p + base::w_ih, in, zi);
             kernels::detail::column_product<H, 3 * H>(p + base::w_hh, h, zh);
             T* a = saved + act;
-            for (std::size_t r = 0; r < 2 * H; ++r)
-                a[r] = zi[r] + zh[r];
+            for_each_batch<2 * H, T>([&]<class V>(std::size_t r) {
+                store_as<V>(load_as<V>(zi + r) + load_as<V>(zh + r), a + r);
+            });
             kernels::detail::apply<Gate, 2 * H>(a, a);
-            for (std::size_t j = 0; j < H; ++j)
-                a[2 * H + j] = zi[2 * H + j] + a[j] * zh[2 * H + j];
+            for_each_batch<H, T>([&]<class V>(std::size_t j) {
+                store_as<V>(load_as<V>(zi + 2 * H + j) +
+                                load_as<V>(a + j) * load_as<V>(zh + 2 * H + j),
+                            a + 2 * H + j);
+            });
             kernels::detail::apply<Cell, H>(a + 2 * H, a + 2 * H);
             kernels::detail::copy<H>(h, saved + h_prev);
-            for (std::size_t j = 0; j < H; ++j)
-                h[j] = out[j] = (T(1) - a[H + j]) * a[2 * H + j] + a[H + j] * h[j];
+            for_each_batch<H, T>([&]<class V>(std::size_t j) {
+                const V u = load_as<V>(a + H + j);
+                const V h_next = (V(T(1)) - u) * load_as<V>(a + 2 * H + j) + u * load_as<V>(h + j);
+                store_as<V>(h_next, h + j);
+                store_as<V>(h_next, out + j);
+            });
         }
 
         /// One time step of independent sequences in lanes (hw::step_lanes), each state value

@@ -74,26 +74,34 @@ struct lstm {
         /// The same step with SIMD: the gate rows in lanes, W_ih·x + W_hh·h as one product.
         template <class T>
         static void forward_simd(T const* p, T const* in, T* out, T* saved, T* state) {
-            using kernels::detail::apply;
-            using kernels::detail::copy;
+            using kernels::detail::apply, kernels::detail::copy, kernels::detail::for_each_batch,
+                kernels::detail::load_as, kernels::detail::store_as;
             T* h = state;
             T* c = state + H;
             copy<In>(in, saved + x_in);
             copy<H>(h, saved + h_prev);
             copy<H>(c, saved + c_prev);
             T* z = saved + pre;
-            for (std::size_t r = 0; r < 4 * H; ++r)
-                z[r] = p[base::b_ih + r] + p[base::b_hh + r];
+            for_each_batch<4 * H, T>([&]<class V>(std::size_t r) {
+                store_as<V>(load_as<V>(p + base::b_ih + r) + load_as<V>(p + base::b_hh + r), z + r);
+            });
             kernels::detail::column_product<In + H, 4 * H>(p + base::w_ih, saved + x_in, z);
             T* a = saved + act;
             apply<Gate, 2 * H>(z, a);
             apply<Cell, H>(z + 2 * H, a + 2 * H);
             apply<Gate, H>(z + 3 * H, a + 3 * H);
-            for (std::size_t j = 0; j < H; ++j)
-                c[j] = saved[c_next + j] = a[H + j] * c[j] + a[j] * a[2 * H + j];
+            for_each_batch<H, T>([&]<class V>(std::size_t j) {
+                const V c_new = load_as<V>(a + H + j) * load_as<V>(c + j) +
+                                load_as<V>(a + j) * load_as<V>(a + 2 * H + j);
+                store_as<V>(c_new, c + j);
+                store_as<V>(c_new, saved + c_next + j);
+            });
             apply<Cell, H>(c, saved + cell);
-            for (std::size_t j = 0; j < H; ++j)
-                h[j] = out[j] = a[3 * H + j] * saved[cell + j];
+            for_each_batch<H, T>([&]<class V>(std::size_t j) {
+                const V h_next = load_as<V>(a + 3 * H + j) * load_as<V>(saved + cell + j);
+                store_as<V>(h_next, h + j);
+                store_as<V>(h_next, out + j);
+            });
         }
 
         /// One time step of independent sequences in lanes (hw::step_lanes), each state value

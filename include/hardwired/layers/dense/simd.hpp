@@ -44,12 +44,6 @@ HARDWIRED_ALWAYS_INLINE void forward_block(layer_view<const T, In, Out, Bias> w,
         acc[v].store_unaligned(z + j + v * B::size);
 }
 
-/// A batch of p[0, R) and zeros in the lanes past R.
-template <class N, std::size_t R, class T, std::size_t... I>
-HARDWIRED_ALWAYS_INLINE N first_lanes(T const* p, std::index_sequence<I...>) {
-    return N{(I < R ? p[I < R ? I : 0] : T(0))...};
-}
-
 /// Outputs [Full, Out) of a layer whose width is not a multiple of the batch: one narrower batch
 /// (say 4 lanes for a 3-neuron layer), so the activation is evaluated once, in SIMD, rather than
 /// once per neuron by the C library. Its columns are read N lanes at a time from Full; the
