@@ -208,7 +208,7 @@ HARDWIRED_ALWAYS_INLINE void store_as(V const& v, T* p) {
 template <std::size_t N, class T, class B = batch<T>, std::size_t First = 0, class F>
 HARDWIRED_ALWAYS_INLINE void for_each_batch(F const& f) {
     constexpr std::size_t L = B::size, full = First + (N - First) / L * L;
-#pragma GCC unroll 16
+#pragma GCC unroll 64
     for (std::size_t i = First; i < full; i += L)
         f.template operator()<B>(i);
     if constexpr (full < N) {
