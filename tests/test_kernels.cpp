@@ -102,6 +102,19 @@ TEST_CASE("simd kernel equals the scalar reference kernel", "[kernels]") {
                     float>();
 }
 
+TEST_CASE("the blocks' element-wise passes with the simd kernels equal the reference kernels",
+          "[kernels]") {
+    // 29 values: with 16 float lanes one batch each of 16, 8 and 4 lanes and a scalar; with 8
+    // double lanes three batches, one of 4 lanes and a scalar. The residual's body ends in an
+    // activation, whose derivative its backward pass applies in the same passes.
+    using blocks =
+        hw::network<hw::input<5>, hw::dense<29, hw::tanh>, hw::residual<hw::dense<29, hw::tanh>>,
+                    hw::sum<hw::dense<29, hw::tanh>, hw::dense<29>>,
+                    hw::product<hw::dense<29, hw::tanh>, hw::dense<29, hw::sigmoid>>, hw::dense<3>>;
+    compare_kernels<blocks, float>();
+    compare_kernels<blocks, double>();
+}
+
 TEST_CASE("forward uses the simd kernel for float and double, the scalar one otherwise",
           "[kernels]") {
     STATIC_REQUIRE(std::is_same_v<hw::kernels::default_kernel<float>, hw::kernels::simd>);

@@ -8,6 +8,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "../kernels/one_sample_simd.hpp"
 #include "../layers/layer.hpp"
 
 namespace hardwired {
@@ -23,25 +24,21 @@ inline constexpr void for_index(F&& f) {
     (std::make_index_sequence<N>{});
 }
 
-template <class V, class T>
-inline void store_as(T* p, std::size_t at, V const& v) {
-    if constexpr (std::is_same_v<V, T>)
-        p[at] = v;
-    else
-        v.store_unaligned(p + at);
-}
-
-/// f(V{}, at) for every element of `rows` rows, V a SIMD vector of T in chunks (`at` the first
-/// of its values) and T itself for one sample.
-template <class T, class Mode, class F>
-inline void for_each_vector(Mode const& m, std::size_t rows, F&& f) {
+/// f(V{}, at) for every element of Rows rows, `at` the first of V's values: V a SIMD vector of T
+/// in chunks; for one sample with the SIMD kernels, batches of consecutive rows as the layers'
+/// own element-wise passes take them (kernels::detail::for_each_batch: the next layer reads them
+/// in the widths they were written in), and T itself with the reference kernels.
+template <class T, std::size_t Rows, class Mode, class F>
+inline void for_each_vector(Mode const& m, F&& f) {
     if constexpr (Mode::chunked) {
         using B = xsimd::batch<T>;
-        for (std::size_t r = 0; r < rows; ++r)
+        for (std::size_t r = 0; r < Rows; ++r)
             for (std::size_t v = 0; v < m.nv; ++v)
                 f(B{}, r * Mode::width + v * B::size);
+    } else if constexpr (std::is_same_v<Mode, simd_mode>) {
+        kernels::detail::for_each_batch<Rows, T>([&]<class V>(std::size_t at) { f(V{}, at); });
     } else {
-        for (std::size_t r = 0; r < rows; ++r)
+        for (std::size_t r = 0; r < Rows; ++r)
             f(T{}, r);
     }
 }

@@ -123,7 +123,7 @@ struct branches {
                     state_count > 0 ? state + state_offset[b] * W : state);
             });
             if constexpr (!concatenated)
-                detail::for_each_vector<T>(m, outputs, [&](auto v, std::size_t at) {
+                detail::for_each_vector<T, outputs>(m, [&](auto v, std::size_t at) {
                     using V = decltype(v);
                     V acc = detail::load_as<V>(saved + out_offset[0] * W, at);
                     detail::for_index<n - 1>([&](auto b) {
@@ -154,7 +154,7 @@ struct branches {
                 T const* d = d_out;
                 if constexpr (std::is_same_v<Combine, combine::product> || detail::has_tail<C>) {
                     // δ of this branch: δ ⊙ the other branches' outputs (a product), ⊙ f′.
-                    detail::for_each_vector<T>(m, C::outputs, [&](auto v, std::size_t at) {
+                    detail::for_each_vector<T, C::outputs>(m, [&](auto v, std::size_t at) {
                         using V = decltype(v);
                         V g = detail::load_as<V>(d_out, at);
                         if constexpr (std::is_same_v<Combine, combine::product>)
@@ -172,7 +172,7 @@ struct branches {
                                         d_x, inner, detail::no_epilogue{},
                                         state_count > 0 ? dstate + state_offset[b] * W : dstate);
                 if (delta_in && b > 0)
-                    detail::for_each_vector<T>(m, In, [&](auto v, std::size_t at) {
+                    detail::for_each_vector<T, In>(m, [&](auto v, std::size_t at) {
                         using V = decltype(v);
                         detail::store_as(delta_in, at,
                                          detail::load_as<V>(delta_in, at) +

@@ -53,7 +53,7 @@ struct residual {
             constexpr std::size_t W = Mode::width;
             T* f = saved;
             detail::run_forward<body>(m, p, in, f, saved + In * W, state);
-            detail::for_each_vector<T>(m, In, [&](auto v, std::size_t at) {
+            detail::for_each_vector<T, In>(m, [&](auto v, std::size_t at) {
                 using V = decltype(v);
                 detail::store_as(out, at, detail::load_as<V>(in, at) + detail::load_as<V>(f, at));
             });
@@ -71,7 +71,7 @@ struct residual {
             T const* d = delta;
             if constexpr (detail::has_tail<body>) {
                 const auto tail = detail::epilogue_for<body, T, W>(f, f_saved);
-                detail::for_each_vector<T>(m, In, [&](auto v, std::size_t at) {
+                detail::for_each_vector<T, In>(m, [&](auto v, std::size_t at) {
                     using V = decltype(v);
                     detail::store_as(d_f, at, tail(at, detail::load_as<V>(delta, at)));
                 });
@@ -80,7 +80,7 @@ struct residual {
             detail::run_backward<body>(m, p, dp, in, f, f_saved, d, delta_in ? d_x : nullptr,
                                        scratch + 2 * In * W, detail::no_epilogue{}, dstate);
             if (delta_in)
-                detail::for_each_vector<T>(m, In, [&](auto v, std::size_t at) {
+                detail::for_each_vector<T, In>(m, [&](auto v, std::size_t at) {
                     using V = decltype(v);
                     detail::store_as(
                         delta_in, at,

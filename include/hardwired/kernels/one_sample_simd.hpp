@@ -20,6 +20,9 @@ namespace hardwired::kernels {
 
 namespace detail {
 
+using hardwired::detail::load_as;
+using hardwired::detail::store_as;
+
 /// The narrowest batch of T with at least R lanes, or void.
 template <class T, std::size_t R, std::size_t N = 1>
 struct narrow_batch {
@@ -180,24 +183,6 @@ HARDWIRED_ALWAYS_INLINE T dot(T const* a, T const* b) {
     return sum;
 }
 
-/// *p as V, a batch or the scalar T.
-template <class V, class T>
-HARDWIRED_ALWAYS_INLINE V load_as(T const* p) {
-    if constexpr (std::is_arithmetic_v<V>)
-        return *p;
-    else
-        return V::load_unaligned(p);
-}
-
-/// v into p[0, lanes of V).
-template <class V, class T>
-HARDWIRED_ALWAYS_INLINE void store_as(V const& v, T* p) {
-    if constexpr (std::is_arithmetic_v<V>)
-        *p = v;
-    else
-        v.store_unaligned(p);
-}
-
 /// f.template operator()<V>(i) over [First, N): for i = First, First + L, … over the whole
 /// batches of V = B (L lanes), then over what is left with the batch of half as many lanes, down
 /// to two lanes, then with V = T for each element left. Every access stays inside [First, N), and
@@ -236,8 +221,7 @@ constexpr std::size_t scalar_rest() {
 /// of copies a call of memcpy, scalar or batch copies alike, unless the loop is unrolled).
 template <std::size_t N, class T>
 HARDWIRED_ALWAYS_INLINE void copy(T const* from, T* to) {
-    for_each_batch<N, T>(
-        [&]<class V>(std::size_t i) { store_as<V>(load_as<V>(from + i), to + i); });
+    for_each_batch<N, T>([&]<class V>(std::size_t i) { store_as(to, i, load_as<V>(from, i)); });
 }
 
 /// A batch of p[0, R) and zeros in the lanes past R, built in registers.
@@ -253,7 +237,7 @@ template <auto F, std::size_t N, class T>
 HARDWIRED_ALWAYS_INLINE void apply(T const* from, T* to) {
     constexpr std::size_t R = scalar_rest<N, T>(), full = N - R;
     for_each_batch<full, T>(
-        [&]<class V>(std::size_t i) { store_as<V>(F(load_as<V>(from + i)), to + i); });
+        [&]<class V>(std::size_t i) { store_as(to, i, F(load_as<V>(from, i))); });
     if constexpr (R > 0) {
         using Narrow = typename narrow_batch<T, R>::type;
         if constexpr (std::is_void_v<Narrow>) {

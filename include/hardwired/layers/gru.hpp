@@ -85,21 +85,20 @@ struct gru {
             kernels::detail::column_product<H, 3 * H>(p + base::w_hh, h, zh);
             T* a = saved + act;
             for_each_batch<2 * H, T>([&]<class V>(std::size_t r) {
-                store_as<V>(load_as<V>(zi + r) + load_as<V>(zh + r), a + r);
+                store_as(a, r, load_as<V>(zi, r) + load_as<V>(zh, r));
             });
             kernels::detail::apply<Gate, 2 * H>(a, a);
             for_each_batch<H, T>([&]<class V>(std::size_t j) {
-                store_as<V>(load_as<V>(zi + 2 * H + j) +
-                                load_as<V>(a + j) * load_as<V>(zh + 2 * H + j),
-                            a + 2 * H + j);
+                store_as(a + 2 * H, j,
+                         load_as<V>(zi + 2 * H, j) + load_as<V>(a, j) * load_as<V>(zh + 2 * H, j));
             });
             kernels::detail::apply<Cell, H>(a + 2 * H, a + 2 * H);
             kernels::detail::copy<H>(h, saved + h_prev);
             for_each_batch<H, T>([&]<class V>(std::size_t j) {
-                const V u = load_as<V>(a + H + j);
-                const V h_next = (V(T(1)) - u) * load_as<V>(a + 2 * H + j) + u * load_as<V>(h + j);
-                store_as<V>(h_next, h + j);
-                store_as<V>(h_next, out + j);
+                const V u = load_as<V>(a + H, j);
+                const V h_next = (V(T(1)) - u) * load_as<V>(a + 2 * H, j) + u * load_as<V>(h, j);
+                store_as(h, j, h_next);
+                store_as(out, j, h_next);
             });
         }
 

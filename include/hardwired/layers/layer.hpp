@@ -281,6 +281,15 @@ inline V load_as(T const* p, std::size_t at) {
         return V::load_unaligned(p + at);
 }
 
+/// v into `p + at`: a number, or a SIMD vector of consecutive values.
+template <class V, class T>
+inline void store_as(T* p, std::size_t at, V const& v) {
+    if constexpr (std::is_same_v<V, T>)
+        p[at] = v;
+    else
+        v.store_unaligned(p + at);
+}
+
 /// Passes δ through unchanged.
 struct no_epilogue {
     template <class V>

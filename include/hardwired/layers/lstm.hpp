@@ -83,7 +83,7 @@ struct lstm {
             copy<H>(c, saved + c_prev);
             T* z = saved + pre;
             for_each_batch<4 * H, T>([&]<class V>(std::size_t r) {
-                store_as<V>(load_as<V>(p + base::b_ih + r) + load_as<V>(p + base::b_hh + r), z + r);
+                store_as(z, r, load_as<V>(p + base::b_ih, r) + load_as<V>(p + base::b_hh, r));
             });
             kernels::detail::column_product<In + H, 4 * H>(p + base::w_ih, saved + x_in, z);
             T* a = saved + act;
@@ -91,16 +91,16 @@ struct lstm {
             apply<Cell, H>(z + 2 * H, a + 2 * H);
             apply<Gate, H>(z + 3 * H, a + 3 * H);
             for_each_batch<H, T>([&]<class V>(std::size_t j) {
-                const V c_new = load_as<V>(a + H + j) * load_as<V>(c + j) +
-                                load_as<V>(a + j) * load_as<V>(a + 2 * H + j);
-                store_as<V>(c_new, c + j);
-                store_as<V>(c_new, saved + c_next + j);
+                const V c_new = load_as<V>(a + H, j) * load_as<V>(c, j) +
+                                load_as<V>(a, j) * load_as<V>(a + 2 * H, j);
+                store_as(c, j, c_new);
+                store_as(saved + c_next, j, c_new);
             });
             apply<Cell, H>(c, saved + cell);
             for_each_batch<H, T>([&]<class V>(std::size_t j) {
-                const V h_next = load_as<V>(a + 3 * H + j) * load_as<V>(saved + cell + j);
-                store_as<V>(h_next, h + j);
-                store_as<V>(h_next, out + j);
+                const V h_next = load_as<V>(a + 3 * H, j) * load_as<V>(saved + cell, j);
+                store_as(h, j, h_next);
+                store_as(out, j, h_next);
             });
         }
 
