@@ -36,6 +36,8 @@
 // xsimd::log and others) passes its batch objects to them, so every -O0 build on an AVX-512BW
 // target failed to compile. The same macros with each operand first converted to __m512i, as
 // GCC's other macros there do: xsimd's batches convert to it. (Clang's are inline functions.)
+// Like the pragmas above, this reaches xsimd only when hardwired is included before xsimd: a
+// macro is expanded where xsimd's template is defined.
 #if defined(__AVX512BW__) && defined(__GNUC__) && !defined(__clang__) && !defined(__OPTIMIZE__)
 #undef _mm512_mask_blend_epi8
 #undef _mm512_mask_blend_epi16
