@@ -1,16 +1,19 @@
 # Compiles every examples/*.cpp as a consumer's build would, with the warnings most projects turn
-# on and the instruction set that makes hardwired fast, and fails on any warning:
-#   <CXX> -std=c++20 -O2 -Wall -Wextra -march=native -Werror -I<include dirs> -c <example>
+# on and the instruction set that makes hardwired fast, at the optimization levels of CMake's
+# Debug, RelWithDebInfo and Release builds, and fails on any warning or error:
+#   <CXX> -std=c++20 -O<0|2|3> -Wall -Wextra -march=native -Werror -I<include dirs> -c <example>
 # The warnings this guards against come from the optimizer after inlining (GCC 12's
-# "'__Y' is used uninitialized" inside avx512fintrin.h, see include/hardwired/sym/intrinsics.hpp), so -fsyntax-only would
-# not see them: each example is compiled to an object file.
+# "'__Y' is used uninitialized" inside avx512fintrin.h, see include/hardwired/sym/intrinsics.hpp;
+# a -Wrestrict report that only -O3 made), so -fsyntax-only would not see them: each example is
+# compiled to an object file. -O0 has its own: GCC's AVX-512 intrinsics that are macros without
+# optimization (intrinsics.hpp again).
 #   -DCXX=<compiler> -DSOURCE_DIR=<hardwired> -DWORK_DIR=<scratch>
 #   -DINCLUDE_DIRS=<dir>|<dir>|…   hardwired's and its dependencies' include directories; the
 #                                  compiler's own (/usr/include, /usr/local/include) are left out.
 file(REMOVE_RECURSE ${WORK_DIR})
 file(MAKE_DIRECTORY ${WORK_DIR})
 
-set(flags -std=c++20 -O2 -Wall -Wextra -march=native -Werror)
+set(flags -std=c++20 -Wall -Wextra -march=native -Werror)
 string(REPLACE "|" ";" dirs "${INCLUDE_DIRS}")
 list(REMOVE_DUPLICATES dirs)
 foreach(dir IN LISTS dirs)
@@ -26,28 +29,31 @@ if(NOT examples)
 endif()
 
 set(failed "")
-foreach(src IN LISTS examples)
-    get_filename_component(stem ${src} NAME_WE)
-    execute_process(COMMAND ${CXX} ${flags} -c ${src} -o ${WORK_DIR}/${stem}.o
-                    RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
-    file(WRITE ${WORK_DIR}/${stem}.log "${out}")
-    if(NOT rc EQUAL 0)
-        # The diagnostics' own lines, each once (";" would split the list).
-        string(REPLACE ";" "," text "${out}")
-        string(REGEX MATCHALL "[^\n]*(warning|error): [^\n]*" diagnostics "${text}")
-        list(LENGTH diagnostics n)
-        list(REMOVE_DUPLICATES diagnostics)
-        list(JOIN diagnostics "\n  " shown)
-        message("${stem}.cpp: failed (${rc}), ${n} diagnostic(s), full log ${WORK_DIR}/${stem}.log"
-                "\n  ${shown}")
-        list(APPEND failed ${stem})
-    else()
-        message("${stem}.cpp: ok")
-    endif()
+foreach(level -O0 -O2 -O3)
+    foreach(src IN LISTS examples)
+        get_filename_component(stem ${src} NAME_WE)
+        set(name "${stem}${level}")
+        execute_process(COMMAND ${CXX} ${level} ${flags} -c ${src} -o ${WORK_DIR}/${name}.o
+                        RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
+        file(WRITE ${WORK_DIR}/${name}.log "${out}")
+        if(NOT rc EQUAL 0)
+            # The diagnostics' own lines, each once (";" would split the list).
+            string(REPLACE ";" "," text "${out}")
+            string(REGEX MATCHALL "[^\n]*(warning|error): [^\n]*" diagnostics "${text}")
+            list(LENGTH diagnostics n)
+            list(REMOVE_DUPLICATES diagnostics)
+            list(JOIN diagnostics "\n  " shown)
+            message("${stem}.cpp ${level}: failed (${rc}), ${n} diagnostic(s), full log "
+                    "${WORK_DIR}/${name}.log\n  ${shown}")
+            list(APPEND failed "${stem} ${level}")
+        else()
+            message("${stem}.cpp ${level}: ok")
+        endif()
+    endforeach()
 endforeach()
 
 if(failed)
     list(JOIN flags " " shown)
     list(JOIN failed ", " failed)
-    message(FATAL_ERROR "${CXX} ${shown} -c <example>: diagnostics in ${failed}")
+    message(FATAL_ERROR "${CXX} -O<level> ${shown} -c <example>: diagnostics in ${failed}")
 endif()
