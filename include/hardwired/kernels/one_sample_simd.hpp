@@ -107,6 +107,13 @@ inline constexpr std::size_t chains = In* Out * sizeof(T) > HARDWIRED_L1D_BYTES
                                           ? HARDWIRED_FMA_CHAINS_STREAMED
                                           : HARDWIRED_FMA_CHAINS;
 
+/// The batch of T with half of B's lanes, or void where there is none of at least two lanes: the
+/// next width of the cascade by which column_rows and for_each_batch take what whole batches of B
+/// leave.
+template <class T, class B>
+using half_batch =
+    std::conditional_t<(B::size / 2 >= 2), xsimd::make_sized_batch_t<T, B::size / 2>, void>;
+
 /// The most batches of outputs column_product keeps in registers as one block: with the
 /// broadcast input and a loaded weight, 12 accumulators fit the 16 vector registers of SSE and
 /// AVX2.
@@ -146,9 +153,8 @@ HARDWIRED_ALWAYS_INLINE void column_rows(T const* w, T const* a, T* z) {
     if constexpr ((full - First) % block != 0)
         rows(j, std::integral_constant<std::size_t, (full - First) % block / L>{});
     if constexpr (full < Rows) {
-        using Half = xsimd::make_sized_batch_t<T, L / 2>;
-        if constexpr (L / 2 >= 2 && !std::is_void_v<Half>) {
-            column_rows<In, Rows, full, Half>(w, a, z);
+        if constexpr (!std::is_void_v<half_batch<T, B>>) {
+            column_rows<In, Rows, full, half_batch<T, B>>(w, a, z);
         } else {
             for (std::size_t r = full; r < Rows; ++r)
                 for (std::size_t k = 0; k < In; ++k)
@@ -197,9 +203,8 @@ HARDWIRED_ALWAYS_INLINE void for_each_batch(F const& f) {
     for (std::size_t i = First; i < full; i += L)
         f.template operator()<B>(i);
     if constexpr (full < N) {
-        using Half = xsimd::make_sized_batch_t<T, L / 2>;
-        if constexpr (L / 2 >= 2 && !std::is_void_v<Half>) {
-            for_each_batch<N, T, Half, full>(f);
+        if constexpr (!std::is_void_v<half_batch<T, B>>) {
+            for_each_batch<N, T, half_batch<T, B>, full>(f);
         } else {
             for (std::size_t i = full; i < N; ++i)
                 f.template operator()<T>(i);
@@ -210,9 +215,8 @@ HARDWIRED_ALWAYS_INLINE void for_each_batch(F const& f) {
 /// The elements for_each_batch<N, T> leaves to scalars: N modulo the fewest lanes of a batch.
 template <std::size_t N, class T, class B = batch<T>>
 constexpr std::size_t scalar_rest() {
-    using Half = xsimd::make_sized_batch_t<T, B::size / 2>;
-    if constexpr (B::size / 2 >= 2 && !std::is_void_v<Half>)
-        return scalar_rest<N, T, Half>();
+    if constexpr (!std::is_void_v<half_batch<T, B>>)
+        return scalar_rest<N, T, half_batch<T, B>>();
     else
         return N % B::size;
 }
