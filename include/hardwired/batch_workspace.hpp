@@ -74,10 +74,12 @@ void load_transposed(T* rows, At const& sample_at, std::size_t n) {
 /// Forward on the chunk in ws (input rows loaded) of n samples, in nv sample vectors. With
 /// `training`, keeps the values the backward pass needs and takes the next n samples of the
 /// workspace's random stream. `state`: one time step of independent sequences in the lanes, each
-/// state value a row (hw::step_lanes); null for a network without state.
+/// state value a row (hw::step_lanes); null for a network without state. Inlined into its two
+/// callers, as the forward pass was before the layer drivers.
 template <class Net, class T>
-void forward_chunk(params<Net, T> const& p, batch_workspace<Net, T>& ws, std::size_t n,
-                   std::size_t nv, bool training, T* state = nullptr) {
+HARDWIRED_ALWAYS_INLINE void forward_chunk(params<Net, T> const& p, batch_workspace<Net, T>& ws,
+                                           std::size_t n, std::size_t nv, bool training,
+                                           T* state = nullptr) {
     using lay = typename batch_workspace<Net, T>::layout;
     constexpr std::size_t C = kernels::chunk_samples;
     chunk_mode<T> m{};
