@@ -99,9 +99,10 @@ HARDWIRED_ALWAYS_INLINE void forward_chunk(params<Net, T> const& p, batch_worksp
 /// gradients to `grads`, or writes them there when `overwrite`; returns the sum over the samples
 /// of each sample's loss (detail::sample_loss).
 template <auto Loss, class Net, class T, class InputAt, class TargetAt>
-T accumulate_chunk(params<Net, T> const& p, batch_workspace<Net, T>& ws, InputAt const& input_at,
-                   TargetAt const& target_at, std::size_t n, params<Net, T>& grads, T scale,
-                   bool overwrite) {
+HARDWIRED_ALWAYS_INLINE T accumulate_chunk(params<Net, T> const& p, batch_workspace<Net, T>& ws,
+                                           InputAt const& input_at, TargetAt const& target_at,
+                                           std::size_t n, params<Net, T>& grads, T scale,
+                                           bool overwrite) {
     using B = xsimd::batch<T>;
     using root = typename Net::root;
     using lay = typename batch_workspace<Net, T>::layout;
@@ -154,9 +155,9 @@ T accumulate_chunk(params<Net, T> const& p, batch_workspace<Net, T>& ws, InputAt
 
 /// outputs_at(s)[o] = the network's output o for input_at(s), s < n ≤ chunk.
 template <class Net, class T, class InputAt, class OutputAt>
-void forward_chunk_samples(params<Net, T> const& p, batch_workspace<Net, T>& ws,
-                           InputAt const& input_at, OutputAt const& output_at, std::size_t n,
-                           T* state = nullptr) {
+HARDWIRED_ALWAYS_INLINE void
+forward_chunk_samples(params<Net, T> const& p, batch_workspace<Net, T>& ws, InputAt const& input_at,
+                      OutputAt const& output_at, std::size_t n, T* state = nullptr) {
     using lay = typename batch_workspace<Net, T>::layout;
     constexpr std::size_t C = kernels::chunk_samples;
     load_transposed<Net::inputs>(ws.a.data() + lay::in * C, input_at, n);
