@@ -169,24 +169,29 @@ HARDWIRED_ALWAYS_INLINE void column_product(T const* w, T const* a, T* z) {
     column_rows<In, Rows, 0, batch<T>>(w, a, z);
 }
 
-/// Σ_{i < N} a[i]·b[i]: whole batches into up to four independent partial sums (a chain of N
-/// scalar FMAs waits four cycles on each), added as a tree and across the lanes; the rest by
-/// scalar FMAs.
+/// init + Σ_{i < N} a[i]·b[i]: whole batches into up to four independent partial sums (a chain
+/// of N scalar FMAs waits four cycles on each), added as a tree and across the lanes; the rest by
+/// scalar FMAs from `init`, a chain beside the batches' (a bias added after the sum would wait
+/// for all of it).
 template <std::size_t N, class T>
-HARDWIRED_ALWAYS_INLINE T dot(T const* a, T const* b) {
+HARDWIRED_ALWAYS_INLINE T dot(T const* a, T const* b, T init = T(0)) {
     using B = batch<T>;
     constexpr std::size_t L = lanes<T>, full = N / L * L;
-    constexpr std::size_t P = std::min<std::size_t>(4, N / L > 0 ? N / L : 1);
-    std::array<B, P> part;
-    part.fill(B(T(0)));
-#pragma GCC unroll 64
-    for (std::size_t i = 0; i < full; i += L)
-        part[i / L % P] = hardwired::detail::madd(B::load_unaligned(a + i),
-                                                  B::load_unaligned(b + i), part[i / L % P]);
-    T sum = xsimd::hadd(tree_sum<0, P>(part));
+    T rest = init;
     for (std::size_t i = full; i < N; ++i)
-        sum = hardwired::detail::madd(a[i], b[i], sum);
-    return sum;
+        rest = hardwired::detail::madd(a[i], b[i], rest);
+    if constexpr (full == 0) {
+        return rest;
+    } else {
+        constexpr std::size_t P = std::min<std::size_t>(4, N / L);
+        std::array<B, P> part;
+        part.fill(B(T(0)));
+#pragma GCC unroll 64
+        for (std::size_t i = 0; i < full; i += L)
+            part[i / L % P] = hardwired::detail::madd(B::load_unaligned(a + i),
+                                                      B::load_unaligned(b + i), part[i / L % P]);
+        return xsimd::hadd(tree_sum<0, P>(part)) + rest;
+    }
 }
 
 /// f.template operator()<V>(i) over [First, N): for i = First, First + L, … over the whole

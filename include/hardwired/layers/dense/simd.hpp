@@ -58,7 +58,7 @@ HARDWIRED_ALWAYS_INLINE void forward_tail(layer_view<const T, In, Out, Bias> w, 
     using N = typename narrow_batch<T, R>::type;
     auto scalar_sums = [&](T* zt) {
         if constexpr (Out == 1) { // the weights are contiguous: one dot product in batches
-            zt[0] = w.bias(0) + dot<In>(w.column(0), a_in);
+            zt[0] = dot<In>(w.column(0), a_in, w.bias(0));
             return;
         }
         for (std::size_t i = 0; i < R; ++i) {
