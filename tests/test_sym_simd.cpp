@@ -23,6 +23,7 @@
 #include <limits>
 #include <random>
 #include <string>
+#include <type_traits>
 #include <vector>
 #include <xsimd/xsimd.hpp>
 
@@ -223,17 +224,48 @@ void check_special_values(F f, E expected) {
 } // namespace
 
 // hardwired's own float tanh and sigmoid on batches (sym/math.hpp): near 0 a rational function
-// (tanh, |x| < 1: every float measured 1.22 ULP at most with FMA) or a polynomial (sigmoid,
-// |x| < 1.5: 1.71 ULP), the exp form beyond, chosen lane by lane. Against float64 on every 64th
-// float of the near range and 2^20 points beyond, in batches that mix both ranges and both signs;
-// ±0, ±inf, NaN and ±100 exactly.
-TEST_CASE("float tanh on batches: within 2 ULP of float64", "[sym][simd]") {
-    const auto tanh = [](auto x) { return hw::tanh(x); };
+// (tanh, |x| < 1: every float measured 1.22 ULP at most with FMA), a polynomial (the tanh of
+// recurrent steps, tanh_low_latency: 1.00 ULP) or a polynomial (sigmoid, |x| < 1.5: 1.71 ULP), the
+// exp form beyond, chosen lane by lane. Against float64 on every 64th float of the near range and
+// 2^20 points beyond, in batches that mix both ranges and both signs; ±0, ±inf, NaN and ±100
+// exactly.
+template <class F>
+void check_float_tanh(F tanh) {
     const auto [worst, at] = worst_against_float64(
         tanh, [](double x) { return std::tanh(x); }, near_and_beyond(1.0f, 20.0f));
     INFO("arch " << xsimd::default_arch::name() << ": worst " << worst << " ULP at x = " << at);
     CHECK(worst <= 2);
     check_special_values(tanh, [](float x) { return std::tanh(x); });
+}
+
+TEST_CASE("float tanh on batches: within 2 ULP of float64", "[sym][simd]") {
+    check_float_tanh([](auto x) { return hw::tanh(x); });
+}
+
+TEST_CASE("float tanh of recurrent steps: within 2 ULP of float64", "[sym][simd]") {
+    check_float_tanh([](auto x) { return hw::detail::tanh_low_latency(x); });
+}
+
+// Recurrent steps evaluate their gate and cell formulas with every tanh replaced by the
+// low-latency form, and nothing else changed; scalars of both forms are the C library's tanh.
+TEST_CASE("low_latency replaces every tanh and nothing else", "[sym][simd]") {
+    using hw::kernels::detail::low_latency;
+    using hw::ops::tanh_low_latency;
+    using X = hw::var<hw::vars::x>;
+    STATIC_REQUIRE(std::is_same_v<std::remove_const_t<decltype(low_latency<hw::tanh>)>,
+                                  hw::expr<tanh_low_latency, X>>);
+    constexpr auto mish = hw::x * hw::tanh(hw::softplus(hw::x));
+    STATIC_REQUIRE(
+        std::is_same_v<
+            std::remove_const_t<decltype(low_latency<mish>)>,
+            hw::expr<hw::ops::mul, X, hw::expr<tanh_low_latency, hw::expr<hw::ops::softplus, X>>>>);
+    STATIC_REQUIRE(std::is_same_v<std::remove_const_t<decltype(low_latency<hw::sigmoid>)>,
+                                  std::remove_const_t<decltype(hw::sigmoid)>>);
+    STATIC_REQUIRE(std::is_same_v<std::remove_const_t<decltype(low_latency<hw::x>)>, X>);
+    for (float x : {-3.0f, -0.7f, 0.0f, 0.2f, 0.99f, 5.0f}) {
+        CHECK(low_latency<hw::tanh>(x) == std::tanh(x));
+        CHECK(low_latency<mish>(x) == mish(x));
+    }
 }
 
 // The exp form, beyond 1.5, is xsimd's exp and a division: 2.8 ULP at most on [−87, 87].

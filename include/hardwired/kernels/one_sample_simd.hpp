@@ -15,6 +15,7 @@
 
 #include "../config.hpp"
 #include "../layers/layer.hpp"
+#include "../sym/substitute.hpp"
 
 namespace hardwired::kernels {
 
@@ -22,6 +23,14 @@ namespace detail {
 
 using hardwired::detail::load_as;
 using hardwired::detail::store_as;
+
+/// F with every tanh in its form of shortest latency (sym/math.hpp), for the one-sample kernels
+/// of a recurrent step, whose next call waits for every value this one computes. Elsewhere
+/// hw::tanh's form of fewer operations stays: independent one-sample calls overlap, and there
+/// the count of operations decides.
+template <auto F>
+inline constexpr auto
+    low_latency = hardwired::detail::replace_op<ops::tanh, ops::tanh_low_latency>(F);
 
 /// The narrowest batch of T with at least R lanes, or void.
 template <class T, std::size_t R, std::size_t N = 1>

@@ -87,12 +87,14 @@ struct gru {
             for_each_batch<2 * H, T>([&]<class V>(std::size_t r) {
                 store_as(a, r, load_as<V>(zi, r) + load_as<V>(zh, r));
             });
-            kernels::detail::apply<Gate, 2 * H>(a, a);
+            constexpr auto G = kernels::detail::low_latency<Gate>;
+            constexpr auto C = kernels::detail::low_latency<Cell>;
+            kernels::detail::apply<G, 2 * H>(a, a);
             for_each_batch<H, T>([&]<class V>(std::size_t j) {
                 store_as(a + 2 * H, j,
                          load_as<V>(zi + 2 * H, j) + load_as<V>(a, j) * load_as<V>(zh + 2 * H, j));
             });
-            kernels::detail::apply<Cell, H>(a + 2 * H, a + 2 * H);
+            kernels::detail::apply<C, H>(a + 2 * H, a + 2 * H);
             kernels::detail::copy<H>(h, saved + h_prev);
             for_each_batch<H, T>([&]<class V>(std::size_t j) {
                 const V u = load_as<V>(a + H, j);

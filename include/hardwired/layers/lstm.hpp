@@ -87,16 +87,18 @@ struct lstm {
             });
             kernels::detail::column_product<In + H, 4 * H>(p + base::w_ih, saved + x_in, z);
             T* a = saved + act;
-            apply<Gate, 2 * H>(z, a);
-            apply<Cell, H>(z + 2 * H, a + 2 * H);
-            apply<Gate, H>(z + 3 * H, a + 3 * H);
+            constexpr auto G = kernels::detail::low_latency<Gate>;
+            constexpr auto C = kernels::detail::low_latency<Cell>;
+            apply<G, 2 * H>(z, a);
+            apply<C, H>(z + 2 * H, a + 2 * H);
+            apply<G, H>(z + 3 * H, a + 3 * H);
             for_each_batch<H, T>([&]<class V>(std::size_t j) {
                 const V c_new = load_as<V>(a + H, j) * load_as<V>(c, j) +
                                 load_as<V>(a, j) * load_as<V>(a + 2 * H, j);
                 store_as(c, j, c_new);
                 store_as(saved + c_next, j, c_new);
             });
-            apply<Cell, H>(c, saved + cell);
+            apply<C, H>(c, saved + cell);
             for_each_batch<H, T>([&]<class V>(std::size_t j) {
                 const V h_next = load_as<V>(a + 3 * H, j) * load_as<V>(saved + cell, j);
                 store_as(h, j, h_next);

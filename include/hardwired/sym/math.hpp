@@ -127,34 +127,66 @@ constexpr T sigmoid(T const& x) {
     }
 }
 
-/// tanh(x). Float SIMD batches: x + x·s·n(s)/d(s), s = x², for |x| < 1, n of degree 1 and d of
-/// degree 2 (a minimax fit of (tanh x − x)/(x·s) on [0, 1], within 0.003 ULP of tanh; every float
-/// of [0, 1) within 1.22 ULP of float64 with FMA, 1.43 without), and 1 − 2/(e^{2|x|} + 1) above,
-/// computed only when some lane needs it; the sign copied from x. Six multiplications or
-/// multiply-adds and a division, which on Zen 4 occupies the multiply pipes for two cycles: the
-/// degree-6 polynomial this replaced took ten, and batch-64 forward passes of net C were 6%
-/// slower with it. xsimd's own float tanh switches at |x| = 0.625, so a 16-lane batch of typical
-/// hidden-layer pre-activations took the slow path, and a mispredicted branch, about 40% of the
-/// time.
+/// tanh of a float batch: small(|x|, x²) where |x| < 1, and 1 − 2/(e^{2|x|} + 1) above,
+/// computed only when some lane needs it; the sign copied from x. xsimd's own float tanh switches
+/// at |x| = 0.625, so a 16-lane batch of typical hidden-layer pre-activations took the slow path,
+/// and a mispredicted branch, about 40% of the time.
+template <class T, class Small>
+constexpr T tanh_float_batch(T const& x, Small const& small_of) {
+    using std::abs;
+    using std::copysign;
+    using std::exp;
+    const T ax = abs(x), s = ax * ax;
+    const T small = small_of(ax, s);
+    const auto in_range = ax < T(1);
+    if (all(in_range))
+        return copysign(small, x);
+    const T large = T(1) - T(2) / (exp(ax + ax) + T(1));
+    return copysign(detail::select(in_range, small, large), x);
+}
+
+/// tanh(x). Float SIMD batches (tanh_float_batch): x + x·s·n(s)/d(s), s = x², for |x| < 1, n of
+/// degree 1 and d of degree 2 (a minimax fit of (tanh x − x)/(x·s) on [0, 1], within 0.003 ULP
+/// of tanh; every float of [0, 1) within 1.22 ULP of float64 with FMA, 1.43 without). Six
+/// multiplications or multiply-adds and a division: what a batch of many samples waits for is
+/// the multiply pipe, and on Zen 4 the division occupies it for two cycles, where the degree-6
+/// polynomial this replaced took ten (batch-64 forward passes of net C were 6% slower with it).
+/// The recurrent layers' steps, which wait on each value, take tanh_low_latency instead.
 /// Everything else: std::tanh, or the type's own overload.
 template <class T>
 constexpr T tanh(T const& x) {
     using std::tanh;
     if constexpr (is_float_batch<T>) {
-        using std::abs;
-        using std::copysign;
-        using std::exp;
-        const T ax = abs(x), s = ax * ax;
-        const T n = madd(T(-0.014686569693273034f), s, T(-0.33333332752488877f));
-        const T d = madd(madd(T(0.015719700369576241f), s, T(0.44405952105723598f)), s, T(1));
-        const T small = madd(ax * s, n / d, ax);
-        const auto in_range = ax < T(1);
-        if (all(in_range))
-            return copysign(small, x);
-        const T large = T(1) - T(2) / (exp(ax + ax) + T(1));
-        return copysign(detail::select(in_range, small, large), x);
+        return detail::tanh_float_batch(x, [](T const& ax, T const& s) {
+            const T n = madd(T(-0.014686569693273034f), s, T(-0.33333332752488877f));
+            const T d = madd(madd(T(0.015719700369576241f), s, T(0.44405952105723598f)), s, T(1));
+            return madd(ax * s, n / d, ax);
+        });
     } else {
         return tanh(x);
+    }
+}
+
+/// tanh(x) for kernels that wait on each value, as a recurrent step does (an LSTM's for its
+/// cell's tanh, then for tanh(c′), and the next step for both). Float SIMD batches
+/// (tanh_float_batch): x + x·s·q(s), s = x², for |x| < 1, q of degree 7 (a least-squares fit of
+/// (tanh x − x)/(x·s) at Chebyshev nodes of s in [0, 1], within 0.04 ULP of tanh; every float of
+/// [0, 1) within 1.00 ULP of float64 with FMA, 1.10 without) by Estrin's scheme: five
+/// multiplications or multiply-adds deep where the rational form waits for a division, but
+/// twelve in all. Everything else: tanh.
+template <class T>
+constexpr T tanh_low_latency(T const& x) {
+    if constexpr (is_float_batch<T>) {
+        return detail::tanh_float_batch(x, [](T const& ax, T const& s) {
+            const T s2 = s * s, s4 = s2 * s2;
+            const T p01 = madd(T(0.13333191254509735f), s, T(-0.33333328908623483f));
+            const T p23 = madd(T(0.021781847655690176f), s, T(-0.05395236061269681f));
+            const T p45 = madd(T(0.003071458718163081f), s, T(-0.00858901911466528f));
+            const T p67 = madd(T(0.00012039187314762398f), s, T(-0.0008367857552864259f));
+            return madd(ax * s, madd(madd(p67, s2, p45), s4, madd(p23, s2, p01)), ax);
+        });
+    } else {
+        return detail::tanh(x);
     }
 }
 

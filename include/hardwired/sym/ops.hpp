@@ -85,6 +85,9 @@ HARDWIRED_SYM_FUNCTION(expm1, using std::expm1; return expm1(a);)
 HARDWIRED_SYM_FUNCTION(log, using std::log; return log(a);)
 HARDWIRED_SYM_FUNCTION(log1p, using std::log1p; return log1p(a);)
 HARDWIRED_SYM_FUNCTION(tanh, return detail::tanh(a);)
+/// tanh by its form of shortest latency (detail::tanh_low_latency); only the recurrent layers'
+/// steps build it, from formulas of ops::tanh (kernels::detail::low_latency).
+HARDWIRED_SYM_FUNCTION(tanh_low_latency, return detail::tanh_low_latency(a);)
 HARDWIRED_SYM_FUNCTION(sqrt, using std::sqrt; return sqrt(a);)
 HARDWIRED_SYM_FUNCTION(abs, using std::abs; return abs(a);)
 HARDWIRED_SYM_FUNCTION(sigmoid, return detail::sigmoid(a);)

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <tuple>
+#include <type_traits>
 
 #include "../diagnostics.hpp"
 #include "expr.hpp"
@@ -20,6 +21,19 @@ constexpr auto replace(E) {
     else if constexpr (requires { typename E::op; })
         return [&]<class Op, class... Args>(expr<Op, Args...>) {
             return detail::make<Op>(detail::replace<From, To>(Args{})...);
+        }(E{});
+    else
+        return E{};
+}
+
+// Replace every operation From by To, nothing else changed (no simplification: the result
+// evaluates, it is not differentiated).
+template <class From, class To, class E>
+constexpr auto replace_op(E) {
+    if constexpr (requires { typename E::op; })
+        return [&]<class Op, class... Args>(expr<Op, Args...>) {
+            return expr<std::conditional_t<std::is_same_v<Op, From>, To, Op>,
+                        decltype(detail::replace_op<From, To>(Args{}))...>{};
         }(E{});
     else
         return E{};
