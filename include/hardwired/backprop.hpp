@@ -87,13 +87,16 @@ using mode_of =
 // Runs the network on ws.a[0, inputs) (a workspace or a forward_scratch). Kernel is kernels::simd
 // (float, double) or kernels::scalar (the reference kernels, any T). A training pass takes the
 // next sample of the workspace's random stream; an inference pass draws nothing. `state`: the
-// network's persistent state (hw::state), null when it has none.
+// network's persistent state (hw::state), null when it has none; `reversed`: the step's hint
+// for its larger weight products (reference_mode).
 template <class Net, class T, class Workspace, class Kernel = kernels::default_kernel<T>>
 HARDWIRED_FLATTEN constexpr void forward_into(params<Net, T> const& p, Workspace& ws, bool training,
-                                              Kernel = {}, T* state = nullptr) {
+                                              Kernel = {}, T* state = nullptr,
+                                              bool reversed = false) {
     using lay = sample_layout<typename Net::root>;
     mode_of<Kernel> m{};
     m.training = training;
+    m.reversed = reversed;
     if constexpr (requires { ws.random; })
         if (training)
             m.random = {ws.random.seed, ws.random.position++};
@@ -173,11 +176,11 @@ T accumulate_batch(params<Net, T> const& p, batch_workspace<Net, T>& ws, InputAt
 template <class Net, class T, class X, class Workspace, class Kernel = kernels::default_kernel<T>>
 constexpr std::array<T, Net::outputs> forward_output(params<Net, T> const& p, X const& x,
                                                      Workspace& ws, T* state = nullptr,
-                                                     Kernel kernel = {}) {
+                                                     Kernel kernel = {}, bool reversed = false) {
     using lay = sample_layout<typename Net::root>;
     for (std::size_t i = 0; i < Net::inputs; ++i)
         ws.a[lay::in + i] = x[i];
-    forward_into(p, ws, false, kernel, state);
+    forward_into(p, ws, false, kernel, state, reversed);
     std::array<T, Net::outputs> y;
     for (std::size_t o = 0; o < Net::outputs; ++o)
         y[o] = ws.a[lay::out + o];

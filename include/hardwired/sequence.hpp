@@ -89,6 +89,7 @@ T sequence_gradient(params<Net, T> const& p, Inputs const& inputs, Targets const
             mode m{};
             m.training = true;
             m.random = {ws.random.seed, ws.random.position++};
+            m.reversed = t % 2 != 0;
             detail::run_forward<root>(m, p.values.data(), v + lay::in, v + lay::out, v + lay::saved,
                                       s.values.data());
         }

@@ -32,9 +32,24 @@ struct state {
     static_assert(detail::is_network_v<Net>, HARDWIRED_MSG_PARAMS_NETWORK);
     static constexpr std::size_t size = Net::state_count;
     alignas(64) std::array<T, (size > 0 ? size : 1)> values{};
+    /// Which of two orders the next step reads a recurrent layer's weights in where they exceed
+    /// the L1 data cache; each step flips it, so that what one step reads last is still cached
+    /// when the next begins (kernels::detail::column_product). No output depends on it.
+    bool reversed = false;
     /// Back to the start of a sequence: every value zero.
     constexpr void reset() { values.fill(T(0)); }
 };
+
+namespace detail {
+/// One step of hw::step and hw::step_block, in the order s.reversed says; the next takes the other.
+template <class Net, class T, class X>
+constexpr std::array<T, Net::outputs> step(params<Net, T> const& p, X const& x, state<Net, T>& s,
+                                           forward_scratch<Net, T>& ws) {
+    const bool reversed = s.reversed;
+    s.reversed = !reversed;
+    return forward_output(p, x, ws, s.values.data(), kernels::default_kernel<T>{}, reversed);
+}
+} // namespace detail
 
 /// One time step: the network's output for input x, reading the state the previous step left in
 /// `s` and leaving the new one there. For a network without state it equals hw::forward.
@@ -44,7 +59,7 @@ constexpr std::array<T, Net::outputs> step(params<Net, T> const& p, X const& x, 
         return {};
     else {
         detail::forward_scratch<Net, T> ws;
-        return detail::forward_output(p, x, ws, s.values.data());
+        return detail::step(p, x, s, ws);
     }
 }
 
@@ -65,7 +80,7 @@ void step_block(params<Net, T> const& p, Inputs const& inputs, Outputs&& outputs
         auto out = std::ranges::data(outputs);
         detail::forward_scratch<Net, T> ws;
         for (std::size_t t = 0; t < xs.size(); ++t)
-            out[t] = detail::forward_output(p, xs[t], ws, s.values.data());
+            out[t] = detail::step(p, xs[t], s, ws);
     }
 }
 

@@ -172,10 +172,53 @@ HARDWIRED_ALWAYS_INLINE void column_rows(T const* w, T const* a, T* z) {
     }
 }
 
+/// The parts column_product splits a product of In columns of Rows values of T into: one where
+/// its weights fit in HARDWIRED_L1D_BYTES; up to four times that, parts of at most that many
+/// bytes each (columns [i·In/n, (i + 1)·In/n) form part i); beyond, one again, as only a small
+/// share of the weights could stay cached.
+template <class T, std::size_t In, std::size_t Rows>
+inline constexpr std::size_t product_parts = [] {
+    constexpr std::size_t bytes = In * Rows * sizeof(T), l1 = HARDWIRED_L1D_BYTES;
+    return bytes > l1 && bytes <= 4 * l1 ? std::min(In, (bytes + l1 - 1) / l1) : std::size_t{1};
+}();
+
 /// z[r] += Σ_k W(r, k)·a[k] for the Rows outputs r, W(r, k) = w[k·Rows + r] (column_rows).
+///
+/// A product whose weights exceed the L1 data cache is split into parts of columns
+/// (product_parts), read in order, or in reverse order when `reversed`: the consecutive steps of
+/// a recurrent layer alternate the two, so that the part one step reads last is still in L1 when
+/// the next step begins, where reading the weights in the same order every step evicts each
+/// weight before it is read again. Part 0 adds to z, every other part sums into a buffer of its
+/// own, and the buffers are added to z in order afterwards: the results do not depend on
+/// `reversed`, bit for bit.
 template <std::size_t In, std::size_t Rows, class T>
-HARDWIRED_ALWAYS_INLINE void column_product(T const* w, T const* a, T* z) {
-    column_rows<In, Rows, 0, batch<T>>(w, a, z);
+HARDWIRED_ALWAYS_INLINE void column_product(T const* w, T const* a, T* z, bool reversed = false) {
+    constexpr std::size_t n = product_parts<T, In, Rows>;
+    if constexpr (n == 1) {
+        column_rows<In, Rows, 0, batch<T>>(w, a, z);
+    } else {
+        alignas(64) std::array<std::array<T, Rows>, n - 1> sums;
+        const auto part = [&]<std::size_t I>(std::integral_constant<std::size_t, I>) {
+            constexpr std::size_t first = I * In / n, last = (I + 1) * In / n;
+            T* to = z;
+            if constexpr (I > 0) {
+                to = sums[I - 1].data();
+                for_each_batch<Rows, T>([&]<class V>(std::size_t r) { store_as(to, r, V(T(0))); });
+            }
+            column_rows<last - first, Rows, 0, batch<T>>(w + first * Rows, a + first, to);
+        };
+        [&]<std::size_t... I>(std::index_sequence<I...>) {
+            if (reversed)
+                (part(std::integral_constant<std::size_t, n - 1 - I>{}), ...);
+            else
+                (part(std::integral_constant<std::size_t, I>{}), ...);
+        }
+        (std::make_index_sequence<n>{});
+        for (auto const& sum : sums)
+            for_each_batch<Rows, T>([&]<class V>(std::size_t r) {
+                store_as(z, r, load_as<V>(z, r) + load_as<V>(sum.data(), r));
+            });
+    }
 }
 
 /// init + Σ_{i < N} a[i]·b[i]: whole batches into up to four independent partial sums (a chain

@@ -118,14 +118,17 @@ struct conv1d {
             convolve_simd(p, out, saved, [&](std::size_t) { return in; });
         }
         template <class T>
-        static void forward_simd(T const* p, T const* in, T* out, T* saved,
-                                 T* state) requires(past > 0 && G == 1) {
+        static void forward_simd(T const* p, T const* in, T* out, T* saved, T* state,
+                                 bool reversed) requires(past > 0 && G == 1) {
             T* ring = state;
             const auto next = static_cast<std::size_t>(state[past * In]);
-            convolve_simd(p, out, saved, [&](std::size_t k) {
-                const std::size_t lag = (K - 1 - k) * D;
-                return lag == 0 ? in : ring + (next + past - lag) % past * In;
-            });
+            convolve_simd(
+                p, out, saved,
+                [&](std::size_t k) {
+                    const std::size_t lag = (K - 1 - k) * D;
+                    return lag == 0 ? in : ring + (next + past - lag) % past * In;
+                },
+                reversed);
             saved[slot] = static_cast<T>(next);
             kernels::detail::copy<In>(in, ring + next * In);
             state[past * In] = static_cast<T>((next + 1) % past);
@@ -180,10 +183,10 @@ struct conv1d {
                 out[o] = Activation(acc);
             }
         }
-        /// convolve with one group, tap k's In inputs at tap(k).
+        /// convolve with one group, tap k's In inputs at tap(k); `reversed` as column_product's.
         template <class T, class Tap>
         HARDWIRED_ALWAYS_INLINE static void convolve_simd(T const* p, T* out, T* saved,
-                                                          Tap const& tap) {
+                                                          Tap const& tap, bool reversed = false) {
             for (std::size_t k = 0; k < K; ++k)
                 kernels::detail::copy<In>(tap(k), saved + taps + k * In);
             if constexpr (Bias)
@@ -191,7 +194,7 @@ struct conv1d {
             else
                 for (std::size_t o = 0; o < Out; ++o)
                     saved[pre + o] = T(0);
-            kernels::detail::column_product<K * In, Out>(p, saved + taps, saved + pre);
+            kernels::detail::column_product<K * In, Out>(p, saved + taps, saved + pre, reversed);
             kernels::detail::apply<Activation, Out>(saved + pre, out);
         }
         /// The parameters' gradients, and δ of what each tap read (d_taps, tap k at k·In).

@@ -73,7 +73,8 @@ struct gru {
 
         /// The same step with SIMD: the gate rows in lanes, W_ih·x and W_hh·h as two products.
         template <class T>
-        static void forward_simd(T const* p, T const* in, T* out, T* saved, T* state) {
+        static void forward_simd(T const* p, T const* in, T* out, T* saved, T* state,
+                                 bool reversed) {
             using kernels::detail::for_each_batch, kernels::detail::load_as,
                 kernels::detail::store_as;
             T* h = state;
@@ -81,8 +82,8 @@ struct gru {
             T* zh = saved + hidden_side;
             kernels::detail::copy<3 * H>(p + base::b_ih, zi);
             kernels::detail::copy<3 * H>(p + base::b_hh, zh);
-            kernels::detail::column_product<In, 3 * H>(p + base::w_ih, in, zi);
-            kernels::detail::column_product<H, 3 * H>(p + base::w_hh, h, zh);
+            kernels::detail::column_product<In, 3 * H>(p + base::w_ih, in, zi, reversed);
+            kernels::detail::column_product<H, 3 * H>(p + base::w_hh, h, zh, reversed);
             T* a = saved + act;
             for_each_batch<2 * H, T>([&]<class V>(std::size_t r) {
                 store_as(a, r, load_as<V>(zi, r) + load_as<V>(zh, r));

@@ -43,6 +43,9 @@
 ///                                                        the state, it keeps in `saved`
 ///   forward_simd, backward_simd                          optional: one sample, float/double,
 ///                                                        same arguments
+///   forward_simd(p, in, out, saved, state, reversed)     optional, a layer with state: the
+///                                                        step with the hint that consecutive
+///                                                        steps alternate (reference_mode)
 ///   forward_chunk(p, in, out, saved, state, nv)          optional, a layer with state: one time
 ///                                                        step of independent sequences in SIMD
 ///                                                        lanes (hw::step_lanes), each state
@@ -337,6 +340,9 @@ struct reference_mode : pass_randomness {
     static constexpr std::size_t width = 1;
     static constexpr bool chunked = false;
     static constexpr std::size_t lanes() { return 1; }
+    /// A step reads the parts of its larger weight products in reverse order
+    /// (kernels::detail::column_product); consecutive steps alternate it. No result depends on it.
+    bool reversed = false;
 };
 struct simd_mode : reference_mode {};
 template <class T>
@@ -441,7 +447,10 @@ inline void run_forward(Mode const& m, T const* p, T const* in, T* out, T* saved
                 }
             }
         } else if constexpr (std::is_same_v<Mode, simd_mode> &&
-                             requires { L::forward_simd(p, in, out, saved, state); })
+                             requires { L::forward_simd(p, in, out, saved, state, m.reversed); })
+            L::forward_simd(p, in, out, saved, state, m.reversed);
+        else if constexpr (std::is_same_v<Mode, simd_mode> &&
+                           requires { L::forward_simd(p, in, out, saved, state); })
             L::forward_simd(p, in, out, saved, state);
         else
             L::forward(p, in, out, saved, state);

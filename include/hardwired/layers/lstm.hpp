@@ -73,7 +73,8 @@ struct lstm {
 
         /// The same step with SIMD: the gate rows in lanes, W_ih·x + W_hh·h as one product.
         template <class T>
-        static void forward_simd(T const* p, T const* in, T* out, T* saved, T* state) {
+        static void forward_simd(T const* p, T const* in, T* out, T* saved, T* state,
+                                 bool reversed) {
             using kernels::detail::apply, kernels::detail::copy, kernels::detail::for_each_batch,
                 kernels::detail::load_as, kernels::detail::store_as;
             T* h = state;
@@ -85,7 +86,8 @@ struct lstm {
             for_each_batch<4 * H, T>([&]<class V>(std::size_t r) {
                 store_as(z, r, load_as<V>(p + base::b_ih, r) + load_as<V>(p + base::b_hh, r));
             });
-            kernels::detail::column_product<In + H, 4 * H>(p + base::w_ih, saved + x_in, z);
+            kernels::detail::column_product<In + H, 4 * H>(p + base::w_ih, saved + x_in, z,
+                                                           reversed);
             T* a = saved + act;
             constexpr auto G = kernels::detail::low_latency<Gate>;
             constexpr auto C = kernels::detail::low_latency<Cell>;
