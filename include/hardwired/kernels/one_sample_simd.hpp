@@ -128,16 +128,19 @@ using half_batch =
 /// AVX2.
 inline constexpr std::size_t max_block_batches = 12;
 
-/// z[r] += Σ_k W(r, k)·a[k] for the rows r in [First, Rows), W(r, k) = w[k·Rows + r], in batches
-/// of B: whole batches of outputs in blocks of up to `chains` batches (accumulate), or all of
-/// them as one block when there are at most max_block_batches and the weights fit in L1. (A block
-/// mostly waits for the one before it, whose loop is longer than an out-of-order core looks
-/// ahead, so a short last block adds its whole latency.) The rows past the last whole batch go
-/// to the batch of half as many lanes, down to two lanes, and what is left by scalar sums: every
-/// load stays inside the rows. (With 16 float lanes, a GRU of 8 or 40 units has 8 gate rows past
-/// its whole batches, which as scalar sums took longer than all the others.)
-template <std::size_t In, std::size_t Rows, std::size_t First, class B, class T>
-HARDWIRED_ALWAYS_INLINE void column_rows(T const* w, T const* a, T* z) {
+/// Σ_k W(r, k)·a[k] for the rows r in [First, Rows), W(r, k) = w[k·Rows + r], in batches of B,
+/// each batch V of rows at r starting from init.template operator()<V>(r) and its sum handed to
+/// fin.template operator()<V>(r, sum): whole batches of outputs in blocks of up to `chains`
+/// batches (accumulate), or all of them as one block when there are at most max_block_batches
+/// and the weights fit in L1. (A block mostly waits for the one before it, whose loop is longer
+/// than an out-of-order core looks ahead, so a short last block adds its whole latency.) The rows
+/// past the last whole batch go to the batch of half as many lanes, down to two lanes, and what
+/// is left by scalar sums (V = T): every load stays inside the rows. (With 16 float lanes, a GRU
+/// of 8 or 40 units has 8 gate rows past its whole batches, which as scalar sums took longer
+/// than all the others.)
+template <std::size_t In, std::size_t Rows, std::size_t First, class B, class T, class Init,
+          class Fin>
+HARDWIRED_ALWAYS_INLINE void column_rows(T const* w, T const* a, Init const& init, Fin const& fin) {
     constexpr std::size_t L = B::size, full = First + (Rows - First) / L * L,
                           batches = (full - First) / L;
     constexpr std::size_t V = chains<T, In, Rows> == HARDWIRED_FMA_CHAINS &&
@@ -145,16 +148,16 @@ HARDWIRED_ALWAYS_INLINE void column_rows(T const* w, T const* a, T* z) {
                                   ? std::max(batches, chains<T, In, Rows>)
                                   : chains<T, In, Rows>,
                           block = V * L;
-    // z[j, j + N·L) += the product's rows there, N batches in registers.
+    // Rows [j, j + N·L), N batches in registers.
     const auto rows = [&]<std::size_t N>(std::size_t j, std::integral_constant<std::size_t, N>) {
         std::array<B, N> acc;
 #pragma GCC unroll 64
         for (std::size_t v = 0; v < N; ++v)
-            acc[v] = B::load_unaligned(z + j + v * L);
+            acc[v] = init.template operator()<B>(j + v * L);
         accumulate<In, Rows, V>(acc, w + j, a);
 #pragma GCC unroll 64
         for (std::size_t v = 0; v < N; ++v)
-            acc[v].store_unaligned(z + j + v * L);
+            fin.template operator()<B>(j + v * L, acc[v]);
     };
     std::size_t j = First;
     for (; j + block <= full; j += block)
@@ -163,23 +166,27 @@ HARDWIRED_ALWAYS_INLINE void column_rows(T const* w, T const* a, T* z) {
         rows(j, std::integral_constant<std::size_t, (full - First) % block / L>{});
     if constexpr (full < Rows) {
         if constexpr (!std::is_void_v<half_batch<T, B>>) {
-            column_rows<In, Rows, full, half_batch<T, B>>(w, a, z);
+            column_rows<In, Rows, full, half_batch<T, B>>(w, a, init, fin);
         } else {
-            for (std::size_t r = full; r < Rows; ++r)
+            for (std::size_t r = full; r < Rows; ++r) {
+                T sum = init.template operator()<T>(r);
                 for (std::size_t k = 0; k < In; ++k)
-                    z[r] += w[k * Rows + r] * a[k];
+                    sum += w[k * Rows + r] * a[k];
+                fin.template operator()<T>(r, sum);
+            }
         }
     }
 }
 
 /// The parts column_product splits a product of In columns of Rows values of T into: one where
-/// its weights fit in HARDWIRED_L1D_BYTES; up to four times that, parts of at most that many
-/// bytes each (columns [i·In/n, (i + 1)·In/n) form part i); beyond, one again, as only a small
-/// share of the weights could stay cached.
+/// its weights fit in HARDWIRED_L1D_BYTES; up to three times that, parts of at most that many
+/// bytes each (columns [i·In/n, (i + 1)·In/n) form part i); beyond, one again: only a small
+/// share of the weights could stay cached, and a second layer of that size, stacked on the
+/// first, evicts them anyway, where the parts then cost time and gain none.
 template <class T, std::size_t In, std::size_t Rows>
 inline constexpr std::size_t product_parts = [] {
     constexpr std::size_t bytes = In * Rows * sizeof(T), l1 = HARDWIRED_L1D_BYTES;
-    return bytes > l1 && bytes <= 4 * l1 ? std::min(In, (bytes + l1 - 1) / l1) : std::size_t{1};
+    return bytes > l1 && bytes <= 3 * l1 ? std::min(In, (bytes + l1 - 1) / l1) : std::size_t{1};
 }();
 
 /// z[r] += Σ_k W(r, k)·a[k] for the Rows outputs r, W(r, k) = w[k·Rows + r] (column_rows).
@@ -188,36 +195,55 @@ inline constexpr std::size_t product_parts = [] {
 /// (product_parts), read in order, or in reverse order when `reversed`: the consecutive steps of
 /// a recurrent layer alternate the two, so that the part one step reads last is still in L1 when
 /// the next step begins, where reading the weights in the same order every step evicts each
-/// weight before it is read again. Part 0 adds to z, every other part sums into a buffer of its
-/// own, and the buffers are added to z in order afterwards: the results do not depend on
-/// `reversed`, bit for bit.
+/// weight before it is read again. Either way z ends as (((z + S_0) + S_1) + …) + S_{n−1}, S_i
+/// part i's sum: S_0 is added to z, every other part sums from zero into a buffer of its own,
+/// and the part read last adds up all of them as it stores its sums, so the results do not
+/// depend on `reversed`, bit for bit.
 template <std::size_t In, std::size_t Rows, class T>
 HARDWIRED_ALWAYS_INLINE void column_product(T const* w, T const* a, T* z, bool reversed = false) {
     constexpr std::size_t n = product_parts<T, In, Rows>;
+    const auto from_z = [z]<class V>(std::size_t r) { return load_as<V>(z, r); };
+    const auto to_z = [z]<class V>(std::size_t r, V sum) { store_as(z, r, sum); };
     if constexpr (n == 1) {
-        column_rows<In, Rows, 0, batch<T>>(w, a, z);
+        column_rows<In, Rows, 0, batch<T>>(w, a, from_z, to_z);
     } else {
         alignas(64) std::array<std::array<T, Rows>, n - 1> sums;
-        const auto part = [&]<std::size_t I>(std::integral_constant<std::size_t, I>) {
-            constexpr std::size_t first = I * In / n, last = (I + 1) * In / n;
-            T* to = z;
-            if constexpr (I > 0) {
-                to = sums[I - 1].data();
-                for_each_batch<Rows, T>([&]<class V>(std::size_t r) { store_as(to, r, V(T(0))); });
-            }
-            column_rows<last - first, Rows, 0, batch<T>>(w + first * Rows, a + first, to);
+        const auto part = [&]<std::size_t I, bool Last>(std::integral_constant<std::size_t, I>,
+                                                        std::bool_constant<Last>) {
+            constexpr std::size_t first = I * In / n, cols = (I + 1) * In / n - first;
+            T const* wp = w + first * Rows;
+            const auto from_zero = []<class V>(std::size_t) { return V(T(0)); };
+            // z's value and the sums of parts 1, 2, … at r, this part's `sum` in its place.
+            const auto add_up = [&]<class V>(std::size_t r, V sum) {
+                V total = I == 0 ? sum : load_as<V>(z, r);
+                [&]<std::size_t... i>(std::index_sequence<i...>) {
+                    ((total = total + (i + 1 == I ? sum : load_as<V>(sums[i].data(), r))), ...);
+                }
+                (std::make_index_sequence<n - 1>{});
+                store_as(z, r, total);
+            };
+            const auto to_sums = [&]<class V>(std::size_t r, V sum) {
+                store_as(sums[I - 1].data(), r, sum);
+            };
+            if constexpr (I == 0 && Last)
+                column_rows<cols, Rows, 0, batch<T>>(wp, a + first, from_z, add_up);
+            else if constexpr (I == 0)
+                column_rows<cols, Rows, 0, batch<T>>(wp, a + first, from_z, to_z);
+            else if constexpr (Last)
+                column_rows<cols, Rows, 0, batch<T>>(wp, a + first, from_zero, add_up);
+            else
+                column_rows<cols, Rows, 0, batch<T>>(wp, a + first, from_zero, to_sums);
         };
         [&]<std::size_t... I>(std::index_sequence<I...>) {
             if (reversed)
-                (part(std::integral_constant<std::size_t, n - 1 - I>{}), ...);
+                (part(std::integral_constant<std::size_t, n - 1 - I>{},
+                      std::bool_constant<I + 1 == n>{}),
+                 ...);
             else
-                (part(std::integral_constant<std::size_t, I>{}), ...);
+                (part(std::integral_constant<std::size_t, I>{}, std::bool_constant<I + 1 == n>{}),
+                 ...);
         }
         (std::make_index_sequence<n>{});
-        for (auto const& sum : sums)
-            for_each_batch<Rows, T>([&]<class V>(std::size_t r) {
-                store_as(z, r, load_as<V>(z, r) + load_as<V>(sum.data(), r));
-            });
     }
 }
 
