@@ -200,7 +200,7 @@ inline constexpr std::size_t product_parts = [] {
 /// and the part read last adds up all of them as it stores its sums, so the results do not
 /// depend on `reversed`, bit for bit.
 template <std::size_t In, std::size_t Rows, class T>
-HARDWIRED_ALWAYS_INLINE void column_product(T const* w, T const* a, T* z, bool reversed = false) {
+HARDWIRED_ALWAYS_INLINE void column_product(T const* w, T const* a, T* z, bool reversed) {
     constexpr std::size_t n = product_parts<T, In, Rows>;
     const auto from_z = [z]<class V>(std::size_t r) { return load_as<V>(z, r); };
     const auto to_z = [z]<class V>(std::size_t r, V sum) { store_as(z, r, sum); };

@@ -42,10 +42,10 @@
 ///                                                        before it); what the step read from
 ///                                                        the state, it keeps in `saved`
 ///   forward_simd, backward_simd                          optional: one sample, float/double,
-///                                                        same arguments
-///   forward_simd(p, in, out, saved, state, reversed)     optional, a layer with state: the
-///                                                        step with the hint that consecutive
-///                                                        steps alternate (reference_mode)
+///                                                        same arguments; a layer with state's
+///                                                        forward_simd also takes `reversed`,
+///                                                        the hint that consecutive steps
+///                                                        alternate (reference_mode)
 ///   forward_chunk(p, in, out, saved, state, nv)          optional, a layer with state: one time
 ///                                                        step of independent sequences in SIMD
 ///                                                        lanes (hw::step_lanes), each state
@@ -449,9 +449,6 @@ inline void run_forward(Mode const& m, T const* p, T const* in, T* out, T* saved
         } else if constexpr (std::is_same_v<Mode, simd_mode> &&
                              requires { L::forward_simd(p, in, out, saved, state, m.reversed); })
             L::forward_simd(p, in, out, saved, state, m.reversed);
-        else if constexpr (std::is_same_v<Mode, simd_mode> &&
-                           requires { L::forward_simd(p, in, out, saved, state); })
-            L::forward_simd(p, in, out, saved, state);
         else
             L::forward(p, in, out, saved, state);
     } else if constexpr (draws_random<L>)
