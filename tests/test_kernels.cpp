@@ -194,3 +194,94 @@ TEST_CASE("the recurrent steps read weights beyond L1 in parts, in either order,
     compare_recurrent_kernels<gru, float>();
     compare_recurrent_kernels<gru, double>();
 }
+
+namespace {
+
+/// column_product<In, Rows> with its weights starting `phase` values past a 64-byte boundary,
+/// against the sums in long double, within `tolerance` of Σ|W(r, k)·a[k]| for each row.
+template <class T, std::size_t In, std::size_t Rows>
+void compare_column_product(std::size_t phase) {
+    alignas(64) std::array<T, In * Rows + 64 / sizeof(T)> storage{};
+    T* w = storage.data() + phase;
+    std::array<T, In> a;
+    std::array<T, Rows> z;
+    hw::splitmix64 rng{31};
+    for (std::size_t i = 0; i < In * Rows; ++i)
+        w[i] = T(2 * rng.uniform() - 1);
+    for (auto& v : a)
+        v = T(2 * rng.uniform() - 1);
+    for (auto& v : z)
+        v = T(2 * rng.uniform() - 1);
+    std::array<long double, Rows> expected, magnitude;
+    for (std::size_t r = 0; r < Rows; ++r) {
+        expected[r] = z[r];
+        magnitude[r] = std::abs(z[r]);
+        for (std::size_t k = 0; k < In; ++k) {
+            expected[r] += (long double)w[k * Rows + r] * a[k];
+            magnitude[r] += std::abs((long double)w[k * Rows + r] * a[k]);
+        }
+    }
+    hw::kernels::detail::column_product<In, Rows>(w, a.data(), z.data(), false);
+    INFO(sizeof(T) * 8 << "-bit, " << In << " columns of " << Rows << " rows, phase " << phase);
+    for (std::size_t r = 0; r < Rows; ++r) {
+        INFO("row " << r);
+        CHECK(std::abs(double(z[r] - expected[r])) <= tolerance<T> * double(magnitude[r]));
+    }
+}
+
+/// compare_column_product at the phases 0, half a batch and one value (where the halves kernel
+/// does not serve), for In = 1, 4 and 5 columns (an odd count leaves a last column alone).
+template <class T, std::size_t Rows>
+void compare_column_products() {
+    for (std::size_t phase : {std::size_t{0}, hw::kernels::detail::lanes<T> / 2, std::size_t{1}}) {
+        compare_column_product<T, 1, Rows>(phase);
+        compare_column_product<T, 4, Rows>(phase);
+        compare_column_product<T, 5, Rows>(phase);
+    }
+}
+
+} // namespace
+
+TEST_CASE("gate products whose columns start half a batch apart equal the plain sums",
+          "[kernels]") {
+    // With 64-byte batches (16 floats, 8 doubles), 40 and 120 float rows and 20 and 60 double
+    // rows are odd multiples of half a batch: every other column starts half a batch past a
+    // boundary (column_rows_halves). 128 and 64 rows are whole batches; 24 float rows too few.
+#if defined(__AVX512F__)
+    using hw::kernels::detail::halves_product;
+    STATIC_REQUIRE(halves_product<float, 4, 40>);
+    STATIC_REQUIRE(halves_product<float, 4, 120>);
+    STATIC_REQUIRE(halves_product<double, 4, 20>);
+    STATIC_REQUIRE(halves_product<double, 4, 60>);
+    STATIC_REQUIRE(!halves_product<float, 1, 120>);
+    STATIC_REQUIRE(!halves_product<float, 4, 24>);
+    STATIC_REQUIRE(!halves_product<float, 4, 128>);
+    STATIC_REQUIRE(!halves_product<float, 4, 36>);
+#endif
+    compare_column_products<float, 40>();
+    compare_column_products<float, 120>();
+    compare_column_products<float, 128>();
+    compare_column_products<double, 20>();
+    compare_column_products<double, 60>();
+    compare_column_products<double, 64>();
+}
+
+TEST_CASE("recurrent steps whose gate rows are an odd multiple of half a batch equal their "
+          "reference kernel",
+          "[kernels]") {
+    // A GRU of 40 units first on 3 inputs: W_ih starts on a batch boundary, W_hh 120 floats
+    // later, half a batch past one; the LSTM of 10 units (40 rows) after it and the GRU of 24
+    // (72 rows) after that start half a batch past one. In double, the LSTM of 5 units has 20
+    // rows, the GRUs of 12 and 20 units 36 and 60. A GRU of 56 units (168 rows, 37.6 KB of
+    // floats) is read in two parts.
+    using floats = hw::network<hw::input<3>, hw::gru<40>, hw::lstm<10>, hw::gru<24>, hw::dense<2>>;
+    using doubles = hw::network<hw::input<3>, hw::lstm<5>, hw::gru<12>, hw::gru<20>, hw::dense<2>>;
+    using parts = hw::network<hw::input<3>, hw::gru<56>, hw::dense<2>>;
+    STATIC_REQUIRE(hw::kernels::detail::product_parts<float, 56, 168> == 2);
+    compare_recurrent_kernels<floats, float>();
+    compare_recurrent_kernels<floats, double>();
+    compare_recurrent_kernels<doubles, double>();
+    compare_recurrent_kernels<doubles, float>();
+    compare_recurrent_kernels<parts, float>();
+    compare_recurrent_kernels<parts, double>();
+}

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <type_traits>
 #include <utility>
 #include <xsimd/xsimd.hpp>
@@ -178,6 +179,131 @@ HARDWIRED_ALWAYS_INLINE void column_rows(T const* w, T const* a, Init const& ini
     }
 }
 
+#if defined(__AVX512F__)
+/// The upper half of b's lanes, then the lower half of c's.
+template <class B>
+HARDWIRED_ALWAYS_INLINE B upper_then_lower(B b, B c) {
+    if constexpr (std::is_same_v<typename B::value_type, float>)
+        return B(_mm512_shuffle_f32x4(b, c, 0x4E));
+    else
+        return B(_mm512_shuffle_f64x2(b, c, 0x4E));
+}
+
+/// The half batch h, then the lower half of c's lanes.
+template <class B, class H>
+HARDWIRED_ALWAYS_INLINE B half_then_lower(H h, B c) {
+    if constexpr (std::is_same_v<typename B::value_type, float>)
+        return B(_mm512_shuffle_f32x4(_mm512_castps256_ps512(h), c, 0x44));
+    else
+        return B(_mm512_shuffle_f64x2(_mm512_castpd256_pd512(h), c, 0x44));
+}
+
+/// The upper half of b's lanes, as a half batch H.
+template <class H, class B>
+HARDWIRED_ALWAYS_INLINE H upper_half(B b) {
+    if constexpr (std::is_same_v<typename B::value_type, float>)
+        return H(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(b), 1)));
+    else
+        return H(_mm512_extractf64x4_pd(b, 1));
+}
+#endif
+
+/// True where column_rows_halves serves a product of In columns of Rows rows of T: 64-byte
+/// batches, Rows an odd multiple of half a batch and at least two and a half batches, each of its
+/// two sets of accumulators within max_block_batches, and more than one column. (With one column,
+/// or one and a half batches, adding up the two sets took longer than the loads it saves.)
+template <class T, std::size_t In, std::size_t Rows>
+inline constexpr bool halves_product = [] {
+#if defined(__AVX512F__)
+    constexpr std::size_t L = batch<T>::size;
+    return sizeof(batch<T>) == 64 && Rows % L == L / 2 && Rows > 2 * L &&
+           Rows / L + 1 <= max_block_batches && In > 1;
+#else
+    return false;
+#endif
+}();
+
+#if defined(__AVX512F__)
+/// column_rows for halves_product: with Rows an odd multiple of half a batch, consecutive
+/// columns start alternately on a batch boundary and half a batch past one, and a whole batch
+/// loaded from the second kind spans two cache lines. So each kind keeps its own accumulators:
+/// e[j] the rows [jL, jL + L) of the columns that start on a boundary, and the half batch eh the
+/// last L/2 rows; oh the first L/2 rows of the others, o[m] their rows [mL + L/2, mL + L + L/2).
+/// Every load stays within one line, and the two sets are added up by lanes at the end. (Which
+/// columns go to which set changes the speed only: the sums are right either way.)
+/// FirstAligned: whether column 0 starts on a batch boundary. (A GRU of 40 units has 120 gate
+/// rows, 7½ batches of 16 floats.)
+template <std::size_t In, std::size_t Rows, bool FirstAligned, class B, class T, class Init,
+          class Fin>
+HARDWIRED_ALWAYS_INLINE void column_rows_halves(T const* w, T const* a, Init const& init,
+                                                Fin const& fin) {
+    using H = half_batch<T, B>;
+    constexpr std::size_t L = B::size, n = Rows / L, h = L / 2;
+    std::array<B, n> e, o;
+#pragma GCC unroll 64
+    for (std::size_t j = 0; j < n; ++j) {
+        e[j] = init.template operator()<B>(j * L);
+        o[j] = B(T(0));
+    }
+    H eh = init.template operator()<H>(n * L), oh(T(0));
+    const auto aligned = [&](std::size_t k) {
+        const B x(a[k]);
+        T const* c = w + k * Rows;
+#pragma GCC unroll 64
+        for (std::size_t j = 0; j < n; ++j)
+            e[j] = hardwired::detail::madd(B::load_unaligned(c + j * L), x, e[j]);
+        eh = hardwired::detail::madd(H::load_unaligned(c + n * L), H(a[k]), eh);
+    };
+    const auto shifted = [&](std::size_t k) {
+        const B x(a[k]);
+        T const* c = w + k * Rows;
+        oh = hardwired::detail::madd(H::load_unaligned(c), H(a[k]), oh);
+#pragma GCC unroll 64
+        for (std::size_t m = 0; m < n; ++m)
+            o[m] = hardwired::detail::madd(B::load_unaligned(c + h + m * L), x, o[m]);
+    };
+    std::size_t k = 0;
+    for (; k + 2 <= In; k += 2) {
+        if constexpr (FirstAligned) {
+            aligned(k);
+            shifted(k + 1);
+        } else {
+            shifted(k);
+            aligned(k + 1);
+        }
+    }
+    if constexpr (In % 2 != 0) {
+        if constexpr (FirstAligned)
+            aligned(k);
+        else
+            shifted(k);
+    }
+    fin.template operator()<B>(0, e[0] + half_then_lower(oh, o[0]));
+#pragma GCC unroll 64
+    for (std::size_t j = 1; j < n; ++j)
+        fin.template operator()<B>(j * L, e[j] + upper_then_lower(o[j - 1], o[j]));
+    fin.template operator()<H>(n * L, eh + upper_half<H>(o[n - 1]));
+}
+#endif
+
+/// column_rows<In, Rows, 0, batch<T>>, or column_rows_halves where it serves and w starts on a
+/// batch boundary or half a batch past one.
+template <std::size_t In, std::size_t Rows, class T, class Init, class Fin>
+HARDWIRED_ALWAYS_INLINE void column_rows_all(T const* w, T const* a, Init const& init,
+                                             Fin const& fin) {
+#if defined(__AVX512F__)
+    if constexpr (halves_product<T, In, Rows>) {
+        constexpr std::size_t L = batch<T>::size;
+        const std::size_t phase = reinterpret_cast<std::uintptr_t>(w) / sizeof(T) % L;
+        if (phase == 0)
+            return column_rows_halves<In, Rows, true, batch<T>>(w, a, init, fin);
+        if (phase == L / 2)
+            return column_rows_halves<In, Rows, false, batch<T>>(w, a, init, fin);
+    }
+#endif
+    column_rows<In, Rows, 0, batch<T>>(w, a, init, fin);
+}
+
 /// The parts column_product splits a product of In columns of Rows values of T into: one where
 /// its weights fit in HARDWIRED_L1D_BYTES; up to three times that, parts of at most that many
 /// bytes each (columns [i·In/n, (i + 1)·In/n) form part i); beyond, one again: only a small
@@ -189,7 +315,8 @@ inline constexpr std::size_t product_parts = [] {
     return bytes > l1 && bytes <= 3 * l1 ? std::min(In, (bytes + l1 - 1) / l1) : std::size_t{1};
 }();
 
-/// z[r] += Σ_k W(r, k)·a[k] for the Rows outputs r, W(r, k) = w[k·Rows + r] (column_rows).
+/// z[r] += Σ_k W(r, k)·a[k] for the Rows outputs r, W(r, k) = w[k·Rows + r] (column_rows, or
+/// column_rows_halves where it serves).
 ///
 /// A product whose weights exceed the L1 data cache is split into parts of columns
 /// (product_parts), read in order, or in reverse order when `reversed`: the consecutive steps of
@@ -205,7 +332,7 @@ HARDWIRED_ALWAYS_INLINE void column_product(T const* w, T const* a, T* z, bool r
     const auto from_z = [z]<class V>(std::size_t r) { return load_as<V>(z, r); };
     const auto to_z = [z]<class V>(std::size_t r, V sum) { store_as(z, r, sum); };
     if constexpr (n == 1) {
-        column_rows<In, Rows, 0, batch<T>>(w, a, from_z, to_z);
+        column_rows_all<In, Rows>(w, a, from_z, to_z);
     } else {
         alignas(64) std::array<std::array<T, Rows>, n - 1> sums;
         const auto part = [&]<std::size_t I, bool Last>(std::integral_constant<std::size_t, I>,
@@ -226,13 +353,13 @@ HARDWIRED_ALWAYS_INLINE void column_product(T const* w, T const* a, T* z, bool r
                 store_as(sums[I - 1].data(), r, sum);
             };
             if constexpr (I == 0 && Last)
-                column_rows<cols, Rows, 0, batch<T>>(wp, a + first, from_z, add_up);
+                column_rows_all<cols, Rows>(wp, a + first, from_z, add_up);
             else if constexpr (I == 0)
-                column_rows<cols, Rows, 0, batch<T>>(wp, a + first, from_z, to_z);
+                column_rows_all<cols, Rows>(wp, a + first, from_z, to_z);
             else if constexpr (Last)
-                column_rows<cols, Rows, 0, batch<T>>(wp, a + first, from_zero, add_up);
+                column_rows_all<cols, Rows>(wp, a + first, from_zero, add_up);
             else
-                column_rows<cols, Rows, 0, batch<T>>(wp, a + first, from_zero, to_sums);
+                column_rows_all<cols, Rows>(wp, a + first, from_zero, to_sums);
         };
         [&]<std::size_t... I>(std::index_sequence<I...>) {
             if (reversed)
