@@ -118,8 +118,8 @@ struct conv1d {
             convolve_simd(p, out, saved, [&](std::size_t) { return in; });
         }
         template <class T>
-        static void forward_simd(T const* p, T const* in, T* out, T* saved, T* state,
-                                 bool reversed) requires(past > 0 && G == 1) {
+        static void forward_simd(T const* p, T const* in, T* out, T* saved, T* state, bool reversed,
+                                 bool) requires(past > 0 && G == 1) {
             T* ring = state;
             const auto next = static_cast<std::size_t>(state[past * In]);
             convolve_simd(

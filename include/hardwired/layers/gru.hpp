@@ -72,19 +72,32 @@ struct gru {
         }
 
         /// The same step with SIMD: the gate rows in lanes, W_ih·x and W_hh·h as two products.
+        /// Outside training nothing goes to `saved`.
         template <class T>
-        static void forward_simd(T const* p, T const* in, T* out, T* saved, T* state,
-                                 bool reversed) {
+        static void forward_simd(T const* p, T const* in, T* out, T* saved, T* state, bool reversed,
+                                 bool training) {
+            if (training)
+                step_simd<true>(p, in, out, saved, state, reversed);
+            else
+                step_simd<false>(p, in, out, saved, state, reversed);
+        }
+
+    private:
+        /// forward_simd's step; without Keep, the gate sums and values go to an array of its own
+        /// that the compiler may keep in registers, and h is not kept.
+        template <bool Keep, class T>
+        static void step_simd(T const* p, T const* in, T* out, T* saved, T* state, bool reversed) {
             using kernels::detail::for_each_batch, kernels::detail::load_as,
                 kernels::detail::store_as;
             T* h = state;
-            T* zi = saved + input_side;
-            T* zh = saved + hidden_side;
+            alignas(64) std::array<T, Keep ? 1 : 9 * H> own;
+            T* zi = Keep ? saved + input_side : own.data();
+            T* zh = Keep ? saved + hidden_side : own.data() + 3 * H;
+            T* a = Keep ? saved + act : own.data() + 6 * H;
             kernels::detail::copy<3 * H>(p + base::b_ih, zi);
             kernels::detail::copy<3 * H>(p + base::b_hh, zh);
             kernels::detail::column_product<In, 3 * H>(p + base::w_ih, in, zi, reversed);
             kernels::detail::column_product<H, 3 * H>(p + base::w_hh, h, zh, reversed);
-            T* a = saved + act;
             for_each_batch<2 * H, T>([&]<class V>(std::size_t r) {
                 store_as(a, r, load_as<V>(zi, r) + load_as<V>(zh, r));
             });
@@ -96,7 +109,8 @@ struct gru {
                          load_as<V>(zi + 2 * H, j) + load_as<V>(a, j) * load_as<V>(zh + 2 * H, j));
             });
             kernels::detail::apply<C, H>(a + 2 * H, a + 2 * H);
-            kernels::detail::copy<H>(h, saved + h_prev);
+            if constexpr (Keep)
+                kernels::detail::copy<H>(h, saved + h_prev);
             for_each_batch<H, T>([&]<class V>(std::size_t j) {
                 const V u = load_as<V>(a + H, j);
                 const V h_next = (V(T(1)) - u) * load_as<V>(a + 2 * H, j) + u * load_as<V>(h, j);
@@ -105,6 +119,7 @@ struct gru {
             });
         }
 
+    public:
         /// One time step of independent sequences in lanes (hw::step_lanes), each state value
         /// a row: r and z of every sequence as one register-blocked product with [x, h], the new
         /// gate's input and hidden sides as two. What the backward pass would need is not kept.

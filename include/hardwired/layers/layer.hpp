@@ -45,7 +45,9 @@
 ///                                                        same arguments; a layer with state's
 ///                                                        forward_simd also takes `reversed`,
 ///                                                        the hint that consecutive steps
-///                                                        alternate (reference_mode)
+///                                                        alternate (reference_mode), and
+///                                                        `training`: false where no backward
+///                                                        pass reads `saved` (hw::step)
 ///   forward_chunk(p, in, out, saved, state, nv)          optional, a layer with state: one time
 ///                                                        step of independent sequences in SIMD
 ///                                                        lanes (hw::step_lanes), each state
@@ -446,9 +448,10 @@ inline void run_forward(Mode const& m, T const* p, T const* in, T* out, T* saved
                     scatter(st, s, state);
                 }
             }
-        } else if constexpr (std::is_same_v<Mode, simd_mode> &&
-                             requires { L::forward_simd(p, in, out, saved, state, m.reversed); })
-            L::forward_simd(p, in, out, saved, state, m.reversed);
+        } else if constexpr (std::is_same_v<Mode, simd_mode> && requires {
+                                 L::forward_simd(p, in, out, saved, state, m.reversed, m.training);
+                             })
+            L::forward_simd(p, in, out, saved, state, m.reversed, m.training);
         else
             L::forward(p, in, out, saved, state);
     } else if constexpr (draws_random<L>)

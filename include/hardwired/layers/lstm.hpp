@@ -72,23 +72,38 @@ struct lstm {
         }
 
         /// The same step with SIMD: the gate rows in lanes, W_ih·x + W_hh·h as one product.
+        /// Outside training only [x, h], the product's input, goes to `saved`.
         template <class T>
-        static void forward_simd(T const* p, T const* in, T* out, T* saved, T* state,
-                                 bool reversed) {
+        static void forward_simd(T const* p, T const* in, T* out, T* saved, T* state, bool reversed,
+                                 bool training) {
+            if (training)
+                step_simd<true>(p, in, out, saved, state, reversed);
+            else
+                step_simd<false>(p, in, out, saved, state, reversed);
+        }
+
+    private:
+        /// forward_simd's step; without Keep, the gate sums and values and C(c') go to an array
+        /// of its own that the compiler may keep in registers, and c and c' are not kept.
+        template <bool Keep, class T>
+        static void step_simd(T const* p, T const* in, T* out, T* saved, T* state, bool reversed) {
             using kernels::detail::apply, kernels::detail::copy, kernels::detail::for_each_batch,
                 kernels::detail::load_as, kernels::detail::store_as;
             T* h = state;
             T* c = state + H;
+            alignas(64) std::array<T, Keep ? 1 : 9 * H> own;
+            T* z = Keep ? saved + pre : own.data();
+            T* a = Keep ? saved + act : own.data() + 4 * H;
+            T* cell_out = Keep ? saved + cell : own.data() + 8 * H;
             copy<In>(in, saved + x_in);
             copy<H>(h, saved + h_prev);
-            copy<H>(c, saved + c_prev);
-            T* z = saved + pre;
+            if constexpr (Keep)
+                copy<H>(c, saved + c_prev);
             for_each_batch<4 * H, T>([&]<class V>(std::size_t r) {
                 store_as(z, r, load_as<V>(p + base::b_ih, r) + load_as<V>(p + base::b_hh, r));
             });
             kernels::detail::column_product<In + H, 4 * H>(p + base::w_ih, saved + x_in, z,
                                                            reversed);
-            T* a = saved + act;
             constexpr auto G = kernels::detail::low_latency<Gate>;
             constexpr auto C = kernels::detail::low_latency<Cell>;
             apply<G, 2 * H>(z, a);
@@ -98,16 +113,18 @@ struct lstm {
                 const V c_new = load_as<V>(a + H, j) * load_as<V>(c, j) +
                                 load_as<V>(a, j) * load_as<V>(a + 2 * H, j);
                 store_as(c, j, c_new);
-                store_as(saved + c_next, j, c_new);
+                if constexpr (Keep)
+                    store_as(saved + c_next, j, c_new);
             });
-            apply<C, H>(c, saved + cell);
+            apply<C, H>(c, cell_out);
             for_each_batch<H, T>([&]<class V>(std::size_t j) {
-                const V h_next = load_as<V>(a + 3 * H, j) * load_as<V>(saved + cell, j);
+                const V h_next = load_as<V>(a + 3 * H, j) * load_as<V>(cell_out, j);
                 store_as(h, j, h_next);
                 store_as(out, j, h_next);
             });
         }
 
+    public:
         /// One time step of independent sequences in lanes (hw::step_lanes), each state value
         /// a row: the gate rows of every sequence as one register-blocked product with [x, h].
         /// What the backward pass would need is not kept.
