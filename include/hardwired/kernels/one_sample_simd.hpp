@@ -206,7 +206,6 @@ HARDWIRED_ALWAYS_INLINE H upper_half(B b) {
     else
         return H(_mm512_extractf64x4_pd(b, 1));
 }
-#endif
 
 /// True where column_rows_halves serves a product of In columns of Rows rows of T: 64-byte
 /// batches, Rows an odd multiple of half a batch and at least two and a half batches, each of its
@@ -214,16 +213,11 @@ HARDWIRED_ALWAYS_INLINE H upper_half(B b) {
 /// or one and a half batches, adding up the two sets took longer than the loads it saves.)
 template <class T, std::size_t In, std::size_t Rows>
 inline constexpr bool halves_product = [] {
-#if defined(__AVX512F__)
     constexpr std::size_t L = batch<T>::size;
     return sizeof(batch<T>) == 64 && Rows % L == L / 2 && Rows > 2 * L &&
            Rows / L + 1 <= max_block_batches && In > 1;
-#else
-    return false;
-#endif
 }();
 
-#if defined(__AVX512F__)
 /// column_rows for halves_product: with Rows an odd multiple of half a batch, consecutive
 /// columns start alternately on a batch boundary and half a batch past one, and a whole batch
 /// loaded from the second kind spans two cache lines. So each kind keeps its own accumulators:
@@ -284,6 +278,10 @@ HARDWIRED_ALWAYS_INLINE void column_rows_halves(T const* w, T const* a, Init con
         fin.template operator()<B>(j * L, e[j] + upper_then_lower(o[j - 1], o[j]));
     fin.template operator()<H>(n * L, eh + upper_half<H>(o[n - 1]));
 }
+#else
+/// Without 64-byte batches column_rows_halves serves no product.
+template <class T, std::size_t In, std::size_t Rows>
+inline constexpr bool halves_product = false;
 #endif
 
 /// column_rows<In, Rows, 0, batch<T>>, or column_rows_halves where it serves and w starts on a

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstddef>
+#include <type_traits>
 
 #include "../activation.hpp"
 #include "../diagnostics.hpp"
@@ -117,9 +118,9 @@ struct conv1d {
                                  T* saved) requires(past == 0 && G == 1) {
             convolve_simd(p, out, saved, [&](std::size_t) { return in; });
         }
-        template <class T>
+        template <class T, bool Training>
         static void forward_simd(T const* p, T const* in, T* out, T* saved, T* state, bool reversed,
-                                 bool) requires(past > 0 && G == 1) {
+                                 std::bool_constant<Training>) requires(past > 0 && G == 1) {
             T* ring = state;
             const auto next = static_cast<std::size_t>(state[past * In]);
             convolve_simd(

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstddef>
+#include <type_traits>
 
 #include "../activation.hpp"
 #include "../diagnostics.hpp"
@@ -72,28 +73,18 @@ struct gru {
         }
 
         /// The same step with SIMD: the gate rows in lanes, W_ih·x and W_hh·h as two products.
-        /// Outside training nothing goes to `saved`.
-        template <class T>
+        /// Outside training nothing goes to `saved`: the gate sums and values go to an array of
+        /// the step's own that the compiler may keep in registers, and h nowhere.
+        template <class T, bool Training>
         static void forward_simd(T const* p, T const* in, T* out, T* saved, T* state, bool reversed,
-                                 bool training) {
-            if (training)
-                step_simd<true>(p, in, out, saved, state, reversed);
-            else
-                step_simd<false>(p, in, out, saved, state, reversed);
-        }
-
-    private:
-        /// forward_simd's step; without Keep, the gate sums and values go to an array of its own
-        /// that the compiler may keep in registers, and h is not kept.
-        template <bool Keep, class T>
-        static void step_simd(T const* p, T const* in, T* out, T* saved, T* state, bool reversed) {
+                                 std::bool_constant<Training>) {
             using kernels::detail::for_each_batch, kernels::detail::load_as,
                 kernels::detail::store_as;
             T* h = state;
-            alignas(64) std::array<T, Keep ? 1 : 9 * H> own;
-            T* zi = Keep ? saved + input_side : own.data();
-            T* zh = Keep ? saved + hidden_side : own.data() + 3 * H;
-            T* a = Keep ? saved + act : own.data() + 6 * H;
+            alignas(64) std::array<T, Training ? 1 : 9 * H> own;
+            T* zi = Training ? saved + input_side : own.data();
+            T* zh = Training ? saved + hidden_side : own.data() + 3 * H;
+            T* a = Training ? saved + act : own.data() + 6 * H;
             kernels::detail::copy<3 * H>(p + base::b_ih, zi);
             kernels::detail::copy<3 * H>(p + base::b_hh, zh);
             kernels::detail::column_product<In, 3 * H>(p + base::w_ih, in, zi, reversed);
@@ -109,7 +100,7 @@ struct gru {
                          load_as<V>(zi + 2 * H, j) + load_as<V>(a, j) * load_as<V>(zh + 2 * H, j));
             });
             kernels::detail::apply<C, H>(a + 2 * H, a + 2 * H);
-            if constexpr (Keep)
+            if constexpr (Training)
                 kernels::detail::copy<H>(h, saved + h_prev);
             for_each_batch<H, T>([&]<class V>(std::size_t j) {
                 const V u = load_as<V>(a + H, j);
@@ -119,7 +110,6 @@ struct gru {
             });
         }
 
-    public:
         /// One time step of independent sequences in lanes (hw::step_lanes), each state value
         /// a row: r and z of every sequence as one register-blocked product with [x, h], the new
         /// gate's input and hidden sides as two. What the backward pass would need is not kept.

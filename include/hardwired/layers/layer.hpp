@@ -46,8 +46,9 @@
 ///                                                        forward_simd also takes `reversed`,
 ///                                                        the hint that consecutive steps
 ///                                                        alternate (reference_mode), and
-///                                                        `training`: false where no backward
-///                                                        pass reads `saved` (hw::step)
+///                                                        std::bool_constant<training>: false
+///                                                        where no backward pass reads `saved`
+///                                                        (hw::step)
 ///   forward_chunk(p, in, out, saved, state, nv)          optional, a layer with state: one time
 ///                                                        step of independent sequences in SIMD
 ///                                                        lanes (hw::step_lanes), each state
@@ -449,10 +450,14 @@ inline void run_forward(Mode const& m, T const* p, T const* in, T* out, T* saved
                 }
             }
         } else if constexpr (std::is_same_v<Mode, simd_mode> && requires {
-                                 L::forward_simd(p, in, out, saved, state, m.reversed, m.training);
-                             })
-            L::forward_simd(p, in, out, saved, state, m.reversed, m.training);
-        else
+                                 L::forward_simd(p, in, out, saved, state, m.reversed,
+                                                 std::true_type{});
+                             }) {
+            if (m.training)
+                L::forward_simd(p, in, out, saved, state, m.reversed, std::true_type{});
+            else
+                L::forward_simd(p, in, out, saved, state, m.reversed, std::false_type{});
+        } else
             L::forward(p, in, out, saved, state);
     } else if constexpr (draws_random<L>)
         forward_kernel<L>(m, p, in, out, saved, m.draw());

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstddef>
+#include <type_traits>
 
 #include "../activation.hpp"
 #include "../diagnostics.hpp"
@@ -72,32 +73,23 @@ struct lstm {
         }
 
         /// The same step with SIMD: the gate rows in lanes, W_ih·x + W_hh·h as one product.
-        /// Outside training only [x, h], the product's input, goes to `saved`.
-        template <class T>
+        /// Outside training only [x, h], the product's input, goes to `saved`: the gate sums and
+        /// values and C(c') to an array of the step's own that the compiler may keep in
+        /// registers, and c and c' nowhere.
+        template <class T, bool Training>
         static void forward_simd(T const* p, T const* in, T* out, T* saved, T* state, bool reversed,
-                                 bool training) {
-            if (training)
-                step_simd<true>(p, in, out, saved, state, reversed);
-            else
-                step_simd<false>(p, in, out, saved, state, reversed);
-        }
-
-    private:
-        /// forward_simd's step; without Keep, the gate sums and values and C(c') go to an array
-        /// of its own that the compiler may keep in registers, and c and c' are not kept.
-        template <bool Keep, class T>
-        static void step_simd(T const* p, T const* in, T* out, T* saved, T* state, bool reversed) {
+                                 std::bool_constant<Training>) {
             using kernels::detail::apply, kernels::detail::copy, kernels::detail::for_each_batch,
                 kernels::detail::load_as, kernels::detail::store_as;
             T* h = state;
             T* c = state + H;
-            alignas(64) std::array<T, Keep ? 1 : 9 * H> own;
-            T* z = Keep ? saved + pre : own.data();
-            T* a = Keep ? saved + act : own.data() + 4 * H;
-            T* cell_out = Keep ? saved + cell : own.data() + 8 * H;
+            alignas(64) std::array<T, Training ? 1 : 9 * H> own;
+            T* z = Training ? saved + pre : own.data();
+            T* a = Training ? saved + act : own.data() + 4 * H;
+            T* cell_out = Training ? saved + cell : own.data() + 8 * H;
             copy<In>(in, saved + x_in);
             copy<H>(h, saved + h_prev);
-            if constexpr (Keep)
+            if constexpr (Training)
                 copy<H>(c, saved + c_prev);
             for_each_batch<4 * H, T>([&]<class V>(std::size_t r) {
                 store_as(z, r, load_as<V>(p + base::b_ih, r) + load_as<V>(p + base::b_hh, r));
@@ -113,7 +105,7 @@ struct lstm {
                 const V c_new = load_as<V>(a + H, j) * load_as<V>(c, j) +
                                 load_as<V>(a, j) * load_as<V>(a + 2 * H, j);
                 store_as(c, j, c_new);
-                if constexpr (Keep)
+                if constexpr (Training)
                     store_as(saved + c_next, j, c_new);
             });
             apply<C, H>(c, cell_out);
@@ -124,7 +116,6 @@ struct lstm {
             });
         }
 
-    public:
         /// One time step of independent sequences in lanes (hw::step_lanes), each state value
         /// a row: the gate rows of every sequence as one register-blocked product with [x, h].
         /// What the backward pass would need is not kept.
