@@ -77,12 +77,10 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime
-import json
 import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -92,7 +90,7 @@ ROOT = os.path.dirname(BENCH)
 # The comparison suite's driver: finding, pinning and running executables, the peak, formats.
 sys.path.insert(0, BENCH)
 from run_bench import (cmake_cache, cpu_model, find_executable, fmt_ns, fmt_ratio,  # noqa: E402
-                       log, pick_core, run, run_peak)
+                       log, markdown_table, pick_core, run_library, run_peak)
 
 # Run order within a round.
 LIBRARIES = ["scalar", "hardwired", "eigen", "libtorch"]
@@ -110,7 +108,6 @@ CELLS = ([f"step/{k}/{h}" for k in GATES for h in HIDDEN]
          + [f"lanes{LANES}/{k}/{LANES_HIDDEN}" for k in GATES] + [TRAIN_CELL, WAVENET_CELL])
 SAMPLE_RATE = 48000
 CSV_HEADER = ["library", "cell", "metric", "value"]
-TIME_UNITS = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
 
 
 def samples_per_call(name: str) -> int:
@@ -151,34 +148,6 @@ def cell_flops(cell: str) -> float:
 
 
 # ---------------------------------------------------------------------------------------------
-# Running the executables
-# ---------------------------------------------------------------------------------------------
-
-
-def run_library(exe: str, core: int, min_time: float, timeout: float) -> dict[str, float]:
-    """One full run of a bench_rnn executable: {benchmark name: real_time in ns per call}."""
-    with tempfile.TemporaryDirectory() as tmp:
-        out = os.path.join(tmp, "out.json")
-        p = run([exe, f"--benchmark_min_time={min_time:g}", f"--benchmark_out={out}",
-                 "--benchmark_out_format=json"], core, timeout)
-        if p.returncode != 0:
-            raise RuntimeError(f"{os.path.basename(exe)} exited with {p.returncode}:\n"
-                               f"{p.stderr.strip()[-2000:]}")
-        with open(out) as f:
-            data = json.load(f)
-    times = {}
-    for b in data.get("benchmarks", []):
-        if b.get("run_type", "iteration") != "iteration" or b.get("error_occurred"):
-            continue
-        times[b["name"]] = float(b["real_time"]) * TIME_UNITS[b.get("time_unit", "ns")]
-    run_library.context = data.get("context", {})
-    return times
-
-
-run_library.context = {}
-
-
-# ---------------------------------------------------------------------------------------------
 # Report
 # ---------------------------------------------------------------------------------------------
 
@@ -189,16 +158,6 @@ def fmt_rtf(v: float | None) -> str:
 
 def ratio(a: float | None, b: float | None) -> float | None:
     return a / b if a is not None and b else None
-
-
-def markdown_table(header: list[str], rows: list[list[str]]) -> str:
-    widths = [max(len(r[i]) for r in [header] + rows) for i in range(len(header))]
-
-    def line(cells: list[str]) -> str:
-        return "| " + " | ".join(c.rjust(w) if i else c.ljust(w)
-                                 for i, (c, w) in enumerate(zip(cells, widths))) + " |"
-    sep = "|" + "|".join("-" * (w + 1) + (":" if i else "-") for i, w in enumerate(widths)) + "|"
-    return "\n".join([line(header), sep] + [line(r) for r in rows])
 
 
 def table(ns: dict[str, dict[str, float]], peak: float | None) -> str:
@@ -288,7 +247,7 @@ def main(argv: list[str]) -> int:
                 continue
             t0 = time.monotonic()
             try:
-                times = run_library(executables[lib], core, args.min_time, timeout)
+                times = run_library(executables[lib], core, args.min_time, ".", timeout)
             except (RuntimeError, subprocess.TimeoutExpired, OSError, ValueError) as e:
                 failed[lib] = str(e)
                 log(f"warning: {lib} failed, dropped from the results: {e}")
