@@ -8,20 +8,7 @@
 // derivative and f(z) + a[first] as its output, and in backward ∂L/∂(its output) is added to
 // the gradient of the span's input.
 
-#define EIGEN_DONT_PARALLELIZE
-// GCC 12's AVX-512 intrinsics (_mm512_undefined_ps) trip -Wuninitialized and
-// -Wmaybe-uninitialized wherever Eigen's packet code is inlined (GCC bug 105593, fixed in GCC 13;
-// include/hardwired/sym/intrinsics.hpp explains why pragmas around the include reach them):
-// silence them for Eigen only.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-#include <Eigen/Dense>
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
+#include "../eigen_dense.hpp"
 
 #include <algorithm>
 #include <tuple>

@@ -25,6 +25,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "../splitmix64.hpp"
+
 namespace bench {
 
 enum class act { identity, tanh, sigmoid };
@@ -127,19 +129,8 @@ struct weights {
     std::vector<std::vector<float>> w, b;
 };
 
-/// splitmix64, so every library gets the same bits on every platform.
-struct rng {
-    std::uint64_t s;
-    std::uint64_t next() {
-        std::uint64_t z = (s += 0x9E3779B97F4A7C15ull);
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-        return z ^ (z >> 31);
-    }
-    double uniform(double lo, double hi) {
-        return lo + (hi - lo) * static_cast<double>(next() >> 11) * 0x1.0p-53;
-    }
-};
+/// splitmix64 (../splitmix64.hpp), so every library gets the same bits on every platform.
+using rng = bench_shared::splitmix64;
 
 /// PyTorch's nn.Linear initialisation: W and b uniform in ±1/√in, fixed seed.
 template <class S>

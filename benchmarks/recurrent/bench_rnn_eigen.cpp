@@ -6,20 +6,7 @@
 // apart, as its n gate needs — and the gate math in Eigen array operations (sigmoid as
 // 1/(1 + exp(−x)), tanh with .tanh()). Forward only. Single-threaded: EIGEN_DONT_PARALLELIZE.
 
-#define EIGEN_DONT_PARALLELIZE
-// GCC 12's AVX-512 intrinsics (_mm512_undefined_ps) trip -Wuninitialized and
-// -Wmaybe-uninitialized wherever Eigen's packet code is inlined (GCC bug 105593, fixed in GCC 13;
-// include/hardwired/sym/intrinsics.hpp explains why pragmas around the include reach them):
-// silence them for Eigen only.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-#include <Eigen/Dense>
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
+#include "../eigen_dense.hpp"
 
 #include <cstddef>
 

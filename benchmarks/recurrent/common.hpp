@@ -51,6 +51,8 @@
 #include <string_view>
 #include <vector>
 
+#include "../splitmix64.hpp"
+
 namespace rnn {
 
 enum class cell { lstm, gru };
@@ -95,19 +97,8 @@ inline constexpr std::size_t train_chunk = 256;
 inline constexpr float train_lr = 1e-3f;
 inline constexpr std::size_t train_check_steps = 3; // training steps of a --check run
 
-/// splitmix64, so every library gets the same bits on every platform.
-struct rng {
-    std::uint64_t s;
-    std::uint64_t next() {
-        std::uint64_t z = (s += 0x9E3779B97F4A7C15ull);
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-        return z ^ (z >> 31);
-    }
-    double uniform(double lo, double hi) {
-        return lo + (hi - lo) * static_cast<double>(next() >> 11) * 0x1.0p-53;
-    }
-};
+/// splitmix64 (../splitmix64.hpp), so every library gets the same bits on every platform.
+using rng = bench_shared::splitmix64;
 
 /// The weights of one model, in PyTorch's layout and names (see the top of this file).
 struct weights {
