@@ -198,6 +198,15 @@ HARDWIRED_ALWAYS_INLINE B half_then_lower(H h, B c) {
         return B(_mm512_shuffle_f64x2(_mm512_castpd256_pd512(h), c, 0x44));
 }
 
+/// The lower half of b's lanes, as a half batch H.
+template <class H, class B>
+HARDWIRED_ALWAYS_INLINE H lower_half(B b) {
+    if constexpr (std::is_same_v<typename B::value_type, float>)
+        return H(_mm512_castps512_ps256(b));
+    else
+        return H(_mm512_castpd512_pd256(b));
+}
+
 /// The upper half of b's lanes, as a half batch H.
 template <class H, class B>
 HARDWIRED_ALWAYS_INLINE H upper_half(B b) {
@@ -246,12 +255,12 @@ HARDWIRED_ALWAYS_INLINE void column_rows_halves(T const* w, T const* a, Init con
 #pragma GCC unroll 64
         for (std::size_t j = 0; j < n; ++j)
             e[j] = hardwired::detail::madd(B::load_unaligned(c + j * L), x, e[j]);
-        eh = hardwired::detail::madd(H::load_unaligned(c + n * L), H(a[k]), eh);
+        eh = hardwired::detail::madd(H::load_unaligned(c + n * L), lower_half<H>(x), eh);
     };
     const auto shifted = [&](std::size_t k) {
         const B x(a[k]);
         T const* c = w + k * Rows;
-        oh = hardwired::detail::madd(H::load_unaligned(c), H(a[k]), oh);
+        oh = hardwired::detail::madd(H::load_unaligned(c), lower_half<H>(x), oh);
 #pragma GCC unroll 64
         for (std::size_t m = 0; m < n; ++m)
             o[m] = hardwired::detail::madd(B::load_unaligned(c + h + m * L), x, o[m]);
