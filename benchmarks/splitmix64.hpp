@@ -1,6 +1,8 @@
 #pragma once
 // The random numbers both suites draw their weights and inputs from (comparison/common.hpp,
 // recurrent/common.hpp): splitmix64, so every library gets the same bits on every platform.
+// The same generator as hw::splitmix64 (include/hardwired/init.hpp), kept apart so that the
+// other libraries' adapters do not include the library under test.
 
 #include <cstdint>
 
