@@ -266,6 +266,32 @@ TEST_CASE("gate products whose columns start half a batch apart equal the plain 
     compare_column_products<double, 64>();
 }
 
+TEST_CASE("gate products of many columns, of many batches of rows and beyond L1 equal the plain "
+          "sums",
+          "[kernels]") {
+    // Where the weights fit in L1, column_rows keeps HARDWIRED_FMA_CHAINS_STEP chains: 33 columns
+    // of 128 float rows (an LSTM of 32 units) or of 64 double rows split each batch's sum into
+    // partial sums, and so do 17 columns of 48 rows. Up to max_block_batches batches of rows are
+    // one block (256 and 384 float rows with 16 lanes, 24 batches at most on AVX-512); 400 float
+    // and 200 double rows (25 batches of 64 bytes) take more than one block. 200 columns of 136
+    // float rows (106 KB) exceed three times HARDWIRED_L1D_BYTES: one part, streamed with
+    // HARDWIRED_FMA_CHAINS_STREAMED chains, its last 8 rows in a half batch.
+    using namespace hw::kernels::detail;
+    STATIC_REQUIRE(step_chains<float, 33, 128> == HARDWIRED_FMA_CHAINS_STEP);
+    STATIC_REQUIRE(step_chains<float, 200, 136> == HARDWIRED_FMA_CHAINS_STREAMED);
+    STATIC_REQUIRE(product_parts<float, 200, 136> == 1);
+    for (std::size_t phase : {std::size_t{0}, std::size_t{1}}) {
+        compare_column_product<float, 33, 128>(phase);
+        compare_column_product<float, 17, 48>(phase);
+        compare_column_product<float, 4, 256>(phase);
+        compare_column_product<float, 4, 384>(phase);
+        compare_column_product<float, 5, 400>(phase);
+        compare_column_product<float, 200, 136>(phase);
+        compare_column_product<double, 33, 64>(phase);
+        compare_column_product<double, 4, 200>(phase);
+    }
+}
+
 TEST_CASE("recurrent steps whose gate rows are an odd multiple of half a batch equal their "
           "reference kernel",
           "[kernels]") {

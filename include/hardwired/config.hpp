@@ -1,7 +1,8 @@
 #pragma once
-/// Tuning macros of the dense layer's one-sample SIMD kernel (layers/dense/simd.hpp). Define one
-/// before including any hardwired header to override it; every translation unit of a program must
-/// see the same values.
+/// Tuning macros of the one-sample SIMD kernels: the dense layer's (layers/dense/simd.hpp) and the
+/// recurrent and convolution layers' products (kernels/one_sample_simd.hpp). Define one before
+/// including any hardwired header to override it; every translation unit of a program must see
+/// the same values.
 
 /// Independent FMA chains the one-sample kernel keeps in flight: the FMA latency times the FMA
 /// units per core (4 cycles × 2 on current x86 cores).
@@ -31,6 +32,25 @@
 #error "hardwired: HARDWIRED_FMA_CHAINS_STREAMED must be at least 1"
 #undef HARDWIRED_FMA_CHAINS_STREAMED
 #define HARDWIRED_FMA_CHAINS_STREAMED 1
+#endif
+
+/// Independent FMA chains of a recurrent or convolution layer's one-sample product whose weights
+/// fit in HARDWIRED_L1D_BYTES (kernels::detail::column_product). A time step's product waits for
+/// the previous step's outputs, and the out-of-order core loads many of its weights before they
+/// arrive, so what the step then waits for is the depth of the chains, not their throughput.
+/// Default: twice HARDWIRED_FMA_CHAINS where the 32 vector registers of AVX-512 hold them,
+/// HARDWIRED_FMA_CHAINS with the 16 of SSE and AVX2.
+#ifndef HARDWIRED_FMA_CHAINS_STEP
+#if defined(__AVX512F__)
+#define HARDWIRED_FMA_CHAINS_STEP (2 * HARDWIRED_FMA_CHAINS)
+#else
+#define HARDWIRED_FMA_CHAINS_STEP HARDWIRED_FMA_CHAINS
+#endif
+#endif
+#if HARDWIRED_FMA_CHAINS_STEP < 1
+#error "hardwired: HARDWIRED_FMA_CHAINS_STEP must be at least 1"
+#undef HARDWIRED_FMA_CHAINS_STEP
+#define HARDWIRED_FMA_CHAINS_STEP 1
 #endif
 
 /// The one-sample kernel fully unrolls a block of outputs whose product has at most this many

@@ -124,38 +124,47 @@ template <class T, class B>
 using half_batch =
     std::conditional_t<(B::size / 2 >= 2), xsimd::make_sized_batch_t<T, B::size / 2>, void>;
 
+/// Independent FMA chains for a recurrent or convolution layer's product of In × Rows weights
+/// (column_rows; config.hpp).
+template <class T, std::size_t In, std::size_t Rows>
+inline constexpr std::size_t step_chains = In* Rows * sizeof(T) > HARDWIRED_L1D_BYTES
+                                               ? HARDWIRED_FMA_CHAINS_STREAMED
+                                               : HARDWIRED_FMA_CHAINS_STEP;
+
 /// The most batches of outputs column_product keeps in registers as one block: with the
 /// broadcast input and a loaded weight, 12 accumulators fit the 16 vector registers of SSE and
-/// AVX2.
+/// AVX2, and 24 leave AVX-512's 32 room for the partial sums of a block of fewer batches.
+#if defined(__AVX512F__)
+inline constexpr std::size_t max_block_batches = 24;
+#else
 inline constexpr std::size_t max_block_batches = 12;
+#endif
 
 /// Σ_k W(r, k)·a[k] for the rows r in [First, Rows), W(r, k) = w[k·Rows + r], in batches of B,
 /// each batch V of rows at r starting from init.template operator()<V>(r) and its sum handed to
-/// fin.template operator()<V>(r, sum): whole batches of outputs in blocks of up to `chains`
-/// batches (accumulate), or all of them as one block when there are at most max_block_batches
-/// and the weights fit in L1. (A block mostly waits for the one before it, whose loop is longer
-/// than an out-of-order core looks ahead, so a short last block adds its whole latency.) The rows
-/// past the last whole batch go to the batch of half as many lanes, down to two lanes, and what
-/// is left by scalar sums (V = T): every load stays inside the rows. (With 16 float lanes, a GRU
-/// of 8 or 40 units has 8 gate rows past its whole batches, which as scalar sums took longer
-/// than all the others.)
+/// fin.template operator()<V>(r, sum): whole batches of outputs in blocks of up to `step_chains`
+/// batches (accumulate, with step_chains independent chains), or all of them as one block when
+/// there are at most max_block_batches and the weights fit in L1. (A block mostly waits for the one
+/// before it, whose loop is longer than an out-of-order core looks ahead, so a short last block
+/// adds its whole latency.) The rows past the last whole batch go to the batch of half as many
+/// lanes, down to two lanes, and what is left by scalar sums (V = T): every load stays inside the
+/// rows. (With 16 float lanes, a GRU of 8 or 40 units has 8 gate rows past its whole batches, which
+/// as scalar sums took longer than all the others.)
 template <std::size_t In, std::size_t Rows, std::size_t First, class B, class T, class Init,
           class Fin>
 HARDWIRED_ALWAYS_INLINE void column_rows(T const* w, T const* a, Init const& init, Fin const& fin) {
     constexpr std::size_t L = B::size, full = First + (Rows - First) / L * L,
-                          batches = (full - First) / L;
-    constexpr std::size_t V = chains<T, In, Rows> == HARDWIRED_FMA_CHAINS &&
-                                      batches <= max_block_batches && batches > 0
-                                  ? std::max(batches, chains<T, In, Rows>)
-                                  : chains<T, In, Rows>,
-                          block = V * L;
+                          batches = (full - First) / L, C = step_chains<T, In, Rows>;
+    constexpr bool one_block =
+        In * Rows * sizeof(T) <= HARDWIRED_L1D_BYTES && batches > 0 && batches <= max_block_batches;
+    constexpr std::size_t V = one_block ? batches : std::min(C, max_block_batches), block = V * L;
     // Rows [j, j + N·L), N batches in registers.
     const auto rows = [&]<std::size_t N>(std::size_t j, std::integral_constant<std::size_t, N>) {
         std::array<B, N> acc;
 #pragma GCC unroll 64
         for (std::size_t v = 0; v < N; ++v)
             acc[v] = init.template operator()<B>(j + v * L);
-        accumulate<In, Rows, V>(acc, w + j, a);
+        accumulate<In, Rows, C>(acc, w + j, a);
 #pragma GCC unroll 64
         for (std::size_t v = 0; v < N; ++v)
             fin.template operator()<B>(j + v * L, acc[v]);
@@ -217,14 +226,14 @@ HARDWIRED_ALWAYS_INLINE H upper_half(B b) {
 }
 
 /// True where column_rows_halves serves a product of In columns of Rows rows of T: 64-byte
-/// batches, Rows an odd multiple of half a batch and at least two and a half batches, each of its
-/// two sets of accumulators within max_block_batches, and more than one column. (With one column,
-/// or one and a half batches, adding up the two sets took longer than the loads it saves.)
+/// batches, Rows an odd multiple of half a batch and at least two and a half batches, its two
+/// sets of accumulators together within max_block_batches, and more than one column. (With one
+/// column, or one and a half batches, adding up the two sets took longer than the loads it saves.)
 template <class T, std::size_t In, std::size_t Rows>
 inline constexpr bool halves_product = [] {
     constexpr std::size_t L = batch<T>::size;
     return sizeof(batch<T>) == 64 && Rows % L == L / 2 && Rows > 2 * L &&
-           Rows / L + 1 <= max_block_batches && In > 1;
+           2 * (Rows / L + 1) <= max_block_batches && In > 1;
 }();
 
 /// column_rows for halves_product: with Rows an odd multiple of half a batch, consecutive
