@@ -162,7 +162,7 @@ TEST_CASE("the LSTM's and GRU's simd step equals their reference kernel", "[kern
     // 8-lane and a 4-lane batch and three scalar sums; with 8 double lanes to 8, 4, 2 and 1);
     // 16 and 40 fill whole batches and blocks of 4 and 8 lanes, and with 16 lanes the GRU's
     // 40 units leave 8 rows to an 8-lane batch; 24 (LSTM) and 32 (GRU) give 96 gate rows, which
-    // column_product takes as one block of up to 12 batches.
+    // column_product takes as one block (of up to max_block_batches batches).
     using lstms = hw::network<hw::input<3>, hw::lstm<5>, hw::lstm<16>, hw::lstm<24>, hw::lstm<40>,
                               hw::dense<2>>;
     using grus =
