@@ -111,11 +111,15 @@ HARDWIRED_ALWAYS_INLINE void accumulate(std::array<B, V>& acc, T const* w, T con
     reduce<P>(acc, part, std::make_index_sequence<V>{});
 }
 
+/// Whether In × Out weights of T fit in HARDWIRED_L1D_BYTES, where a one-sample call finds them
+/// still cached from the one before.
+template <class T, std::size_t In, std::size_t Out>
+inline constexpr bool fits_l1 = In* Out * sizeof(T) <= HARDWIRED_L1D_BYTES;
+
 /// Independent FMA chains for a layer of In × Out weights (config.hpp).
 template <class T, std::size_t In, std::size_t Out>
-inline constexpr std::size_t chains = In* Out * sizeof(T) > HARDWIRED_L1D_BYTES
-                                          ? HARDWIRED_FMA_CHAINS_STREAMED
-                                          : HARDWIRED_FMA_CHAINS;
+inline constexpr std::size_t chains =
+    fits_l1<T, In, Out> ? HARDWIRED_FMA_CHAINS : HARDWIRED_FMA_CHAINS_STREAMED;
 
 /// The batch of T with half of B's lanes, or void where there is none of at least two lanes: the
 /// next width of the cascade by which column_rows and for_each_batch take what whole batches of B
@@ -127,9 +131,8 @@ using half_batch =
 /// Independent FMA chains for a recurrent or convolution layer's product of In × Rows weights
 /// (column_rows; config.hpp).
 template <class T, std::size_t In, std::size_t Rows>
-inline constexpr std::size_t step_chains = In* Rows * sizeof(T) > HARDWIRED_L1D_BYTES
-                                               ? HARDWIRED_FMA_CHAINS_STREAMED
-                                               : HARDWIRED_FMA_CHAINS_STEP;
+inline constexpr std::size_t step_chains =
+    fits_l1<T, In, Rows> ? HARDWIRED_FMA_CHAINS_STEP : HARDWIRED_FMA_CHAINS_STREAMED;
 
 /// The most batches of outputs column_product keeps in registers as one block: with the
 /// broadcast input and a loaded weight, 12 accumulators fit the 16 vector registers of SSE and
@@ -155,8 +158,7 @@ template <std::size_t In, std::size_t Rows, std::size_t First, class B, class T,
 HARDWIRED_ALWAYS_INLINE void column_rows(T const* w, T const* a, Init const& init, Fin const& fin) {
     constexpr std::size_t L = B::size, full = First + (Rows - First) / L * L,
                           batches = (full - First) / L, C = step_chains<T, In, Rows>;
-    constexpr bool one_block =
-        In * Rows * sizeof(T) <= HARDWIRED_L1D_BYTES && batches > 0 && batches <= max_block_batches;
+    constexpr bool one_block = fits_l1<T, In, Rows> && batches > 0 && batches <= max_block_batches;
     constexpr std::size_t V = one_block ? batches : std::min(C, max_block_batches), block = V * L;
     // Rows [j, j + N·L), N batches in registers.
     const auto rows = [&]<std::size_t N>(std::size_t j, std::integral_constant<std::size_t, N>) {
