@@ -225,10 +225,10 @@ void check_special_values(F f, E expected) {
 
 // hardwired's own float tanh and sigmoid on batches (sym/math.hpp): near 0 a rational function
 // (tanh, |x| < 1: every float measured 1.22 ULP at most with FMA), a polynomial (the tanh of
-// recurrent steps, tanh_low_latency: 1.00 ULP) or a polynomial (sigmoid, |x| < 1.5: 1.71 ULP), the
-// exp form beyond, chosen lane by lane. Against float64 on every 64th float of the near range and
-// 2^20 points beyond, in batches that mix both ranges and both signs; ±0, ±inf, NaN and ±100
-// exactly.
+// recurrent steps, tanh_low_latency: 1.00 ULP) or a polynomial (sigmoid, |x| < 1.5: 1.08 ULP
+// with FMA, 1.26 without), the exp form beyond, chosen lane by lane. Against float64 on every 64th
+// float of the near range and 2^20 points beyond, in batches that mix both ranges and both signs;
+// ±0, ±inf, NaN and ±100 exactly.
 template <class F>
 void check_float_tanh(F tanh) {
     const auto [worst, at] = worst_against_float64(
@@ -276,7 +276,7 @@ TEST_CASE("float sigmoid on batches: within 3 ULP of float64", "[sym][simd]") {
         worst_against_float64(sigmoid, reference, near_and_beyond(1.5f, 1.5f));
     INFO("arch " << xsimd::default_arch::name() << ": polynomial's worst " << poly
                  << " ULP at x = " << poly_at);
-    CHECK(poly <= 2);
+    CHECK(poly <= 1.5); // adding ½ last, to ¼·x + x·s·q, measured 1.54 with FMA, 1.68 without
     const auto [worst, at] =
         worst_against_float64(sigmoid, reference, near_and_beyond(1.5f, 87.0f));
     INFO("worst " << worst << " ULP at x = " << at);
