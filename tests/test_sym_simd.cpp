@@ -195,12 +195,15 @@ std::vector<float> near_and_beyond(float limit, float top) {
     return xs;
 }
 
-// f on the special values, in batches of every width (SSE2's 4 lanes hold half of them): NaN
-// gives NaN, everything else expected(x) exactly, with its sign.
-template <class F, class E>
+// f on the special values, in batches of N lanes (SSE2's 4 lanes hold half of them): NaN gives
+// NaN, everything else expected(x) exactly, with its sign. Then the same in batches of half as
+// many lanes, down to 4: a recurrent step takes those for the rows past its whole batches, and
+// AVX-512 builds have their own instructions for them.
+template <std::size_t N = xsimd::batch<float>::size, class F, class E>
 void check_special_values(F f, E expected) {
-    using batch = xsimd::batch<float>;
+    using batch = xsimd::make_sized_batch_t<float, N>;
     constexpr std::size_t L = batch::size;
+    INFO(L << " lanes");
     const float inf = std::numeric_limits<float>::infinity();
     const float values[] = {0.0f, -0.0f, inf, -inf, std::nanf(""), 100.0f, -100.0f, 1e-30f};
     constexpr std::size_t count = std::size(values);
@@ -219,6 +222,8 @@ void check_special_values(F f, E expected) {
             }
         }
     }
+    if constexpr (N > 4 && !std::is_void_v<xsimd::make_sized_batch_t<float, N / 2>>)
+        check_special_values<N / 2>(f, expected);
 }
 
 } // namespace
