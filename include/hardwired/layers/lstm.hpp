@@ -42,7 +42,7 @@ struct lstm {
         static constexpr std::size_t inputs = In, outputs = H;
         static constexpr std::size_t state_count = 2 * H;
         /// What a step keeps for its backward pass: h and c before it, the gates' pre-activations
-        /// and values (i, f, g, o), c' and C(c'). The fast kernels put the input x before h, so
+        /// and values (i, f, g, o), c' and C(c'). The chunk kernel puts the input x before h, so
         /// that W_ih·x + W_hh·h is one product with [x, h] (W_hh's columns follow W_ih's).
         static constexpr std::size_t x_in = 0, h_prev = In, c_prev = In + H, pre = In + 2 * H,
                                      act = In + 6 * H, c_next = In + 10 * H, cell = In + 11 * H,
@@ -72,10 +72,11 @@ struct lstm {
                 h[j] = out[j];
         }
 
-        /// The same step with SIMD: the gate rows in lanes, W_ih·x + W_hh·h as one product.
-        /// Outside training only [x, h], the product's input, goes to `saved`: the gate sums and
-        /// values and C(c') to an array of the step's own that the compiler may keep in
-        /// registers, and c and c' nowhere.
+        /// The same step with SIMD: the gate rows in lanes, W_ih·x and then W_hh·h added to the
+        /// biases as two products, the second reading h where the step before stored it (a copy
+        /// beside x for one product of [x, h] put a second store and load on each step's path).
+        /// Outside training nothing goes to `saved`: the gate sums and values and C(c') to an
+        /// array of the step's own that the compiler may keep in registers, and c and c' nowhere.
         template <class T, bool Training>
         static void forward_simd(T const* p, T const* in, T* out, T* saved, T* state, bool reversed,
                                  std::bool_constant<Training>) {
@@ -87,15 +88,15 @@ struct lstm {
             T* z = Training ? saved + pre : own.data();
             T* a = Training ? saved + act : own.data() + 4 * H;
             T* cell_out = Training ? saved + cell : own.data() + 8 * H;
-            copy<In>(in, saved + x_in);
-            copy<H>(h, saved + h_prev);
-            if constexpr (Training)
+            if constexpr (Training) {
+                copy<H>(h, saved + h_prev);
                 copy<H>(c, saved + c_prev);
+            }
             for_each_batch<4 * H, T>([&]<class V>(std::size_t r) {
                 store_as(z, r, load_as<V>(p + base::b_ih, r) + load_as<V>(p + base::b_hh, r));
             });
-            kernels::detail::column_product<In + H, 4 * H>(p + base::w_ih, saved + x_in, z,
-                                                           reversed);
+            kernels::detail::column_product<In, 4 * H>(p + base::w_ih, in, z, reversed);
+            kernels::detail::column_product<H, 4 * H>(p + base::w_hh, h, z, reversed);
             constexpr auto G = kernels::detail::low_latency<Gate>;
             constexpr auto C = kernels::detail::low_latency<Cell>;
             apply<G, 2 * H>(z, a);
