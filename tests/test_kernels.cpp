@@ -186,6 +186,7 @@ TEST_CASE("the recurrent steps read weights beyond L1 in parts, in either order,
     STATIC_REQUIRE(product_parts<float, 97, 384> == 1);
     STATIC_REQUIRE(product_parts<float, 128, 256> == 1);
     STATIC_REQUIRE(product_parts<float, 65, 256> == 3);
+    STATIC_REQUIRE(product_parts<float, 64, 256> == 3); // an LSTM of 64 units' W_hh: 64 KB
     STATIC_REQUIRE(product_parts<float, 40, 160> == 1);
     using lstm = hw::network<hw::input<3>, hw::lstm<48>, hw::dense<2>>;
     using gru = hw::network<hw::input<3>, hw::gru<64>, hw::dense<2>>;

@@ -323,14 +323,15 @@ HARDWIRED_ALWAYS_INLINE void column_rows_all(T const* w, T const* a, Init const&
 }
 
 /// The parts column_product splits a product of In columns of Rows values of T into: one where
-/// its weights fit in HARDWIRED_L1D_BYTES; up to three times that, parts of at most that many
-/// bytes each (columns [i·In/n, (i + 1)·In/n) form part i); beyond, one again: only a small
-/// share of the weights could stay cached, and a second layer of that size, stacked on the
-/// first, evicts them anyway, where the parts then cost time and gain none.
+/// its weights fit in HARDWIRED_L1D_BYTES; up to three times that, parts of fewer bytes each
+/// (columns [i·In/n, (i + 1)·In/n) form part i; a part of exactly that size leaves no room in
+/// L1 beside it for the state and the sums, so 64 KB make three parts, not two); beyond, one
+/// again: only a small share of the weights could stay cached, and a second layer of that size,
+/// stacked on the first, evicts them anyway, where the parts then cost time and gain none.
 template <class T, std::size_t In, std::size_t Rows>
 inline constexpr std::size_t product_parts = [] {
     constexpr std::size_t bytes = In * Rows * sizeof(T), l1 = HARDWIRED_L1D_BYTES;
-    return bytes > l1 && bytes <= 3 * l1 ? std::min(In, (bytes + l1 - 1) / l1) : std::size_t{1};
+    return bytes > l1 && bytes <= 3 * l1 ? std::min(In, bytes / l1 + 1) : std::size_t{1};
 }();
 
 /// p, with what the compiler knows of where it points forgotten, so that what is read through
