@@ -335,9 +335,10 @@ inline constexpr std::size_t product_parts = [] {
 }();
 
 /// p, with what the compiler knows of where it points forgotten, so that what is read through
-/// it is loaded from memory. A step copies its inputs [x, h] from registers just before its
-/// product broadcasts them one by one, and GCC otherwise turns each broadcast from memory into
-/// a lane permutation of that register: three instructions, two on the port of the FMAs.
+/// it is loaded from memory. A step's product broadcasts its inputs one by one, and they were
+/// often just stored from a register (h by the step before, where a block of steps is one
+/// loop); where GCC sees that, it turns each broadcast from memory into a lane permutation of
+/// the register: three instructions, two of them on the port of the FMAs.
 template <class T>
 HARDWIRED_ALWAYS_INLINE T const* from_memory(T const* p) {
 #if defined(__GNUC__) || defined(__clang__)

@@ -129,10 +129,11 @@ constexpr T sigmoid(T const& x) {
 }
 
 /// a·b + x, and x itself where x is ±0 (where a·b + x with a·b = +0 would turn −0 into +0), for
-/// float batches. With AVX-512 one FMA masked by x ≠ 0: a select after the FMA waited about three
-/// cycles more. Elsewhere that select.
+/// float batches. With AVX-512 one FMA masked by x ≠ 0, whose result is ready as soon as an
+/// FMA's; elsewhere a select after the FMA.
 template <class T>
 constexpr T madd_keeping_zeros(T const& a, T const& b, T const& x) {
+    static_assert(std::is_same_v<scalar_of_t<T>, float>);
 #if defined(__AVX512F__)
     if constexpr (register_bytes<T> == 64)
         return T(_mm512_mask3_fmadd_ps(a, b, x,
@@ -155,7 +156,7 @@ constexpr T madd_keeping_zeros(T const& a, T const& b, T const& x) {
 /// and a mispredicted branch, about 40% of the time. x + x·s·r(s) is odd, and since rounding to
 /// nearest is symmetric, its value at −x is minus its value at x bit for bit, except that it
 /// maps −0 to +0, which madd_keeping_zeros keeps. (Computing it from |x| and copying the sign
-/// of x took five cycles more on a recurrent step's path.) r: the even factor, r(s).
+/// of x afterwards put the copy on a recurrent step's path.) r: the even factor, r(s).
 template <class T, class Even>
 constexpr T tanh_float_batch(T const& x, Even const& r) {
     using std::abs;
