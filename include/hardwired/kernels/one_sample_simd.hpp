@@ -331,7 +331,7 @@ HARDWIRED_ALWAYS_INLINE void column_rows_all(T const* w, T const* a, Init const&
 template <class T, std::size_t In, std::size_t Rows>
 inline constexpr std::size_t product_parts = [] {
     constexpr std::size_t bytes = In * Rows * sizeof(T), l1 = HARDWIRED_L1D_BYTES;
-    return bytes > l1 && bytes <= 3 * l1 ? std::min(In, bytes / l1 + 1) : std::size_t{1};
+    return !fits_l1<T, In, Rows> && bytes <= 3 * l1 ? std::min(In, bytes / l1 + 1) : std::size_t{1};
 }();
 
 /// p, with what the compiler knows of where it points forgotten, so that what is read through

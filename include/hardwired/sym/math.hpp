@@ -162,11 +162,12 @@ constexpr T tanh_float_batch(T const& x, Even const& r) {
     using std::abs;
     using std::copysign;
     using std::exp;
-    const T ax = abs(x), s = x * x;
+    const T s = x * x;
     const T small = madd_keeping_zeros(x * s, r(s), x);
-    const auto in_range = ax < T(1);
+    const auto in_range = s < T(1); // |x| < 1 exactly: x² rounds below 1 for every such float
     if (all(in_range))
         return small;
+    const T ax = abs(x);
     const T large = T(1) - T(2) / (exp(ax + ax) + T(1));
     return detail::select(in_range, small, copysign(large, x));
 }
