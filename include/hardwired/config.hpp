@@ -62,9 +62,12 @@
 
 // Internal. HARDWIRED_ALWAYS_INLINE: the kernel's helpers must inline into one function so its
 // partial sums stay in registers (GCC otherwise leaves some out of line, the sums in memory).
-// HARDWIRED_FLATTEN: a one-sample forward pass is compiled as one function, activations
-// included, so no SIMD register is spilled around a call. Both are off under AddressSanitizer,
-// where instrumenting the forced inlining multiplies compile time (4× for the kernel tests).
+// HARDWIRED_INLINE_LAMBDA: the same for the kernels' lambdas (written between a lambda's
+// parameters and its body), which flatten alone does not always inline: GCC left a product's
+// loop over rows out of line where it had cloned the lambda first. HARDWIRED_FLATTEN: a
+// one-sample forward pass is compiled as one function, activations included, so no SIMD register
+// is spilled around a call. All three are off under AddressSanitizer, where instrumenting the
+// forced inlining multiplies compile time (4× for the kernel tests).
 #if defined(__SANITIZE_ADDRESS__) // GCC
 #define HARDWIRED_UNDER_ASAN_ 1
 #elif defined(__has_feature) // Clang
@@ -74,9 +77,11 @@
 #endif
 #if !defined(HARDWIRED_UNDER_ASAN_) && (defined(__GNUC__) || defined(__clang__))
 #define HARDWIRED_ALWAYS_INLINE inline __attribute__((always_inline))
+#define HARDWIRED_INLINE_LAMBDA __attribute__((always_inline))
 #define HARDWIRED_FLATTEN __attribute__((flatten))
 #else
 #define HARDWIRED_ALWAYS_INLINE inline
+#define HARDWIRED_INLINE_LAMBDA
 #define HARDWIRED_FLATTEN
 #endif
 #undef HARDWIRED_UNDER_ASAN_

@@ -161,16 +161,17 @@ HARDWIRED_ALWAYS_INLINE void column_rows(T const* w, T const* a, Init const& ini
     constexpr bool one_block = fits_l1<T, In, Rows> && batches > 0 && batches <= max_block_batches;
     constexpr std::size_t V = one_block ? batches : std::min(C, max_block_batches), block = V * L;
     // Rows [j, j + N·L), N batches in registers.
-    const auto rows = [&]<std::size_t N>(std::size_t j, std::integral_constant<std::size_t, N>) {
-        std::array<B, N> acc;
+    const auto rows = [&]<std::size_t N>(std::size_t j, std::integral_constant<std::size_t, N>)
+                          HARDWIRED_INLINE_LAMBDA {
+                              std::array<B, N> acc;
 #pragma GCC unroll 64
-        for (std::size_t v = 0; v < N; ++v)
-            acc[v] = init.template operator()<B>(j + v * L);
-        accumulate<In, Rows, C>(acc, w + j, a);
+                              for (std::size_t v = 0; v < N; ++v)
+                                  acc[v] = init.template operator()<B>(j + v * L);
+                              accumulate<In, Rows, C>(acc, w + j, a);
 #pragma GCC unroll 64
-        for (std::size_t v = 0; v < N; ++v)
-            fin.template operator()<B>(j + v * L, acc[v]);
-    };
+                              for (std::size_t v = 0; v < N; ++v)
+                                  fin.template operator()<B>(j + v * L, acc[v]);
+                          };
     std::size_t j = First;
     for (; j + block <= full; j += block)
         rows(j, std::integral_constant<std::size_t, V>{});
@@ -260,7 +261,7 @@ HARDWIRED_ALWAYS_INLINE void column_rows_halves(T const* w, T const* a, Init con
         o[j] = B(T(0));
     }
     H eh = init.template operator()<H>(n * L), oh(T(0));
-    const auto aligned = [&](std::size_t k) {
+    const auto aligned = [&](std::size_t k) HARDWIRED_INLINE_LAMBDA {
         const B x(a[k]);
         T const* c = w + k * Rows;
 #pragma GCC unroll 64
@@ -268,7 +269,7 @@ HARDWIRED_ALWAYS_INLINE void column_rows_halves(T const* w, T const* a, Init con
             e[j] = hardwired::detail::madd(B::load_unaligned(c + j * L), x, e[j]);
         eh = hardwired::detail::madd(H::load_unaligned(c + n * L), lower_half<H>(x), eh);
     };
-    const auto shifted = [&](std::size_t k) {
+    const auto shifted = [&](std::size_t k) HARDWIRED_INLINE_LAMBDA {
         const B x(a[k]);
         T const* c = w + k * Rows;
         oh = hardwired::detail::madd(H::load_unaligned(c), lower_half<H>(x), oh);
@@ -362,39 +363,43 @@ template <std::size_t In, std::size_t Rows, class T>
 HARDWIRED_ALWAYS_INLINE void column_product(T const* w, T const* a, T* z, bool reversed) {
     a = from_memory(a);
     constexpr std::size_t n = product_parts<T, In, Rows>;
-    const auto from_z = [z]<class V>(std::size_t r) { return load_as<V>(z, r); };
-    const auto to_z = [z]<class V>(std::size_t r, V sum) { store_as(z, r, sum); };
+    const auto from_z = [z]<class V>(std::size_t r)
+                            HARDWIRED_INLINE_LAMBDA { return load_as<V>(z, r); };
+    const auto to_z = [z]<class V>(std::size_t r, V sum)
+                          HARDWIRED_INLINE_LAMBDA { store_as(z, r, sum); };
     if constexpr (n == 1) {
         column_rows_all<In, Rows>(w, a, from_z, to_z);
     } else {
         alignas(64) std::array<std::array<T, Rows>, n - 1> sums;
-        const auto part = [&]<std::size_t I, bool Last>(std::integral_constant<std::size_t, I>,
-                                                        std::bool_constant<Last>) {
-            constexpr std::size_t first = I * In / n, cols = (I + 1) * In / n - first;
-            T const* wp = w + first * Rows;
-            const auto from_zero = []<class V>(std::size_t) { return V(T(0)); };
-            // z's value and the sums of parts 1, 2, … at r, this part's `sum` in its place.
-            const auto add_up = [&]<class V>(std::size_t r, V sum) {
-                V total = I == 0 ? sum : load_as<V>(z, r);
-                [&]<std::size_t... i>(std::index_sequence<i...>) {
-                    ((total = total + (i + 1 == I ? sum : load_as<V>(sums[i].data(), r))), ...);
-                }
-                (std::make_index_sequence<n - 1>{});
-                store_as(z, r, total);
+        const auto part =
+            [&]<std::size_t I, bool Last>(std::integral_constant<std::size_t, I>,
+                                          std::bool_constant<Last>) HARDWIRED_INLINE_LAMBDA {
+                constexpr std::size_t first = I * In / n, cols = (I + 1) * In / n - first;
+                T const* wp = w + first * Rows;
+                const auto from_zero = []<class V>(std::size_t)
+                                           HARDWIRED_INLINE_LAMBDA { return V(T(0)); };
+                // z's value and the sums of parts 1, 2, … at r, this part's `sum` in its place.
+                const auto add_up = [&]<class V>(std::size_t r, V sum) HARDWIRED_INLINE_LAMBDA {
+                    V total = I == 0 ? sum : load_as<V>(z, r);
+                    [&]<std::size_t... i>(std::index_sequence<i...>) HARDWIRED_INLINE_LAMBDA {
+                        ((total = total + (i + 1 == I ? sum : load_as<V>(sums[i].data(), r))), ...);
+                    }
+                    (std::make_index_sequence<n - 1>{});
+                    store_as(z, r, total);
+                };
+                const auto to_sums = [&]<class V>(std::size_t r, V sum) HARDWIRED_INLINE_LAMBDA {
+                    store_as(sums[I - 1].data(), r, sum);
+                };
+                if constexpr (I == 0 && Last)
+                    column_rows_all<cols, Rows>(wp, a + first, from_z, add_up);
+                else if constexpr (I == 0)
+                    column_rows_all<cols, Rows>(wp, a + first, from_z, to_z);
+                else if constexpr (Last)
+                    column_rows_all<cols, Rows>(wp, a + first, from_zero, add_up);
+                else
+                    column_rows_all<cols, Rows>(wp, a + first, from_zero, to_sums);
             };
-            const auto to_sums = [&]<class V>(std::size_t r, V sum) {
-                store_as(sums[I - 1].data(), r, sum);
-            };
-            if constexpr (I == 0 && Last)
-                column_rows_all<cols, Rows>(wp, a + first, from_z, add_up);
-            else if constexpr (I == 0)
-                column_rows_all<cols, Rows>(wp, a + first, from_z, to_z);
-            else if constexpr (Last)
-                column_rows_all<cols, Rows>(wp, a + first, from_zero, add_up);
-            else
-                column_rows_all<cols, Rows>(wp, a + first, from_zero, to_sums);
-        };
-        [&]<std::size_t... I>(std::index_sequence<I...>) {
+        [&]<std::size_t... I>(std::index_sequence<I...>) HARDWIRED_INLINE_LAMBDA {
             if (reversed)
                 (part(std::integral_constant<std::size_t, n - 1 - I>{},
                       std::bool_constant<I + 1 == n>{}),
@@ -468,7 +473,8 @@ constexpr std::size_t scalar_rest() {
 /// of copies a call of memcpy, scalar or batch copies alike, unless the loop is unrolled).
 template <std::size_t N, class T>
 HARDWIRED_ALWAYS_INLINE void copy(T const* from, T* to) {
-    for_each_batch<N, T>([&]<class V>(std::size_t i) { store_as(to, i, load_as<V>(from, i)); });
+    for_each_batch<N, T>([&]<class V>(std::size_t i)
+                             HARDWIRED_INLINE_LAMBDA { store_as(to, i, load_as<V>(from, i)); });
 }
 
 /// A batch of p[0, R) and zeros in the lanes past R, built in registers.
@@ -483,8 +489,9 @@ HARDWIRED_ALWAYS_INLINE N first_lanes(T const* p, std::index_sequence<I...>) {
 template <auto F, std::size_t N, class T>
 HARDWIRED_ALWAYS_INLINE void apply(T const* from, T* to) {
     constexpr std::size_t R = scalar_rest<N, T>(), full = N - R;
-    for_each_batch<full, T>(
-        [&]<class V>(std::size_t i) { store_as(to, i, F(load_as<V>(from, i))); });
+    for_each_batch<full, T>([&]<class V>(std::size_t i) HARDWIRED_INLINE_LAMBDA {
+        store_as(to, i, F(load_as<V>(from, i)));
+    });
     if constexpr (R > 0) {
         using Narrow = typename narrow_batch<T, R>::type;
         if constexpr (std::is_void_v<Narrow>) {

@@ -116,7 +116,7 @@ struct conv1d {
         template <class T>
         static void forward_simd(T const* p, T const* in, T* out,
                                  T* saved) requires(past == 0 && G == 1) {
-            convolve_simd(p, out, saved, [&](std::size_t) { return in; });
+            convolve_simd(p, out, saved, [&](std::size_t) HARDWIRED_INLINE_LAMBDA { return in; });
         }
         template <class T, bool Training>
         static void forward_simd(T const* p, T const* in, T* out, T* saved, T* state, bool reversed,
@@ -125,7 +125,7 @@ struct conv1d {
             const auto next = static_cast<std::size_t>(state[past * In]);
             convolve_simd(
                 p, out, saved,
-                [&](std::size_t k) {
+                [&](std::size_t k) HARDWIRED_INLINE_LAMBDA {
                     const std::size_t lag = (K - 1 - k) * D;
                     return lag == 0 ? in : ring + (next + past - lag) % past * In;
                 },

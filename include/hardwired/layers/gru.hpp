@@ -89,20 +89,20 @@ struct gru {
             kernels::detail::copy<3 * H>(p + base::b_hh, zh);
             kernels::detail::column_product<In, 3 * H>(p + base::w_ih, in, zi, reversed);
             kernels::detail::column_product<H, 3 * H>(p + base::w_hh, h, zh, reversed);
-            for_each_batch<2 * H, T>([&]<class V>(std::size_t r) {
+            for_each_batch<2 * H, T>([&]<class V>(std::size_t r) HARDWIRED_INLINE_LAMBDA {
                 store_as(a, r, load_as<V>(zi, r) + load_as<V>(zh, r));
             });
             constexpr auto G = kernels::detail::low_latency<Gate>;
             constexpr auto C = kernels::detail::low_latency<Cell>;
             kernels::detail::apply<G, 2 * H>(a, a);
-            for_each_batch<H, T>([&]<class V>(std::size_t j) {
+            for_each_batch<H, T>([&]<class V>(std::size_t j) HARDWIRED_INLINE_LAMBDA {
                 store_as(a + 2 * H, j,
                          load_as<V>(zi + 2 * H, j) + load_as<V>(a, j) * load_as<V>(zh + 2 * H, j));
             });
             kernels::detail::apply<C, H>(a + 2 * H, a + 2 * H);
             if constexpr (Training)
                 kernels::detail::copy<H>(h, saved + h_prev);
-            for_each_batch<H, T>([&]<class V>(std::size_t j) {
+            for_each_batch<H, T>([&]<class V>(std::size_t j) HARDWIRED_INLINE_LAMBDA {
                 const V u = load_as<V>(a + H, j);
                 const V h_next = (V(T(1)) - u) * load_as<V>(a + 2 * H, j) + u * load_as<V>(h, j);
                 store_as(h, j, h_next);

@@ -92,7 +92,7 @@ struct lstm {
                 copy<H>(h, saved + h_prev);
                 copy<H>(c, saved + c_prev);
             }
-            for_each_batch<4 * H, T>([&]<class V>(std::size_t r) {
+            for_each_batch<4 * H, T>([&]<class V>(std::size_t r) HARDWIRED_INLINE_LAMBDA {
                 store_as(z, r, load_as<V>(p + base::b_ih, r) + load_as<V>(p + base::b_hh, r));
             });
             kernels::detail::column_product<In, 4 * H>(p + base::w_ih, in, z, reversed);
@@ -102,7 +102,7 @@ struct lstm {
             apply<G, 2 * H>(z, a);
             apply<C, H>(z + 2 * H, a + 2 * H);
             apply<G, H>(z + 3 * H, a + 3 * H);
-            for_each_batch<H, T>([&]<class V>(std::size_t j) {
+            for_each_batch<H, T>([&]<class V>(std::size_t j) HARDWIRED_INLINE_LAMBDA {
                 const V c_new = load_as<V>(a + H, j) * load_as<V>(c, j) +
                                 load_as<V>(a, j) * load_as<V>(a + 2 * H, j);
                 store_as(c, j, c_new);
@@ -110,7 +110,7 @@ struct lstm {
                     store_as(saved + c_next, j, c_new);
             });
             apply<C, H>(c, cell_out);
-            for_each_batch<H, T>([&]<class V>(std::size_t j) {
+            for_each_batch<H, T>([&]<class V>(std::size_t j) HARDWIRED_INLINE_LAMBDA {
                 const V h_next = load_as<V>(a + 3 * H, j) * load_as<V>(cell_out, j);
                 store_as(h, j, h_next);
                 store_as(out, j, h_next);
