@@ -42,9 +42,14 @@ struct state {
 
 namespace detail {
 /// One step of hw::step and hw::step_block, in the order s.reversed says; the next takes the other.
+/// Compiled as one function (flatten) around a scratch of its own: a local scratch whose address
+/// never leaves the function cannot alias the parameters or the state, so the compiler keeps the
+/// step's values in registers and orders its loads and stores freely, where a caller's scratch
+/// passed by reference could alias both.
 template <class Net, class T, class X>
-constexpr std::array<T, Net::outputs> step(params<Net, T> const& p, X const& x, state<Net, T>& s,
-                                           forward_scratch<Net, T>& ws) {
+HARDWIRED_FLATTEN constexpr std::array<T, Net::outputs> one_step(params<Net, T> const& p,
+                                                                 X const& x, state<Net, T>& s) {
+    forward_scratch<Net, T> ws;
     const bool reversed = s.reversed;
     s.reversed = !reversed;
     return forward_output(p, x, ws, s.values.data(), kernels::default_kernel<T>{}, reversed);
@@ -57,10 +62,8 @@ template <class Net, class T, class X>
 constexpr std::array<T, Net::outputs> step(params<Net, T> const& p, X const& x, state<Net, T>& s) {
     if constexpr (!detail::check_sample<Net, T, X, false, true>())
         return {};
-    else {
-        detail::forward_scratch<Net, T> ws;
-        return detail::step(p, x, s, ws);
-    }
+    else
+        return detail::one_step(p, x, s);
 }
 
 /// A block of time steps in one call, as an audio callback processes its buffer:
@@ -78,9 +81,8 @@ void step_block(params<Net, T> const& p, Inputs const& inputs, Outputs&& outputs
                                         " inputs but room for " +
                                         std::to_string(std::ranges::size(outputs)) + " outputs");
         auto out = std::ranges::data(outputs);
-        detail::forward_scratch<Net, T> ws;
         for (std::size_t t = 0; t < xs.size(); ++t)
-            out[t] = detail::step(p, xs[t], s, ws);
+            out[t] = detail::one_step(p, xs[t], s);
     }
 }
 
