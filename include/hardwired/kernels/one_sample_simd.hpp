@@ -161,17 +161,17 @@ HARDWIRED_ALWAYS_INLINE void column_rows(T const* w, T const* a, Init const& ini
     constexpr bool one_block = fits_l1<T, In, Rows> && batches > 0 && batches <= max_block_batches;
     constexpr std::size_t V = one_block ? batches : std::min(C, max_block_batches), block = V * L;
     // Rows [j, j + N·L), N batches in registers.
-    const auto rows = [&]<std::size_t N>(std::size_t j, std::integral_constant<std::size_t, N>)
-                          HARDWIRED_INLINE_LAMBDA {
-                              std::array<B, N> acc;
+    const auto rows = [&](std::size_t j, auto count) HARDWIRED_INLINE_LAMBDA {
+        constexpr std::size_t N = decltype(count)::value;
+        std::array<B, N> acc;
 #pragma GCC unroll 64
-                              for (std::size_t v = 0; v < N; ++v)
-                                  acc[v] = init.template operator()<B>(j + v * L);
-                              accumulate<In, Rows, C>(acc, w + j, a);
+        for (std::size_t v = 0; v < N; ++v)
+            acc[v] = init.template operator()<B>(j + v * L);
+        accumulate<In, Rows, C>(acc, w + j, a);
 #pragma GCC unroll 64
-                              for (std::size_t v = 0; v < N; ++v)
-                                  fin.template operator()<B>(j + v * L, acc[v]);
-                          };
+        for (std::size_t v = 0; v < N; ++v)
+            fin.template operator()<B>(j + v * L, acc[v]);
+    };
     std::size_t j = First;
     for (; j + block <= full; j += block)
         rows(j, std::integral_constant<std::size_t, V>{});
@@ -371,34 +371,34 @@ HARDWIRED_ALWAYS_INLINE void column_product(T const* w, T const* a, T* z, bool r
         column_rows_all<In, Rows>(w, a, from_z, to_z);
     } else {
         alignas(64) std::array<std::array<T, Rows>, n - 1> sums;
-        const auto part =
-            [&]<std::size_t I, bool Last>(std::integral_constant<std::size_t, I>,
-                                          std::bool_constant<Last>) HARDWIRED_INLINE_LAMBDA {
-                constexpr std::size_t first = I * In / n, cols = (I + 1) * In / n - first;
-                T const* wp = w + first * Rows;
-                const auto from_zero = []<class V>(std::size_t)
-                                           HARDWIRED_INLINE_LAMBDA { return V(T(0)); };
-                // z's value and the sums of parts 1, 2, … at r, this part's `sum` in its place.
-                const auto add_up = [&]<class V>(std::size_t r, V sum) HARDWIRED_INLINE_LAMBDA {
-                    V total = I == 0 ? sum : load_as<V>(z, r);
-                    [&]<std::size_t... i>(std::index_sequence<i...>) HARDWIRED_INLINE_LAMBDA {
-                        ((total = total + (i + 1 == I ? sum : load_as<V>(sums[i].data(), r))), ...);
-                    }
-                    (std::make_index_sequence<n - 1>{});
-                    store_as(z, r, total);
-                };
-                const auto to_sums = [&]<class V>(std::size_t r, V sum) HARDWIRED_INLINE_LAMBDA {
-                    store_as(sums[I - 1].data(), r, sum);
-                };
-                if constexpr (I == 0 && Last)
-                    column_rows_all<cols, Rows>(wp, a + first, from_z, add_up);
-                else if constexpr (I == 0)
-                    column_rows_all<cols, Rows>(wp, a + first, from_z, to_z);
-                else if constexpr (Last)
-                    column_rows_all<cols, Rows>(wp, a + first, from_zero, add_up);
-                else
-                    column_rows_all<cols, Rows>(wp, a + first, from_zero, to_sums);
+        const auto part = [&](auto index, auto last) HARDWIRED_INLINE_LAMBDA {
+            constexpr std::size_t I = decltype(index)::value;
+            constexpr bool Last = decltype(last)::value;
+            constexpr std::size_t first = I * In / n, cols = (I + 1) * In / n - first;
+            T const* wp = w + first * Rows;
+            const auto from_zero = []<class V>(std::size_t)
+                                       HARDWIRED_INLINE_LAMBDA { return V(T(0)); };
+            // z's value and the sums of parts 1, 2, … at r, this part's `sum` in its place.
+            const auto add_up = [&]<class V>(std::size_t r, V sum) HARDWIRED_INLINE_LAMBDA {
+                V total = I == 0 ? sum : load_as<V>(z, r);
+                [&]<std::size_t... i>(std::index_sequence<i...>) HARDWIRED_INLINE_LAMBDA {
+                    ((total = total + (i + 1 == I ? sum : load_as<V>(sums[i].data(), r))), ...);
+                }
+                (std::make_index_sequence<n - 1>{});
+                store_as(z, r, total);
             };
+            const auto to_sums = [&]<class V>(std::size_t r, V sum) HARDWIRED_INLINE_LAMBDA {
+                store_as(sums[I - 1].data(), r, sum);
+            };
+            if constexpr (I == 0 && Last)
+                column_rows_all<cols, Rows>(wp, a + first, from_z, add_up);
+            else if constexpr (I == 0)
+                column_rows_all<cols, Rows>(wp, a + first, from_z, to_z);
+            else if constexpr (Last)
+                column_rows_all<cols, Rows>(wp, a + first, from_zero, add_up);
+            else
+                column_rows_all<cols, Rows>(wp, a + first, from_zero, to_sums);
+        };
         [&]<std::size_t... I>(std::index_sequence<I...>) HARDWIRED_INLINE_LAMBDA {
             if (reversed)
                 (part(std::integral_constant<std::size_t, n - 1 - I>{},
