@@ -43,9 +43,8 @@ struct state {
 namespace detail {
 /// One step of hw::step and hw::step_block, in the order s.reversed says; the next takes the other.
 /// Compiled as one function (flatten) around a scratch of its own: a local scratch whose address
-/// never leaves the function cannot alias the parameters or the state, so the compiler keeps the
-/// step's values in registers and orders its loads and stores freely, where a caller's scratch
-/// passed by reference could alias both.
+/// never leaves the function cannot alias the parameters or the state, so the compiler need not
+/// assume that writing it changes them, as it must for a caller's scratch passed by reference.
 template <class Net, class T, class X>
 HARDWIRED_FLATTEN constexpr std::array<T, Net::outputs> one_step(params<Net, T> const& p,
                                                                  X const& x, state<Net, T>& s) {
