@@ -324,15 +324,17 @@ HARDWIRED_ALWAYS_INLINE void column_rows_all(T const* w, T const* a, Init const&
 }
 
 /// The parts column_product splits a product of In columns of Rows values of T into: one where
-/// its weights fit in HARDWIRED_L1D_BYTES; up to three times that, parts of fewer bytes each
-/// (columns [i·In/n, (i + 1)·In/n) form part i; a part of exactly that size leaves no room in
-/// L1 beside it for the state and the sums, so 64 KB make three parts, not two); beyond, one
-/// again: only a small share of the weights could stay cached, and a second layer of that size,
-/// stacked on the first, evicts them anyway, where the parts then cost time and gain none.
+/// its weights fit in HARDWIRED_L1D_BYTES; up to three times that, three (columns
+/// [i·In/3, (i + 1)·In/3) form part i), so that with the order reversed step by step the part
+/// read last, and some of the one before it, are still in L1 when the next step begins (where
+/// two parts of more than half of L1 each left less of them there; four or five parts spent
+/// more on their sums than they saved); beyond, one again: only a small share of the weights
+/// could stay cached, and a second layer of that size, stacked on the first, evicts them
+/// anyway, where the parts then cost time and gain none.
 template <class T, std::size_t In, std::size_t Rows>
 inline constexpr std::size_t product_parts = [] {
     constexpr std::size_t bytes = In * Rows * sizeof(T), l1 = HARDWIRED_L1D_BYTES;
-    return !fits_l1<T, In, Rows> && bytes <= 3 * l1 ? std::min(In, bytes / l1 + 1) : std::size_t{1};
+    return !fits_l1<T, In, Rows> && bytes <= 3 * l1 ? std::min<std::size_t>(In, 3) : std::size_t{1};
 }();
 
 /// p, with what the compiler knows of where it points forgotten, so that what is read through
