@@ -73,8 +73,8 @@ private:
 namespace detail {
 
 // One forward pass's values, not initialized: hw::forward(p, x) writes each element before it
-// reads it. Value-initializing a whole workspace on every call took 12–17% of the one-sample
-// forward pass of nets C–E.
+// reads it. Value-initializing a whole workspace on every call was a sizable share of a small
+// network's one-sample forward pass.
 template <class Net, class T>
 struct forward_scratch {
     alignas(64) std::array<T, workspace<Net, T>::layout::values> a;

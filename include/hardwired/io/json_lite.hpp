@@ -1,8 +1,8 @@
 #pragma once
 /// A small, strict JSON reader and string writer for the safetensors header (io/safetensors.hpp),
 /// so that reading and writing weights does not cost every translation unit the compile time of
-/// a general JSON library (nlohmann-json: about 7 s more per translation unit at -O2, measured;
-/// the RTNeural and NAM loaders, whose files are general JSON, use it).
+/// a general JSON library (nlohmann-json adds seconds to every translation unit at -O2; the
+/// RTNeural and NAM loaders, whose files are general JSON, use it).
 ///
 /// RFC 8259 JSON: objects, arrays, strings (escapes, \u surrogate pairs; UTF-8 validated: no
 /// overlong forms, surrogates or code points past U+10FFFF), numbers, true, false, null;

@@ -22,11 +22,11 @@
 //
 // The loops over registers (rows and vectors of a block, lanes) have constant trip counts of at
 // most 16 and carry `#pragma GCC unroll 16`, which GCC and Clang both honour: fully unrolled,
-// their arrays live in registers. They were expansions over index sequences before;
-// plain loops instantiate far fewer functions. Measured on net C's training step (g++ -O2): 0.3
-// s less to compile, and 12% faster, since the blocks now inline into the chunk's pass. The
-// backward product's blocks inline too since they multiply by the layer below's derivative
-// before storing: called out of line, as before, net B's training step took 25% longer.
+// their arrays live in registers. They were expansions over index sequences before; plain
+// loops instantiate far fewer functions, compile faster, and let the blocks inline into the
+// chunk's pass. The backward product's blocks inline too since they multiply by the layer
+// below's derivative before storing: called out of line, a small network's training step was
+// much slower.
 // chunk_block and chunk_product are always inlined: behind the layer drivers (graph/chain.hpp)
 // GCC left them out of line, and every block then reloaded its lambdas' captures and the
 // layer's bias pointer from memory.
@@ -59,9 +59,8 @@ inline void add_to(V const& v, T* at, bool overwrite) {
 
 /// Rows of a register block of the chunk product, and sample vectors per block: with the two
 /// loaded input vectors and a broadcast, 6 × 2 accumulators fit 16 registers (SSE2, AVX2) and
-/// 8 × 2 fit 32 (AVX-512, the ISA of 64-byte registers). Measured against 6 × 2 on AVX-512 (Zen 4):
-/// batch-64 forward of nets C–F 1–4% faster, training steps even within the noise; 12 × 2 spills
-/// and is 5–30% slower.
+/// 8 × 2 fit 32 (AVX-512, the ISA of 64-byte registers), where they were faster than 6 × 2 for
+/// batched forward passes and no slower for training steps; 12 × 2 spills.
 template <class B>
 inline constexpr std::size_t block_rows = hardwired::detail::register_bytes<B> == 64 ? 8 : 6;
 inline constexpr std::size_t block_vectors = 2;
@@ -85,8 +84,7 @@ HARDWIRED_ALWAYS_INLINE void chunk_block(T const* w, T const* src, std::size_t r
     }
     T const* wr = w + r0 * RS;
     // Clang 14 unrolls a short reduction (8 inputs, net C's first layer) completely, loads every
-    // broadcast weight ahead and spills them: kept a loop, C's batch-64 forward is 14% and its
-    // training step 11% faster with Clang. GCC keeps the loop as it is.
+    // broadcast weight ahead and spills them, which a loop avoids. GCC keeps the loop as it is.
 #ifdef __clang__
 #pragma clang loop unroll(disable)
 #endif

@@ -444,8 +444,8 @@ HARDWIRED_ALWAYS_INLINE T dot(T const* a, T const* b, T init = T(0)) {
 /// to two lanes, then with V = T for each element left. Every access stays inside [First, N), and
 /// an element-wise pass is written and read back in batches of the same widths. (Loops left to
 /// the compiler's vectorizer store 8 floats at a time where it prefers 256-bit vectors, as GCC
-/// does for AVX-512 cores, and a 16-float load of those stores waits until they reach the cache;
-/// that took an AVX-512 LSTM step of 16 units from about 50 to 80 ns.)
+/// does for AVX-512 cores, and a 16-float load of those stores waits until they reach the cache,
+/// a wait on every recurrent step's path.)
 template <std::size_t N, class T, class B = batch<T>, std::size_t First = 0, class F>
 HARDWIRED_ALWAYS_INLINE void for_each_batch(F const& f) {
     constexpr std::size_t L = B::size, full = First + (N - First) / L * L;

@@ -397,8 +397,7 @@ void scatter(std::array<T, Count> const& one, std::size_t s, T* rows) {
 }
 
 // L's forward kernel for the mode, given its random draws `r` if it draws (r is empty otherwise).
-// Plain inline, as run_forward: forced, g++ -march=znver3 made net D's one-sample forward 25%
-// slower.
+// Plain inline, as run_forward: forced, g++ -march=znver3 made one-sample forward passes slower.
 template <class L, class Mode, class T, class... R>
 inline void forward_kernel(Mode const& m, T const* p, T const* in, T* out, T* saved,
                            R const&... r) {

@@ -67,9 +67,8 @@ inline constexpr std::size_t register_bytes = [] {
 /// rounded twice, as xsimd computes fma on such targets. Every multiply-add of hardwired's
 /// kernels and polynomials goes through here. AVX-512 batches call the instruction directly:
 /// xsimd 8.1 has no AVX-512 fma and computes x·y + z from a multiply and an add, which GCC
-/// contracts into an FMA (also with -std=c++20) but Clang 14 does not: its AVX-512 builds took
-/// 1.3× as long for batch-64 forward of nets C–F and training steps of D–F, and rounded every
-/// polynomial twice.
+/// contracts into an FMA (also with -std=c++20) but Clang 14 does not: its AVX-512 builds were
+/// slower and rounded every polynomial twice.
 template <class T>
 constexpr T madd(T const& a, T const& b, T const& c) {
     if constexpr (std::is_arithmetic_v<T>) {
@@ -153,7 +152,7 @@ constexpr T madd_keeping_zeros(T const& a, T const& b, T const& x) {
 /// tanh of a float batch: x + x·s·r(s), s = x², where |x| < 1, and 1 − 2/(e^{2|x|} + 1) with
 /// the sign of x above, computed only when some lane needs it. xsimd's own float tanh switches
 /// at |x| = 0.625, so a 16-lane batch of typical hidden-layer pre-activations took the slow path,
-/// and a mispredicted branch, about 40% of the time. x + x·s·r(s) is odd, and since rounding to
+/// and a mispredicted branch, often. x + x·s·r(s) is odd, and since rounding to
 /// nearest is symmetric, its value at −x is minus its value at x bit for bit, except that it
 /// maps −0 to +0, which madd_keeping_zeros keeps. (Computing it from |x| and copying the sign
 /// of x afterwards put the copy on a recurrent step's path.) r: the even factor, r(s).
@@ -177,7 +176,7 @@ constexpr T tanh_float_batch(T const& x, Even const& r) {
 /// of tanh; every float of [0, 1) within 1.22 ULP of float64 with FMA, 1.43 without). Six
 /// multiplications or multiply-adds and a division: what a batch of many samples waits for is
 /// the multiply pipe, and on Zen 4 the division occupies it for two cycles, where the degree-6
-/// polynomial this replaced took ten (batch-64 forward passes of net C were 6% slower with it).
+/// polynomial this replaced took ten.
 /// The recurrent layers' steps, which wait on each value, take tanh_low_latency instead.
 /// Everything else: std::tanh, or the type's own overload.
 template <class T>

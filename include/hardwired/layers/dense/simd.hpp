@@ -111,7 +111,7 @@ void dense_forward(simd, layer_view<const T, In, Out, Bias> w, T const* a_in, T*
     if constexpr (full % block != 0)
         detail::forward_block<full % block / L>(w, a_in, j, z);
     // The activation as a pass of its own: evaluating it in forward_block, straight from the
-    // registers, measured slower (D 88 → 96 ns) since each block then waits for its activation.
+    // registers, was slower, since each block then waits for its activation.
     for (j = 0; j < full; j += L)
         Act(B::load_unaligned(z + j)).store_unaligned(a_out + j);
     if constexpr (full < Out)
