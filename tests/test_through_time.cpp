@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -172,6 +173,43 @@ TEST_CASE("Through time: layers with state inside residual and branch blocks", "
     // LSTM 6 values, GRU 2, conv1d<2, 2> on 3 inputs: ring of 1 input (3 values), slot at 11.
     STATIC_REQUIRE(net::state_count == 6 + 2 + 4 + 2);
     check_lengths<net>({11});
+}
+
+TEST_CASE("Through time: the reference kernel keeps what the SIMD step keeps for the backward pass",
+          "[through_time]") {
+    // long double takes the layers' reference forward kernel, double their SIMD step; both feed
+    // the same backward pass, so the gradients agree to the rounding of double. A gate without an
+    // output form (swish) reads the saved pre-activations of the LSTM's and GRU's gates.
+    constexpr auto swish = hw::x * hw::sigmoid(hw::x);
+    constexpr auto half_tanh = hw::c<1, 2> * hw::tanh(hw::x) + hw::c<1, 2>;
+    using net = hw::network<hw::input<2>, hw::gru<3, swish, half_tanh>,
+                            hw::lstm<2, swish, half_tanh>, hw::dense<2>>;
+    hw::params<net, double> p;
+    hw::init::defaults(p, 5);
+    hw::params<net, long double> q;
+    std::copy(p.values.begin(), p.values.end(), q.values.begin());
+    std::vector<std::array<double, 2>> xs, ys;
+    std::vector<std::array<long double, 2>> xl, yl;
+    for (std::size_t t = 0; t < 7; ++t) {
+        xs.push_back({noise(2 * t), noise(2 * t + 1)});
+        ys.push_back({0.5 * noise(100 + t), 0.25 * noise(200 + t)});
+        xl.push_back({xs[t][0], xs[t][1]});
+        yl.push_back({ys[t][0], ys[t][1]});
+    }
+    hw::state<net, double> s;
+    hw::state<net, long double> sl;
+    hw::params<net, double> g;
+    hw::params<net, long double> gl;
+    hw::sequence_workspace<net, double> ws;
+    hw::sequence_workspace<net, long double> wsl;
+    const double loss = hw::sequence_gradient<hw::mse_loss>(p, xs, ys, s, g, ws);
+    const long double loss_l = hw::sequence_gradient<hw::mse_loss>(q, xl, yl, sl, gl, wsl);
+    CHECK(loss == Approx(static_cast<double>(loss_l)).epsilon(1e-12));
+    for (std::size_t i = 0; i < net::parameter_count; ++i) {
+        INFO("parameter " << i);
+        CHECK(std::abs(g.values[i] - static_cast<double>(gl.values[i])) <=
+              1e-12 * std::max(1.0, std::abs(g.values[i])));
+    }
 }
 
 TEST_CASE("fit on a sequence follows the truncated recipe step for step", "[through_time][fit]") {
@@ -341,9 +379,11 @@ TEST_CASE("sequence_gradient allocates nothing once its workspace is large enoug
 
 TEST_CASE("Through time: gate and cell nonlinearities of the user's choosing", "[through_time]") {
     // Their derivatives come from the algebra like any activation's: swish has no output form
-    // (its derivative is taken at the pre-activation), ½·tanh(x) + ½ = σ(2x) has one.
+    // (its derivative is taken at the pre-activation), ½·tanh(x) + ½ = σ(2x) has one. As the
+    // gate, swish takes its derivative at the pre-activations of r and z that the GRU saves.
     constexpr auto swish = hw::x * hw::sigmoid(hw::x);
     constexpr auto half_tanh = hw::c<1, 2> * hw::tanh(hw::x) + hw::c<1, 2>;
     check_lengths<hw::network<hw::input<2>, hw::lstm<3, half_tanh, swish>, hw::dense<2>>>();
     check_lengths<hw::network<hw::input<2>, hw::gru<3, half_tanh, swish>, hw::dense<2>>>();
+    check_lengths<hw::network<hw::input<2>, hw::gru<3, swish, half_tanh>, hw::dense<2>>>();
 }

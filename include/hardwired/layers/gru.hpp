@@ -42,9 +42,11 @@ struct gru {
         using base = detail::recurrent_parameters<3, In, H>;
         static constexpr std::size_t inputs = In, outputs = H;
         static constexpr std::size_t state_count = H;
-        /// What a step keeps for its backward pass: h before it, the input and hidden sides of
-        /// the gates, and the gates' values r, z, n. The kernel for sequences in lanes puts the
-        /// input x before h, so that r and z take one product with [x, h].
+        /// What a step keeps for its backward pass: h before it; the input side W_ih·x + b_ih of
+        /// every gate row; for r and z their whole pre-activation (both sides, both biases), for
+        /// n its hidden side W_hn·h + b_hn; and the gates' values r, z, n. The kernel for
+        /// sequences in lanes puts the input x before h, so that r and z take one product with
+        /// [x, h].
         static constexpr std::size_t x_in = 0, h_prev = In, input_side = In + H,
                                      hidden_side = In + 4 * H, act = In + 7 * H,
                                      saved_count = In + 10 * H;
@@ -66,15 +68,18 @@ struct gru {
             }
             for (std::size_t r = 0; r < 3 * H; ++r) {
                 saved[input_side + r] = zi[r];
-                saved[hidden_side + r] = zh[r];
+                saved[hidden_side + r] = r < 2 * H ? zi[r] + zh[r] : zh[r];
             }
             for (std::size_t j = 0; j < H; ++j)
                 h[j] = out[j];
         }
 
         /// The same step with SIMD: the gate rows in lanes, W_ih·x and W_hh·h as two products.
-        /// Outside training nothing goes to `saved`: the gate sums and values go to an array of
-        /// the step's own that the compiler may keep in registers, and h nowhere.
+        /// The product of r's and z's rows starts from their input side and hidden bias, so that
+        /// their pre-activations are complete when it ends, as an LSTM's are, with no pass of
+        /// additions between it and the sigmoids; n's rows start from b_hn. Outside training
+        /// nothing goes to `saved`: the gate sums and values go to an array of the step's own that
+        /// the compiler may keep in registers, and h nowhere.
         template <class T, bool Training>
         static void forward_simd(T const* p, T const* in, T* out, T* saved, T* state, bool reversed,
                                  std::bool_constant<Training>) {
@@ -86,15 +91,17 @@ struct gru {
             T* zh = Training ? saved + hidden_side : own.data() + 3 * H;
             T* a = Training ? saved + act : own.data() + 6 * H;
             kernels::detail::copy<3 * H>(p + base::b_ih, zi);
-            kernels::detail::copy<3 * H>(p + base::b_hh, zh);
             kernels::detail::column_product<In, 3 * H>(p + base::w_ih, in, zi, reversed);
-            kernels::detail::column_product<H, 3 * H>(p + base::w_hh, h, zh, reversed);
             for_each_batch<2 * H, T>([&]<class V>(std::size_t r) HARDWIRED_INLINE_LAMBDA {
-                store_as(a, r, load_as<V>(zi, r) + load_as<V>(zh, r));
+                store_as(zh, r, load_as<V>(zi, r) + load_as<V>(p + base::b_hh, r));
             });
+            for_each_batch<3 * H, T, xsimd::batch<T>, 2 * H>(
+                [&]<class V>(std::size_t r)
+                    HARDWIRED_INLINE_LAMBDA { store_as(zh, r, load_as<V>(p + base::b_hh, r)); });
+            kernels::detail::column_product<H, 3 * H>(p + base::w_hh, h, zh, reversed);
             constexpr auto G = kernels::detail::low_latency<Gate>;
             constexpr auto C = kernels::detail::low_latency<Cell>;
-            kernels::detail::apply<G, 2 * H>(a, a);
+            kernels::detail::apply<G, 2 * H>(zh, a);
             for_each_batch<H, T>([&]<class V>(std::size_t j) HARDWIRED_INLINE_LAMBDA {
                 store_as(a + 2 * H, j,
                          load_as<V>(zi + 2 * H, j) + load_as<V>(a, j) * load_as<V>(zh + 2 * H, j));
@@ -169,9 +176,9 @@ struct gru {
                 const T d_h = delta[j] + dh[j];
                 const T d_n = d_h * (T(1) - z) *
                               activation_derivative<Cell>(zi[2 * H + j] + r * zh[2 * H + j], n);
-                const T d_r = d_n * zh[2 * H + j] * activation_derivative<Gate>(zi[j] + zh[j], r);
-                const T d_z = d_h * (saved[h_prev + j] - n) *
-                              activation_derivative<Gate>(zi[H + j] + zh[H + j], z);
+                const T d_r = d_n * zh[2 * H + j] * activation_derivative<Gate>(zh[j], r);
+                const T d_z =
+                    d_h * (saved[h_prev + j] - n) * activation_derivative<Gate>(zh[H + j], z);
                 dzi[j] = dzh[j] = d_r;
                 dzi[H + j] = dzh[H + j] = d_z;
                 dzi[2 * H + j] = d_n;
