@@ -95,9 +95,7 @@ struct gru {
             for_each_batch<2 * H, T>([&]<class V>(std::size_t r) HARDWIRED_INLINE_LAMBDA {
                 store_as(zh, r, load_as<V>(zi, r) + load_as<V>(p + base::b_hh, r));
             });
-            for_each_batch<3 * H, T, xsimd::batch<T>, 2 * H>(
-                [&]<class V>(std::size_t r)
-                    HARDWIRED_INLINE_LAMBDA { store_as(zh, r, load_as<V>(p + base::b_hh, r)); });
+            kernels::detail::copy<H>(p + base::b_hh + 2 * H, zh + 2 * H);
             kernels::detail::column_product<H, 3 * H>(p + base::w_hh, h, zh, reversed);
             constexpr auto G = kernels::detail::low_latency<Gate>;
             constexpr auto C = kernels::detail::low_latency<Cell>;
