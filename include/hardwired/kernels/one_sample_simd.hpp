@@ -439,6 +439,49 @@ HARDWIRED_ALWAYS_INLINE T dot(T const* a, T const* b, T init = T(0)) {
     }
 }
 
+/// Column `col` of dW (dcol) gains δ·x over rows [First, Rows), and returns Σ col[r]·δ[r] over
+/// them: whole batches of B with the sum in lanes, added across them, and what they leave by the
+/// batch of half as many lanes, down to two lanes, then row by row, each summed on its own.
+template <std::size_t Rows, class T, class B = batch<T>, std::size_t First = 0>
+HARDWIRED_ALWAYS_INLINE T column_backward(T const* col, T* dcol, T x, T const* delta) {
+    constexpr std::size_t L = B::size, full = First + (Rows - First) / L * L;
+    T rest = T(0);
+    if constexpr (full < Rows) {
+        if constexpr (!std::is_void_v<half_batch<T, B>>) {
+            rest = column_backward<Rows, T, half_batch<T, B>, full>(col, dcol, x, delta);
+        } else {
+            for (std::size_t t = full; t < Rows; ++t) {
+                dcol[t] += delta[t] * x;
+                rest += col[t] * delta[t];
+            }
+        }
+    }
+    if constexpr (full == First) {
+        return rest;
+    } else {
+        B back(T(0));
+#pragma GCC unroll 16
+        for (std::size_t j = First; j < full; j += L) {
+            const B d = B::load_unaligned(delta + j);
+            hardwired::detail::madd(d, B(x), B::load_unaligned(dcol + j)).store_unaligned(dcol + j);
+            back = hardwired::detail::madd(B::load_unaligned(col + j), d, back);
+        }
+        return xsimd::hadd(back) + rest;
+    }
+}
+
+/// Back through a product z = W·a of In columns of Rows values, W(r, k) = w[k·Rows + r], given
+/// δ = ∂L/∂z: column k of dW gains δ·a[k], and g[k] = Σ_r W(r, k)·δ[r] (added to g[k] when Add;
+/// not computed where g is null), one column at a time (column_backward).
+template <std::size_t In, std::size_t Rows, bool Add = false, class T>
+void column_product_backward(T const* w, T* dw, T const* a, T const* delta, T* g) {
+    for (std::size_t k = 0; k < In; ++k) {
+        const T back = column_backward<Rows>(w + k * Rows, dw + k * Rows, a[k], delta);
+        if (g)
+            g[k] = Add ? g[k] + back : back;
+    }
+}
+
 /// f.template operator()<V>(i) over [First, N): for i = First, First + L, … over the whole
 /// batches of V = B (L lanes), then over what is left with the batch of half as many lanes, down
 /// to two lanes, then with V = T for each element left. Every access stays inside [First, N), and
@@ -477,6 +520,14 @@ template <std::size_t N, class T>
 HARDWIRED_ALWAYS_INLINE void copy(T const* from, T* to) {
     for_each_batch<N, T>([&]<class V>(std::size_t i)
                              HARDWIRED_INLINE_LAMBDA { store_as(to, i, load_as<V>(from, i)); });
+}
+
+/// to[i] += from[i] for i < N, in batches (for_each_batch).
+template <std::size_t N, class T>
+HARDWIRED_ALWAYS_INLINE void add_into(T const* from, T* to) {
+    for_each_batch<N, T>([&]<class V>(std::size_t i) HARDWIRED_INLINE_LAMBDA {
+        store_as(to, i, load_as<V>(to, i) + load_as<V>(from, i));
+    });
 }
 
 /// A batch of p[0, R) and zeros in the lanes past R, built in registers.

@@ -135,35 +135,31 @@ struct conv1d {
             state[past * In] = static_cast<T>((next + 1) % past);
         }
 
+        /// Back through one step without history (K = 1): δ of the output in, δ of the input out.
         template <class T>
         static constexpr void backward(T const* p, T* dp, T const*, T const* out, T const* saved,
                                        T const* delta, T* delta_in) requires(past == 0) {
-            std::array<T, K * In> d_taps{};
-            convolve_backward(p, dp, out, saved, delta, d_taps);
-            if (delta_in)
-                for (std::size_t c = 0; c < In; ++c)
-                    delta_in[c] = d_taps[c];
+            backward_step<false>(p, dp, out, saved, delta, delta_in, static_cast<T*>(nullptr));
         }
         /// Back through one step: δ of the output; dstate holds ∂L/∂ of the ring after the step
         /// and is left holding ∂L/∂ of the ring before it (0 for the slot's position).
         template <class T>
         static constexpr void backward(T const* p, T* dp, T const*, T const* out, T const* saved,
                                        T const* delta, T* delta_in, T* dstate) requires(past > 0) {
-            std::array<T, K * In> d_taps{};
-            convolve_backward(p, dp, out, saved, delta, d_taps);
-            const auto next = static_cast<std::size_t>(saved[slot]);
-            for (std::size_t c = 0; c < In; ++c) {
-                // x_t went into the slot of the oldest input, which tap 0 read.
-                if (delta_in)
-                    delta_in[c] = d_taps[(K - 1) * In + c] + dstate[next * In + c];
-                dstate[next * In + c] = T(0);
-            }
-            for (std::size_t k = 0; k + 1 < K; ++k) {
-                const std::size_t at = (next + past - (K - 1 - k) * D) % past;
-                for (std::size_t c = 0; c < In; ++c)
-                    dstate[at * In + c] += d_taps[k * In + c];
-            }
-            dstate[past * In] = T(0);
+            backward_step<false>(p, dp, out, saved, delta, delta_in, dstate);
+        }
+
+        /// The same steps back with SIMD (one group): the product's columns one by one.
+        template <class T>
+        static void backward_simd(T const* p, T* dp, T const*, T const* out, T const* saved,
+                                  T const* delta, T* delta_in) requires(past == 0 && G == 1) {
+            backward_step<true>(p, dp, out, saved, delta, delta_in, static_cast<T*>(nullptr));
+        }
+        template <class T>
+        static void backward_simd(T const* p, T* dp, T const*, T const* out, T const* saved,
+                                  T const* delta, T* delta_in,
+                                  T* dstate) requires(past > 0 && G == 1) {
+            backward_step<true>(p, dp, out, saved, delta, delta_in, dstate);
         }
 
     private:
@@ -197,6 +193,55 @@ struct conv1d {
                     saved[pre + o] = T(0);
             kernels::detail::column_product<K * In, Out>(p, saved + taps, saved + pre, reversed);
             kernels::detail::apply<Activation, Out>(saved + pre, out);
+        }
+        /// Back through one step, by convolve_backward or (Simd) convolve_backward_simd; with
+        /// history, δ of the ring's inputs is carried in dstate.
+        template <bool Simd, class T>
+        static constexpr void backward_step(T const* p, T* dp, T const* out, T const* saved,
+                                            T const* delta, T* delta_in, T* dstate) {
+            std::array<T, K * In> d_taps{};
+            if constexpr (Simd)
+                convolve_backward_simd(p, dp, out, saved, delta, d_taps.data());
+            else
+                convolve_backward(p, dp, out, saved, delta, d_taps);
+            if constexpr (past == 0) {
+                if (delta_in)
+                    for (std::size_t c = 0; c < In; ++c)
+                        delta_in[c] = d_taps[c];
+            } else {
+                const auto next = static_cast<std::size_t>(saved[slot]);
+                for (std::size_t c = 0; c < In; ++c) {
+                    // x_t went into the slot of the oldest input, which tap 0 read.
+                    if (delta_in)
+                        delta_in[c] = d_taps[(K - 1) * In + c] + dstate[next * In + c];
+                    dstate[next * In + c] = T(0);
+                }
+                for (std::size_t k = 0; k + 1 < K; ++k) {
+                    const std::size_t at = (next + past - (K - 1 - k) * D) % past;
+                    for (std::size_t c = 0; c < In; ++c)
+                        dstate[at * In + c] += d_taps[k * In + c];
+                }
+                dstate[past * In] = T(0);
+            }
+        }
+        /// convolve_backward with one group: δ of the pre-activations in lanes, then the
+        /// weights' gradients and δ of the taps (written, not added) column by column.
+        template <class T>
+        static void convolve_backward_simd(T const* p, T* dp, T const* out, T const* saved,
+                                           T const* delta, T* d_taps) {
+            using detail::load_as, detail::store_as;
+            alignas(64) std::array<T, Out> dz;
+            kernels::detail::for_each_batch<Out, T>(
+                [&]<class V>(std::size_t o) HARDWIRED_INLINE_LAMBDA {
+                    store_as(dz.data(), o,
+                             load_as<V>(delta, o) *
+                                 detail::activation_derivative<Activation>(
+                                     load_as<V>(saved + pre, o), load_as<V>(out, o)));
+                });
+            if constexpr (Bias)
+                kernels::detail::add_into<Out>(dz.data(), dp + weights);
+            kernels::detail::column_product_backward<K * In, Out>(p, dp, saved + taps, dz.data(),
+                                                                  d_taps);
         }
         /// The parameters' gradients, and δ of what each tap read (d_taps, tap k at k·In).
         template <class T>

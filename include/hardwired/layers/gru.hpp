@@ -158,32 +158,54 @@ struct gru {
             });
         }
 
+        /// ∂L/∂ of the gates' input and hidden sides, dzi and dzh, at units [j, j + n), n the
+        /// lanes of V (a number or a batch), from δ of h' and the state's ∂L/∂h' (dh); leaves
+        /// in dh the part of ∂L/∂h of the step's start that is not W_hhᵀ·dzh (added after).
+        template <class V, class T>
+        static constexpr void gate_deltas(T const* saved, T const* delta, T* dh, T* dzi, T* dzh,
+                                          std::size_t j) {
+            using detail::activation_derivative, detail::load_as, detail::store_as;
+            const auto at = [&](std::size_t offset) { return load_as<V>(saved + offset, j); };
+            const V r = at(act), z = at(act + H), n = at(act + 2 * H),
+                    n_h = at(hidden_side + 2 * H);
+            const V d_h = load_as<V>(delta, j) + load_as<V>(dh, j);
+            const V d_n = d_h * (V(T(1)) - z) *
+                          activation_derivative<Cell>(at(input_side + 2 * H) + r * n_h, n);
+            const V d_r = d_n * n_h * activation_derivative<Gate>(at(hidden_side), r);
+            const V d_z =
+                d_h * (at(h_prev) - n) * activation_derivative<Gate>(at(hidden_side + H), z);
+            store_as(dzi, j, d_r);
+            store_as(dzh, j, d_r);
+            store_as(dzi, H + j, d_z);
+            store_as(dzh, H + j, d_z);
+            store_as(dzi, 2 * H + j, d_n);
+            store_as(dzh, 2 * H + j, d_n * r);
+            store_as(dh, j, d_h * z);
+        }
+
         /// Back through one step: δ of h' (delta, plus the state's ∂L/∂h'); the state is left
         /// holding ∂L/∂h of the step's start.
         template <class T>
         static constexpr void backward(T const* p, T* dp, T const* in, T const*, T const* saved,
                                        T const* delta, T* delta_in, T* dstate) {
-            using detail::activation_derivative;
-            T const* zi = saved + input_side;
-            T const* zh = saved + hidden_side;
-            T const* a = saved + act;
-            T* dh = dstate;
             std::array<T, 3 * H> dzi, dzh;
-            for (std::size_t j = 0; j < H; ++j) {
-                const T r = a[j], z = a[H + j], n = a[2 * H + j];
-                const T d_h = delta[j] + dh[j];
-                const T d_n = d_h * (T(1) - z) *
-                              activation_derivative<Cell>(zi[2 * H + j] + r * zh[2 * H + j], n);
-                const T d_r = d_n * zh[2 * H + j] * activation_derivative<Gate>(zh[j], r);
-                const T d_z =
-                    d_h * (saved[h_prev + j] - n) * activation_derivative<Gate>(zh[H + j], z);
-                dzi[j] = dzh[j] = d_r;
-                dzi[H + j] = dzh[H + j] = d_z;
-                dzi[2 * H + j] = d_n;
-                dzh[2 * H + j] = d_n * r;
-                dh[j] = d_h * z;
-            }
-            base::gate_sums_backward(p, dp, in, saved + h_prev, dzi, dzh, delta_in, dh);
+            for (std::size_t j = 0; j < H; ++j)
+                gate_deltas<T>(saved, delta, dstate, dzi.data(), dzh.data(), j);
+            base::gate_sums_backward(p, dp, in, saved + h_prev, dzi, dzh, delta_in, dstate);
+        }
+
+        /// The same with SIMD: units in lanes, then the weights' gradients and W_hhᵀ·dzh column
+        /// by column.
+        template <class T>
+        static void backward_simd(T const* p, T* dp, T const* in, T const*, T const* saved,
+                                  T const* delta, T* delta_in, T* dstate) {
+            alignas(64) std::array<T, 3 * H> dzi, dzh;
+            kernels::detail::for_each_batch<H, T>(
+                [&]<class V>(std::size_t j) HARDWIRED_INLINE_LAMBDA {
+                    gate_deltas<V>(saved, delta, dstate, dzi.data(), dzh.data(), j);
+                });
+            base::gate_sums_backward_simd(p, dp, in, saved + h_prev, dzi.data(), dzh.data(),
+                                          delta_in, dstate);
         }
     };
 };

@@ -280,7 +280,7 @@ constexpr T activation_derivative(T const& z, T const& a) {
 
 /// The value at `p + at` as V: a number, or a SIMD vector of consecutive values.
 template <class V, class T>
-inline V load_as(T const* p, std::size_t at) {
+constexpr V load_as(T const* p, std::size_t at) {
     if constexpr (std::is_same_v<V, T>)
         return p[at];
     else
@@ -289,7 +289,7 @@ inline V load_as(T const* p, std::size_t at) {
 
 /// v into `p + at`: a number, or a SIMD vector of consecutive values.
 template <class V, class T>
-inline void store_as(T* p, std::size_t at, V const& v) {
+constexpr void store_as(T* p, std::size_t at, V const& v) {
     if constexpr (std::is_same_v<V, T>)
         p[at] = v;
     else
@@ -476,7 +476,12 @@ HARDWIRED_ALWAYS_INLINE void run_backward(Mode const& m, T const* p, T* dp, T co
     else if constexpr (state_count<L> > 0) {
         // Through time, one sequence at a time (hw::sequence_gradient).
         static_assert(!Mode::chunked);
-        L::backward(p, dp, in, out, saved, delta, delta_in, dstate);
+        if constexpr (std::is_same_v<Mode, simd_mode> && requires {
+                          L::backward_simd(p, dp, in, out, saved, delta, delta_in, dstate);
+                      })
+            L::backward_simd(p, dp, in, out, saved, delta, delta_in, dstate);
+        else
+            L::backward(p, dp, in, out, saved, delta, delta_in, dstate);
         if (delta_in)
             apply_epilogue(m, delta_in, L::inputs, epi);
     } else if constexpr (Mode::chunked) {

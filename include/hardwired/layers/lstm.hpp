@@ -151,33 +151,52 @@ struct lstm {
             });
         }
 
+        /// ∂L/∂ of the gates' pre-activations, dz, at units [j, j + n), n the lanes of V (a
+        /// number or a batch), from δ of h' and the state's ∂L/∂h' (dh) and ∂L/∂c' (dc); leaves
+        /// ∂L/∂c of the step's start in dc and zero in dh, to which W_hhᵀ·dz is added after.
+        template <class V, class T>
+        static constexpr void gate_deltas(T const* saved, T const* delta, T* dh, T* dc, T* dz,
+                                          std::size_t j) {
+            using detail::activation_derivative, detail::load_as, detail::store_as;
+            const auto at = [&](std::size_t offset) { return load_as<V>(saved + offset, j); };
+            const V d_h = load_as<V>(delta, j) + load_as<V>(dh, j);
+            const V d_c = load_as<V>(dc, j) +
+                          d_h * at(act + 3 * H) * activation_derivative<Cell>(at(c_next), at(cell));
+            store_as(dz, j, d_c * at(act + 2 * H) * activation_derivative<Gate>(at(pre), at(act)));
+            store_as(dz, H + j,
+                     d_c * at(c_prev) * activation_derivative<Gate>(at(pre + H), at(act + H)));
+            store_as(dz, 2 * H + j,
+                     d_c * at(act) * activation_derivative<Cell>(at(pre + 2 * H), at(act + 2 * H)));
+            store_as(dz, 3 * H + j,
+                     d_h * at(cell) *
+                         activation_derivative<Gate>(at(pre + 3 * H), at(act + 3 * H)));
+            store_as(dc, j, d_c * at(act + H));
+            store_as(dh, j, V(T(0)));
+        }
+
         /// Back through one step: δ of h' (delta, plus the state's ∂L/∂h'), ∂L/∂c' from the
         /// state; the state is left holding ∂L/∂h and ∂L/∂c of the step's start.
         template <class T>
         static constexpr void backward(T const* p, T* dp, T const* in, T const*, T const* saved,
                                        T const* delta, T* delta_in, T* dstate) {
-            using detail::activation_derivative;
-            T const* z = saved + pre;
-            T const* a = saved + act;
-            T* dh = dstate;
-            T* dc = dstate + H;
             std::array<T, 4 * H> dz;
-            for (std::size_t j = 0; j < H; ++j) {
-                const T d_h = delta[j] + dh[j];
-                const T d_c =
-                    dc[j] + d_h * a[3 * H + j] *
-                                activation_derivative<Cell>(saved[c_next + j], saved[cell + j]);
-                dz[j] = d_c * a[2 * H + j] * activation_derivative<Gate>(z[j], a[j]);
-                dz[H + j] =
-                    d_c * saved[c_prev + j] * activation_derivative<Gate>(z[H + j], a[H + j]);
-                dz[2 * H + j] =
-                    d_c * a[j] * activation_derivative<Cell>(z[2 * H + j], a[2 * H + j]);
-                dz[3 * H + j] =
-                    d_h * saved[cell + j] * activation_derivative<Gate>(z[3 * H + j], a[3 * H + j]);
-                dc[j] = d_c * a[H + j];
-                dh[j] = T(0);
-            }
-            base::gate_sums_backward(p, dp, in, saved + h_prev, dz, dz, delta_in, dh);
+            for (std::size_t j = 0; j < H; ++j)
+                gate_deltas<T>(saved, delta, dstate, dstate + H, dz.data(), j);
+            base::gate_sums_backward(p, dp, in, saved + h_prev, dz, dz, delta_in, dstate);
+        }
+
+        /// The same with SIMD: units in lanes, then the weights' gradients and W_hhᵀ·dz column
+        /// by column.
+        template <class T>
+        static void backward_simd(T const* p, T* dp, T const* in, T const*, T const* saved,
+                                  T const* delta, T* delta_in, T* dstate) {
+            alignas(64) std::array<T, 4 * H> dz;
+            kernels::detail::for_each_batch<H, T>(
+                [&]<class V>(std::size_t j) HARDWIRED_INLINE_LAMBDA {
+                    gate_deltas<V>(saved, delta, dstate, dstate + H, dz.data(), j);
+                });
+            base::gate_sums_backward_simd(p, dp, in, saved + h_prev, dz.data(), dz.data(), delta_in,
+                                          dstate);
         }
     };
 };

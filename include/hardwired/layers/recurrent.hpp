@@ -5,6 +5,7 @@
 #include <array>
 #include <cstddef>
 
+#include "../kernels/one_sample_simd.hpp"
 #include "layer.hpp"
 
 namespace hardwired::detail {
@@ -70,6 +71,16 @@ struct recurrent_parameters {
             }
             dh[k] += back;
         }
+    }
+
+    /// gate_sums_backward with SIMD, on the columns of the weights (rows in lanes).
+    template <class T>
+    static void gate_sums_backward_simd(T const* p, T* dp, T const* x, T const* h, T const* dzi,
+                                        T const* dzh, T* dx, T* dh) {
+        kernels::detail::add_into<rows>(dzi, dp + b_ih);
+        kernels::detail::add_into<rows>(dzh, dp + b_hh);
+        kernels::detail::column_product_backward<In, rows>(p + w_ih, dp + w_ih, x, dzi, dx);
+        kernels::detail::column_product_backward<H, rows, true>(p + w_hh, dp + w_hh, h, dzh, dh);
     }
 };
 

@@ -122,34 +122,9 @@ void dense_forward(simd, layer_view<const T, In, Out, Bias> w, T const* a_in, T*
 template <class T, std::size_t In, std::size_t Out, bool Bias>
 void dense_backward(simd, layer_view<const T, In, Out, Bias> w, layer_view<T, In, Out, Bias> dw,
                     T const* a_in, T const* delta, T* g_in) {
-    using B = detail::batch<T>;
-    constexpr std::size_t L = detail::lanes<T>;
-    constexpr std::size_t full = Out / L * L;
-    if constexpr (Bias) {
-        for (std::size_t j = 0; j < full; j += L)
-            (B::load_unaligned(dw.biases() + j) + B::load_unaligned(delta + j))
-                .store_unaligned(dw.biases() + j);
-        for (std::size_t t = full; t < Out; ++t)
-            dw.b(t) += delta[t];
-    }
-    for (std::size_t k = 0; k < In; ++k) {
-        const T x = a_in[k];
-        T const* col = w.column(k);
-        T* dcol = dw.column(k);
-        B back(T(0));
-        for (std::size_t j = 0; j < full; j += L) {
-            const B d = B::load_unaligned(delta + j);
-            hardwired::detail::madd(d, B(x), B::load_unaligned(dcol + j)).store_unaligned(dcol + j);
-            back = hardwired::detail::madd(B::load_unaligned(col + j), d, back);
-        }
-        T tail = 0;
-        for (std::size_t t = full; t < Out; ++t) {
-            dcol[t] += delta[t] * x;
-            tail += col[t] * delta[t];
-        }
-        if (g_in)
-            g_in[k] = xsimd::hadd(back) + tail;
-    }
+    if constexpr (Bias)
+        detail::add_into<Out>(delta, dw.biases());
+    detail::column_product_backward<In, Out>(w.data, dw.data, a_in, delta, g_in);
 }
 
 } // namespace hardwired::kernels
