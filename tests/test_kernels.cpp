@@ -1,7 +1,8 @@
 // The xsimd dense kernel against the scalar reference kernel: outputs, every parameter's
 // gradient and the input gradient, for float and double, for layer widths that fill whole
 // batches, blocks of several batches, and leave tails, and for every named activation; the LSTM's
-// and GRU's SIMD step against theirs. Built for SSE2, AVX2+FMA and native too (tests/isa.cmake).
+// and GRU's SIMD step against theirs, and the SIMD backward pass of a step of the LSTM, the GRU and
+// the convolution against theirs. Built for SSE2, AVX2+FMA and native too (tests/isa.cmake).
 //
 // Bound: the two paths differ by FMA rounding, by the order of the sums (the SIMD kernel adds
 // up to HARDWIRED_FMA_CHAINS partial sums per output) and by xsimd's exp/tanh against the C
@@ -171,6 +172,77 @@ TEST_CASE("the LSTM's and GRU's simd step equals their reference kernel", "[kern
     compare_recurrent_kernels<lstms, double>();
     compare_recurrent_kernels<grus, float>();
     compare_recurrent_kernels<grus, double>();
+}
+
+namespace {
+
+/// One step back through a layer kind with state, bound to In inputs: its backward_simd against
+/// its reference backward, from the same saved values (the reference forward's), δ of the output
+/// and ∂L/∂ of the state after the step. Compared: the parameters' gradients (added to non-zero
+/// ones), δ of the input and ∂L/∂ of the state before the step.
+template <class Kind, std::size_t In, class T>
+void compare_backward_through_time() {
+    using L = typename Kind::template bound<In>;
+    constexpr std::size_t P = hw::detail::parameter_count<L>, S = hw::detail::state_count<L>;
+    hw::splitmix64 rng{31};
+    const auto draw = [&] { return T(rng.uniform() - 0.5); };
+    std::array<T, P> p, dp_ref, dp_simd;
+    for (std::size_t i = 0; i < P; ++i) {
+        p[i] = draw();
+        dp_ref[i] = dp_simd[i] = draw();
+    }
+    std::array<T, In> x;
+    std::array<T, L::outputs> y, delta;
+    std::array<T, S> state, dstate_ref, dstate_simd;
+    std::array<T, hw::detail::saved_count<L>> saved;
+    for (auto& v : x)
+        v = draw();
+    for (auto& v : delta)
+        v = draw();
+    for (std::size_t i = 0; i < S; ++i) {
+        state[i] = draw();
+        dstate_ref[i] = dstate_simd[i] = draw();
+    }
+    if constexpr (requires { L::slot; })
+        state[S - 1] = T(1); // a convolution's ring: its next slot
+    L::forward(p.data(), x.data(), y.data(), saved.data(), state.data());
+    std::array<T, In> dx_ref, dx_simd;
+    L::backward(p.data(), dp_ref.data(), x.data(), y.data(), saved.data(), delta.data(),
+                dx_ref.data(), dstate_ref.data());
+    L::backward_simd(p.data(), dp_simd.data(), x.data(), y.data(), saved.data(), delta.data(),
+                     dx_simd.data(), dstate_simd.data());
+    INFO(sizeof(T) * 8 << "-bit, " << In << " inputs, " << L::outputs << " outputs");
+    for (std::size_t i = 0; i < P; ++i)
+        CHECK(std::abs(double(dp_simd[i] - dp_ref[i])) <= tolerance<T> * scale_of(dp_ref));
+    for (std::size_t k = 0; k < In; ++k)
+        CHECK(std::abs(double(dx_simd[k] - dx_ref[k])) <= tolerance<T> * scale_of(dx_ref));
+    for (std::size_t i = 0; i < S; ++i)
+        CHECK(std::abs(double(dstate_simd[i] - dstate_ref[i])) <=
+              tolerance<T> * scale_of(dstate_ref));
+}
+
+template <class Kind, std::size_t In>
+void backward_both_precisions() {
+    compare_backward_through_time<Kind, In, float>();
+    compare_backward_through_time<Kind, In, double>();
+}
+
+} // namespace
+
+TEST_CASE("the recurrent and convolution layers' simd backward pass equals their reference one",
+          "[kernels]") {
+    // Widths that fill whole batches and that leave rows to every narrower batch and to scalars
+    // (a GRU of 5 units: 15 gate rows; of 20: 60; an LSTM of 9: 36; 17 channels), and a gate
+    // without an output form (swish), whose derivative reads the saved pre-activations.
+    constexpr auto swish = hw::x * hw::sigmoid(hw::x);
+    backward_both_precisions<hw::lstm<16>, 3>();
+    backward_both_precisions<hw::lstm<9, swish>, 1>();
+    backward_both_precisions<hw::lstm<40>, 40>();
+    backward_both_precisions<hw::gru<5>, 2>();
+    backward_both_precisions<hw::gru<20, swish>, 7>();
+    backward_both_precisions<hw::gru<64>, 1>();
+    backward_both_precisions<hw::conv1d<17, 3, 2, 1, hw::tanh>, 5>();
+    backward_both_precisions<hw::conv1d<16, 2, 4>, 16>();
 }
 
 TEST_CASE("the recurrent steps read weights beyond L1 in parts, in either order, to the same bits",
