@@ -1,6 +1,6 @@
 #pragma once
 /// Tuning macros of the one-sample SIMD kernels: the dense layer's (layers/dense/simd.hpp) and the
-/// recurrent and convolution layers' products (kernels/one_sample_simd.hpp). Define one before
+/// recurrent and convolution layers' products (kernels/column_product.hpp). Define one before
 /// including any hardwired header to override it; every translation unit of a program must see
 /// the same values.
 

@@ -9,6 +9,7 @@
 
 #include "../activation.hpp"
 #include "../diagnostics.hpp"
+#include "../kernels/column_product.hpp"
 #include "../kernels/one_sample_simd.hpp"
 #include "layer.hpp"
 

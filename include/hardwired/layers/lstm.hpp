@@ -10,6 +10,7 @@
 #include "../activation.hpp"
 #include "../diagnostics.hpp"
 #include "../kernels/chunk_simd.hpp"
+#include "../kernels/column_product.hpp"
 #include "../kernels/one_sample_simd.hpp"
 #include "layer.hpp"
 #include "recurrent.hpp"

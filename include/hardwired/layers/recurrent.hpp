@@ -5,6 +5,7 @@
 #include <array>
 #include <cstddef>
 
+#include "../kernels/column_product.hpp"
 #include "../kernels/one_sample_simd.hpp"
 #include "layer.hpp"
 

@@ -20,6 +20,7 @@
 #include <xsimd/xsimd.hpp>
 
 #include "../../config.hpp"
+#include "../../kernels/column_product.hpp"
 #include "../../kernels/one_sample_simd.hpp"
 #include "../layer.hpp"
 #include "scalar.hpp"
