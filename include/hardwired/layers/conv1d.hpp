@@ -200,11 +200,13 @@ struct conv1d {
         template <bool Simd, class T>
         static constexpr void backward_step(T const* p, T* dp, T const* out, T const* saved,
                                             T const* delta, T* delta_in, T* dstate) {
-            std::array<T, K * In> d_taps{};
-            if constexpr (Simd)
+            std::array<T, K * In> d_taps;
+            if constexpr (Simd) {
                 convolve_backward_simd(p, dp, out, saved, delta, d_taps.data());
-            else
+            } else {
+                d_taps.fill(T(0));
                 convolve_backward(p, dp, out, saved, delta, d_taps);
+            }
             if constexpr (past == 0) {
                 if (delta_in)
                     for (std::size_t c = 0; c < In; ++c)

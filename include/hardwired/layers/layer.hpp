@@ -464,6 +464,19 @@ inline void run_forward(Mode const& m, T const* p, T const* in, T* out, T* saved
         forward_kernel<L>(m, p, in, out, saved);
 }
 
+// L's one-sample backward kernel for the mode: backward_simd in simd_mode where L has one, else
+// the reference backward; `dstate` is ∂L/∂ of the state for a layer with state, absent otherwise.
+template <class L, class Mode, class T, class... State>
+HARDWIRED_ALWAYS_INLINE void backward_kernel(T const* p, T* dp, T const* in, T const* out,
+                                             T const* saved, T const* delta, T* delta_in,
+                                             State... dstate) {
+    if constexpr (std::is_same_v<Mode, simd_mode> &&
+                  requires { L::backward_simd(p, dp, in, out, saved, delta, delta_in, dstate...); })
+        L::backward_simd(p, dp, in, out, saved, delta, delta_in, dstate...);
+    else
+        L::backward(p, dp, in, out, saved, delta, delta_in, dstate...);
+}
+
 /// Runs L's backward pass in mode m (see the concept above); `epi` is applied to δ_in. `dstate`:
 /// ∂L/∂ of the layer's state after the step in, ∂L/∂ of its state before the step out (null
 /// when the network has no state).
@@ -473,18 +486,17 @@ HARDWIRED_ALWAYS_INLINE void run_backward(Mode const& m, T const* p, T* dp, T co
                                           T* scratch, Epi const& epi, T* dstate) {
     if constexpr (is_block<L>)
         L::run_backward(m, p, dp, in, out, saved, delta, delta_in, scratch, epi, dstate);
-    else if constexpr (state_count<L> > 0) {
-        // Through time, one sequence at a time (hw::sequence_gradient).
-        static_assert(!Mode::chunked);
-        if constexpr (std::is_same_v<Mode, simd_mode> && requires {
-                          L::backward_simd(p, dp, in, out, saved, delta, delta_in, dstate);
-                      })
-            L::backward_simd(p, dp, in, out, saved, delta, delta_in, dstate);
+    else if constexpr (!Mode::chunked) {
+        // One sample; a layer with state through time, one sequence at a time
+        // (hw::sequence_gradient).
+        if constexpr (state_count<L> != 0)
+            backward_kernel<L, Mode>(p, dp, in, out, saved, delta, delta_in, dstate);
         else
-            L::backward(p, dp, in, out, saved, delta, delta_in, dstate);
+            backward_kernel<L, Mode>(p, dp, in, out, saved, delta, delta_in);
         if (delta_in)
             apply_epilogue(m, delta_in, L::inputs, epi);
-    } else if constexpr (Mode::chunked) {
+    } else {
+        static_assert(state_count<L> == 0);
         if constexpr (requires {
                           L::backward_chunk(p, dp, in, out, saved, delta, delta_in, scratch, m.nv,
                                             m.overwrite, epi);
@@ -511,14 +523,6 @@ HARDWIRED_ALWAYS_INLINE void run_backward(Mode const& m, T const* p, T* dp, T co
             if (delta_in)
                 apply_epilogue(m, delta_in, L::inputs, epi);
         }
-    } else {
-        if constexpr (std::is_same_v<Mode, simd_mode> &&
-                      requires { L::backward_simd(p, dp, in, out, saved, delta, delta_in); })
-            L::backward_simd(p, dp, in, out, saved, delta, delta_in);
-        else
-            L::backward(p, dp, in, out, saved, delta, delta_in);
-        if (delta_in)
-            apply_epilogue(m, delta_in, L::inputs, epi);
     }
 }
 
