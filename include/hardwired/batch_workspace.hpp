@@ -94,34 +94,20 @@ HARDWIRED_ALWAYS_INLINE void forward_chunk(params<Net, T> const& p, batch_worksp
                                     state);
 }
 
-/// Forward, loss and backward for the n ≤ chunk samples (input_at(s) pointers; target_at(s)
-/// pointers or class indices); each sample's loss gradient is multiplied by `scale`. Adds the
-/// gradients to `grads`, or writes them there when `overwrite`; returns the sum over the samples
-/// of each sample's loss (detail::sample_loss).
-template <auto Loss, class Net, class T, class InputAt, class TargetAt>
-HARDWIRED_ALWAYS_INLINE T accumulate_chunk(params<Net, T> const& p, batch_workspace<Net, T>& ws,
-                                           InputAt const& input_at, TargetAt const& target_at,
-                                           std::size_t n, params<Net, T>& grads, T scale,
-                                           bool overwrite) {
+/// The loss of a chunk's n samples in nv sample vectors, given their outputs `yhat` (with the
+/// root's saved values `saved`, for its tail) and targets `y` (rows of the chunk): δ of the
+/// output (each sample's loss gradient times `scale`, through the root's tail, zero on the
+/// padding) into `g`; returns the sum over the samples of each sample's loss (sample_loss).
+template <auto Loss, class Net, class T>
+HARDWIRED_ALWAYS_INLINE T chunk_loss(T const* yhat, T const* saved, T const* y, T* g, std::size_t n,
+                                     std::size_t nv, T scale) {
     using B = xsimd::batch<T>;
-    using root = typename Net::root;
-    using lay = typename batch_workspace<Net, T>::layout;
     constexpr std::size_t L = B::size, C = kernels::chunk_samples, O = Net::outputs;
-    const std::size_t nv = chunk_vectors<T>(n);
-    T const* in = ws.a.data() + lay::in * C;
-    T const* yhat = ws.a.data() + lay::out * C;
-    T const* saved = ws.a.data() + lay::saved * C;
-    load_transposed<Net::inputs>(ws.a.data() + lay::in * C, input_at, n);
-    load_transposed<O>(ws.y.data(), target_at, n);
-    forward_chunk(p, ws, n, nv, true);
-
-    // δ of the output, through the last layer's f′ (its tail), zero on the padding.
-    const auto tail = epilogue_for<root, T, C>(yhat, saved);
+    const auto tail = epilogue_for<typename Net::root, T, C>(yhat, saved);
     alignas(64) std::array<T, L> lane;
     for (std::size_t i = 0; i < L; ++i)
         lane[i] = T(i);
     const B lanes = B::load_aligned(lane.data());
-    T* g = ws.g.data() + lay::delta_out * C;
     B losses(T(0));
     for (std::size_t v = 0; v < nv; ++v) {
         const bool padded = (v + 1) * L > n;
@@ -130,7 +116,7 @@ HARDWIRED_ALWAYS_INLINE T accumulate_chunk(params<Net, T> const& p, batch_worksp
         };
         B l = sample_loss<Loss, O>(
             [&](std::size_t o) { return B::load_aligned(yhat + o * C + v * L); },
-            [&](std::size_t o) { return B::load_aligned(ws.y.data() + o * C + v * L); }, B(scale),
+            [&](std::size_t o) { return B::load_aligned(y + o * C + v * L); }, B(scale),
             [&](std::size_t o, B d) {
                 const std::size_t at = o * C + v * L;
                 d = tail(at, d);
@@ -142,15 +128,38 @@ HARDWIRED_ALWAYS_INLINE T accumulate_chunk(params<Net, T> const& p, batch_worksp
             l = only_valid(l);
         losses += l;
     }
+    return xsimd::hadd(losses);
+}
+
+/// Forward, loss and backward for the n ≤ chunk samples (input_at(s) pointers; target_at(s)
+/// pointers or class indices); each sample's loss gradient is multiplied by `scale`. Adds the
+/// gradients to `grads`, or writes them there when `overwrite`; returns the sum over the samples
+/// of each sample's loss (detail::sample_loss).
+template <auto Loss, class Net, class T, class InputAt, class TargetAt>
+HARDWIRED_ALWAYS_INLINE T accumulate_chunk(params<Net, T> const& p, batch_workspace<Net, T>& ws,
+                                           InputAt const& input_at, TargetAt const& target_at,
+                                           std::size_t n, params<Net, T>& grads, T scale,
+                                           bool overwrite) {
+    using lay = typename batch_workspace<Net, T>::layout;
+    constexpr std::size_t C = kernels::chunk_samples;
+    const std::size_t nv = chunk_vectors<T>(n);
+    T const* in = ws.a.data() + lay::in * C;
+    T const* yhat = ws.a.data() + lay::out * C;
+    T const* saved = ws.a.data() + lay::saved * C;
+    load_transposed<Net::inputs>(ws.a.data() + lay::in * C, input_at, n);
+    load_transposed<Net::outputs>(ws.y.data(), target_at, n);
+    forward_chunk(p, ws, n, nv, true);
+    T* g = ws.g.data() + lay::delta_out * C;
+    const T loss = chunk_loss<Loss, Net>(yhat, saved, ws.y.data(), g, n, nv, scale);
 
     // Backward through the root layer; the inputs' gradient is not needed.
     chunk_mode<T> m{};
     m.nv = nv;
     m.overwrite = overwrite;
-    run_backward<root>(m, p.values.data(), grads.values.data(), in, yhat, saved, g,
-                       static_cast<T*>(nullptr), ws.g.data() + lay::template scratch<true> * C,
-                       no_epilogue{}, static_cast<T*>(nullptr));
-    return xsimd::hadd(losses);
+    run_backward<typename Net::root>(
+        m, p.values.data(), grads.values.data(), in, yhat, saved, g, static_cast<T*>(nullptr),
+        ws.g.data() + lay::template scratch<true> * C, no_epilogue{}, static_cast<T*>(nullptr));
+    return loss;
 }
 
 /// outputs_at(s)[o] = the network's output o for input_at(s), s < n ≤ chunk.

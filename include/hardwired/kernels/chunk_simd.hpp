@@ -304,6 +304,99 @@ inline void transposed_gradients(T const* a_in, T const* dt, std::size_t ns, T* 
     }
 }
 
+/// db[j] += Σ_s δ[j][s] for the Rows rows of a chunk (written when `overwrite`): L rows at a
+/// time reduced together by row_sums, the rest one by one.
+template <std::size_t Rows, class T>
+inline void add_row_sums(T const* delta, std::size_t nv, T* db, bool overwrite) {
+    using B = xsimd::batch<T>;
+    constexpr std::size_t L = B::size, whole = Rows / L * L;
+    for (std::size_t j0 = 0; j0 < whole; j0 += L) {
+        alignas(64) std::array<B, L> sums;
+#pragma GCC unroll 16
+        for (std::size_t i = 0; i < L; ++i) {
+            sums[i] = B::load_aligned(delta + (j0 + i) * chunk_samples);
+            for (std::size_t v = 1; v < nv; ++v)
+                sums[i] += B::load_aligned(delta + (j0 + i) * chunk_samples + v * L);
+        }
+        add_to(row_sums(sums), db + j0, overwrite);
+    }
+    for (std::size_t j = whole; j < Rows; ++j) {
+        B sum(T(0));
+        for (std::size_t v = 0; v < nv; ++v)
+            sum += B::load_aligned(delta + j * chunk_samples + v * L);
+        add_to(xsimd::hadd(sum), db + j, overwrite);
+    }
+}
+
+/// The gradients of the chunk product Z = W·A (+ b) given δ = ∂L/∂Z (Out rows, zero on
+/// padding) and A (a_in, In rows), W stored by columns (W(j, k) at flat[k·Out + j], as
+/// chunk_product<Out, In, 1, Out> reads it): flat += Σ_s δ_s·A_sᵀ and, unless db is null,
+/// db += Σ_s δ_s; written instead of added when `overwrite`. `scratch` holds nv·L·Out values.
+/// With Out a multiple of the width and an in-register transpose, the gradients take outputs in
+/// lanes from δ transposed into scratch (transposed_gradients); otherwise samples in lanes, L
+/// weights at a time reduced by one haddp.
+template <std::size_t In, std::size_t Out, class T>
+inline void chunk_weight_gradients(T const* a_in, T const* delta, T* scratch, std::size_t nv,
+                                   T* flat, std::type_identity_t<T>* db, bool overwrite) {
+    using B = xsimd::batch<T>;
+    constexpr std::size_t L = B::size;
+    constexpr bool transposed = Out % L == 0 && has_transpose<B>;
+    if constexpr (transposed) {
+        // Δᵀ into scratch (sample s's δ at s·Out), then the gradients from it.
+        for (std::size_t j = 0; j < Out; j += L)
+            for (std::size_t v = 0; v < nv; ++v)
+                transpose_block<B>(delta + j * chunk_samples + v * L, chunk_samples,
+                                   scratch + v * L * Out + j, Out);
+        transposed_gradients<In, Out>(a_in, scratch, nv * L, flat, db, overwrite);
+    } else {
+        if (db)
+            add_row_sums<Out>(delta, nv, db, overwrite);
+        // dW in the flat order f = k·Out + j, L entries at a time: L sums of products over the
+        // samples, reduced together by haddp. When Out is a multiple of L a group shares its
+        // input row k, loaded once per sample vector.
+        constexpr std::size_t count = In * Out;
+        auto products = [&]<std::size_t N>(std::size_t f0, std::integral_constant<std::size_t, N>) {
+            alignas(64) std::array<B, L> acc;
+            acc.fill(B(T(0)));
+            if constexpr (Out % L == 0) {
+                T const* in = a_in + f0 / Out * chunk_samples;
+                T const* d = delta + f0 % Out * chunk_samples;
+                for (std::size_t v = 0; v < nv; ++v) {
+                    const B x = B::load_aligned(in + v * L);
+#pragma GCC unroll 16
+                    for (std::size_t i = 0; i < L; ++i)
+                        acc[i] = hardwired::detail::madd(
+                            B::load_aligned(d + i * chunk_samples + v * L), x, acc[i]);
+                }
+            } else {
+#pragma GCC unroll 16
+                for (std::size_t i = 0; i < N; ++i) {
+                    const std::size_t f = f0 + i;
+                    T const* in = a_in + f / Out * chunk_samples;
+                    T const* d = delta + f % Out * chunk_samples;
+                    for (std::size_t v = 0; v < nv; ++v)
+                        acc[i] = hardwired::detail::madd(B::load_aligned(d + v * L),
+                                                         B::load_aligned(in + v * L), acc[i]);
+                }
+            }
+            return row_sums(acc);
+        };
+        constexpr std::size_t full = count / L * L;
+        for (std::size_t f0 = 0; f0 < full; f0 += L)
+            add_to(products(f0, std::integral_constant<std::size_t, L>{}), flat + f0, overwrite);
+        if constexpr (full < count) {
+            alignas(64) std::array<T, L> rest;
+            products(full, std::integral_constant<std::size_t, count - full>{})
+                .store_aligned(rest.data());
+            if (overwrite) // a loop each, so that both vectorize (add_to here was slower)
+                std::copy_n(rest.data(), count - full, flat + full);
+            else
+                for (std::size_t i = 0; i < count - full; ++i)
+                    flat[full + i] += rest[i];
+        }
+    }
+}
+
 } // namespace detail
 
 } // namespace hardwired::kernels

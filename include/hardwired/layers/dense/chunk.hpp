@@ -68,75 +68,10 @@ inline void dense_backward_chunk(layer_view<const T, In, Out, Bias> w,
                                  layer_view<T, In, Out, Bias> dw, T const* a_in, T const* delta,
                                  T* delta_in, T* scratch, std::size_t nv, bool overwrite,
                                  Epilogue const& epilogue) {
+    detail::chunk_weight_gradients<In, Out>(a_in, delta, scratch, nv, dw.data,
+                                            Bias ? dw.data + In * Out : nullptr, overwrite);
     using B = xsimd::batch<T>;
     constexpr std::size_t L = B::size;
-    // With outputs a multiple of the width and an in-register transpose, the weight gradients
-    // take outputs in lanes (transposed_gradients); otherwise samples in lanes, reduced by haddp.
-    constexpr bool transposed = Out % L == 0 && detail::has_transpose<B>;
-    if constexpr (Bias && !transposed) // else the biases are sums of Δᵀ rows
-        for (std::size_t j = 0; j < Out; ++j) {
-            B sum(T(0));
-            for (std::size_t v = 0; v < nv; ++v)
-                sum += B::load_aligned(delta + j * chunk_samples + v * L);
-            detail::add_to(xsimd::hadd(sum), &dw.b(j), overwrite);
-        }
-
-    if constexpr (transposed) {
-        // Δᵀ into scratch (sample s's δ at s·Out), then the gradients from it.
-        for (std::size_t j = 0; j < Out; j += L)
-            for (std::size_t v = 0; v < nv; ++v)
-                detail::transpose_block<B>(delta + j * chunk_samples + v * L, chunk_samples,
-                                           scratch + v * L * Out + j, Out);
-        detail::transposed_gradients<In, Out>(a_in, scratch, nv * L, dw.data,
-                                              Bias ? dw.data + In * Out : nullptr, overwrite);
-    } else {
-        // dW in the flat order f = k·Out + j, L entries at a time: L sums of products over the
-        // samples, reduced together by haddp. When Out is a multiple of L a group shares its input
-        // row k, loaded once per sample vector.
-        constexpr std::size_t count = In * Out;
-        T* flat = dw.data;
-        auto products = [&]<std::size_t N>(std::size_t f0, std::integral_constant<std::size_t, N>) {
-            alignas(64) std::array<B, L> acc;
-            acc.fill(B(T(0)));
-            if constexpr (Out % L == 0) {
-                T const* in = a_in + f0 / Out * chunk_samples;
-                T const* d = delta + f0 % Out * chunk_samples;
-                for (std::size_t v = 0; v < nv; ++v) {
-                    const B x = B::load_aligned(in + v * L);
-#pragma GCC unroll 16
-                    for (std::size_t i = 0; i < L; ++i)
-                        acc[i] = hardwired::detail::madd(
-                            B::load_aligned(d + i * chunk_samples + v * L), x, acc[i]);
-                }
-            } else {
-#pragma GCC unroll 16
-                for (std::size_t i = 0; i < N; ++i) {
-                    const std::size_t f = f0 + i;
-                    T const* in = a_in + f / Out * chunk_samples;
-                    T const* d = delta + f % Out * chunk_samples;
-                    for (std::size_t v = 0; v < nv; ++v)
-                        acc[i] = hardwired::detail::madd(B::load_aligned(d + v * L),
-                                                         B::load_aligned(in + v * L), acc[i]);
-                }
-            }
-            return detail::row_sums(acc);
-        };
-        constexpr std::size_t full = count / L * L;
-        for (std::size_t f0 = 0; f0 < full; f0 += L)
-            detail::add_to(products(f0, std::integral_constant<std::size_t, L>{}), flat + f0,
-                           overwrite);
-        if constexpr (full < count) {
-            alignas(64) std::array<T, L> rest;
-            products(full, std::integral_constant<std::size_t, count - full>{})
-                .store_aligned(rest.data());
-            if (overwrite) // a loop each, so that both vectorize (add_to here was slower)
-                std::copy_n(rest.data(), count - full, flat + full);
-            else
-                for (std::size_t i = 0; i < count - full; ++i)
-                    flat[full + i] += rest[i];
-        }
-    }
-
     if (delta_in) {
         // δ_in[k] = epilogue(Σ_j W(j, k)·δ[j]): row k, reduction over j; W(j, k) = data[k·Out + j].
         detail::chunk_product<In, Out, Out, 1>(
