@@ -2,7 +2,8 @@
 // build with -march=native compiles them on an AVX-512 machine (tests/CMakeLists.txt). Any x86-64
 // host can compile it. Without optimization GCC's AVX-512BW intrinsics header defines some
 // intrinsics as macros that xsimd 8.1 cannot call with its batches (sym/intrinsics.hpp); the
-// softmax cross-entropy (xsimd::log), the activations and the recurrent step instantiate them.
+// softmax cross-entropy (xsimd::log), the activations and the recurrent step instantiate them,
+// and so does training recurrent layers in lanes.
 
 #include <array>
 #include <hardwired/hardwired.hpp>
@@ -33,8 +34,17 @@ float step_recurrent() {
     return hw::step(p, std::array{0.5f}, s)[0];
 }
 
+float train_recurrent_in_lanes() {
+    hw::params<recurrent> p;
+    hw::init::xavier(p, 1);
+    hw::adam<recurrent> opt;
+    const std::array<std::array<std::array<float, 1>, 3>, 2> xs{}, ys{};
+    return hw::fit_sequences<hw::mse_loss>(p, opt, xs, ys, {.epochs = 1}).loss_history[0];
+}
+
 } // namespace
 
 float avx512_unoptimized() {
-    return train_classifier<float>() + float(train_classifier<double>()) + step_recurrent();
+    return train_classifier<float>() + float(train_classifier<double>()) + step_recurrent() +
+           train_recurrent_in_lanes();
 }

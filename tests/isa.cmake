@@ -5,7 +5,7 @@
 # build targets, so tests/CMakeLists.txt does not build these sources plainly as well
 # (HARDWIRED_ISA_VARIANTS).
 set(HARDWIRED_ISA_TEST_SOURCES test_sym_simd.cpp test_isa_bounds.cpp test_kernels.cpp
-                               test_chunk_kernels.cpp)
+                               test_chunk_kernels.cpp test_sequence_lanes.cpp)
 if(CMAKE_SYSTEM_PROCESSOR MATCHES "x86_64|AMD64")
     include(CheckCXXSourceRuns)
     set(CMAKE_REQUIRED_FLAGS "-mavx2 -mfma")

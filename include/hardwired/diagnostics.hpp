@@ -163,6 +163,12 @@ inline constexpr bool holds = false;
     "head size must equal the next array's channels"
 #define HARDWIRED_MSG_STATE_LANES                                                                  \
     "hardwired::state_lanes<Net, T, N>: N, the number of sequences, must be at least 1"
+#define HARDWIRED_MSG_SEQUENCES                                                                    \
+    "hardwired: sequences in lanes must be a contiguous range (std::vector, std::array, "          \
+    "std::span) of sequences, each a contiguous range of std::array<T, N>, one array per step"
+#define HARDWIRED_MSG_LANES_VALUE_TYPE                                                             \
+    "hardwired: training sequences in SIMD lanes needs float or double parameters (other value "   \
+    "types train one sequence at a time: hw::sequence_gradient with a hw::state)"
 #define HARDWIRED_MSG_RECURRENT_HIDDEN                                                             \
     "hardwired::lstm<H> / hw::gru<H>: a recurrent layer needs at least one hidden unit (H)"
 

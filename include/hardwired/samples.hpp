@@ -141,10 +141,41 @@ constexpr bool check_targets() {
         return check_target<Loss, Net, T, sample_t<R>>();
 }
 
+/// Sequences side by side (training in SIMD lanes): a contiguous range of sequences, each a
+/// range of time steps as check_samples takes them (check_target_sequences: of targets, as
+/// check_targets takes them).
+template <class R, bool Targets>
+concept sequence_range = std::ranges::contiguous_range<R> && std::ranges::sized_range<R> &&
+    (sample_range<std::ranges::range_value_t<R>> ||
+     (Targets && label_range<std::ranges::range_value_t<R>>));
+template <class Net, class T, class R>
+constexpr bool check_sequences() {
+    if constexpr (!sequence_range<std::remove_cvref_t<R>, false>) {
+        static_assert(always_false<R>, HARDWIRED_MSG_SEQUENCES);
+        return false;
+    } else
+        return check_samples<Net, T, std::ranges::range_value_t<std::remove_cvref_t<R>>, false,
+                             true>();
+}
+template <auto Loss, class Net, class T, class R>
+constexpr bool check_target_sequences() {
+    if constexpr (!sequence_range<std::remove_cvref_t<R>, true>) {
+        static_assert(always_false<R>, HARDWIRED_MSG_SEQUENCES);
+        return false;
+    } else
+        return check_targets<Loss, Net, T, std::ranges::range_value_t<std::remove_cvref_t<R>>>();
+}
+
 /// The samples of `r` as a span.
 template <class R>
 constexpr auto as_samples(R const& r) {
     return std::span<const sample_t<R>>(std::ranges::data(r), std::ranges::size(r));
+}
+
+/// Sequence q of a contiguous range of sequences, as a span of its samples.
+template <class R>
+constexpr auto sequence_at(R const& sequences, std::size_t q) {
+    return as_samples(std::ranges::data(sequences)[q]);
 }
 
 /// What the drivers take as sample i's target: a pointer to its values, or its class index.

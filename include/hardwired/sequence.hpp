@@ -8,6 +8,10 @@
 ///     float loss = hw::sequence_gradient<hw::mse_loss>(p, xs, ys, s, grads, ws);
 ///     // s now holds the state after the last step: the next chunk of the same signal goes on
 ///     // from there (truncated back-propagation through time)
+///
+/// Independent sequences of equal length train together with the sequences in SIMD lanes: the
+/// same call with a hw::state_lanes and a hw::sequence_lanes_workspace, a range of sequences
+/// for the inputs and one for the targets; the loss and gradient are the means over them.
 
 #include <algorithm>
 #include <array>
@@ -16,8 +20,10 @@
 #include <stdexcept>
 #include <string>
 #include <vector>
+#include <xsimd/xsimd.hpp>
 
 #include "backprop.hpp"
+#include "batch_workspace.hpp"
 #include "state.hpp"
 
 namespace hardwired {
@@ -123,6 +129,151 @@ T sequence_gradient(params<Net, T> const& p, Inputs const& inputs, Targets const
         }
         if (state_grad)
             std::copy_n(ws.dstate.data(), Net::state_count, state_grad->values.data());
+        return total * scale;
+    }
+}
+
+/// What a pass through time of independent sequences in SIMD lanes keeps (hw::sequence_gradient
+/// with a hw::state_lanes, hw::fit_sequences): every step's values for one chunk of
+/// kernels::chunk_samples sequences, each value a row as in hw::batch_workspace; one step's
+/// signals and targets; ∂L/∂state. Made for a number of steps; a longer sequence grows it (its
+/// only allocation).
+template <class Net, class T = float>
+struct sequence_lanes_workspace {
+    using layout = detail::sample_layout<typename Net::root>;
+    static constexpr std::size_t chunk = kernels::chunk_samples;
+    static constexpr std::size_t step_values = layout::values * chunk;
+    template <class U>
+    using rows = std::vector<U, xsimd::aligned_allocator<U, 64>>;
+
+    explicit sequence_lanes_workspace(std::size_t steps = 0) { reserve(steps); }
+    /// Room for `steps` steps.
+    void reserve(std::size_t steps) {
+        if (steps > capacity())
+            values.resize(steps * step_values);
+    }
+    std::size_t capacity() const { return values.size() / step_values; }
+
+    rows<T> values;
+    rows<T> signals = rows<T>(layout::template deltas<true> * chunk);
+    rows<T> targets = rows<T>(Net::outputs * chunk);
+    rows<T> dstate = rows<T>((Net::state_count > 0 ? Net::state_count : 1) * chunk);
+    random_stream random{};
+};
+
+namespace detail {
+
+template <class T>
+constexpr bool check_lanes() {
+    static_assert(batched<T>, HARDWIRED_MSG_LANES_VALUE_TYPE);
+    return batched<T>;
+}
+
+/// Back-propagation through `steps` time steps of n ≤ kernels::chunk_samples sequences in the
+/// lanes of one chunk, from the state rows in `state` (left holding the state after the last
+/// step). x(q, t) points at sequence q's input at step t; y(q, t) is its target (a pointer or a
+/// class index), asked for at every step, or with `last_only` for the last step as y(q, 0).
+/// Adds to grads the gradient of scale · Σ losses and returns Σ losses (each sample_loss).
+template <auto Loss, class Net, class T, class X, class Y>
+T lanes_through_time(params<Net, T> const& p, X const& x, Y const& y, std::size_t n,
+                     std::size_t steps, bool last_only, T* state, params<Net, T>& grads,
+                     sequence_lanes_workspace<Net, T>& ws, T scale) {
+    using root = typename Net::root;
+    using lay = sample_layout<root>;
+    constexpr std::size_t C = kernels::chunk_samples, V = lay::values * C, O = Net::outputs;
+    const std::size_t nv = chunk_vectors<T>(n);
+    ws.reserve(steps);
+    for (std::size_t t = 0; t < steps; ++t) {
+        T* v = ws.values.data() + t * V;
+        load_transposed<Net::inputs>(
+            v + lay::in * C, [&](std::size_t q) { return x(q, t); }, n);
+        chunk_mode<T> m{};
+        m.nv = nv;
+        m.random = ws.random;
+        ws.random.position += n;
+        run_forward<root>(m, p.values.data(), v + lay::in * C, v + lay::out * C, v + lay::saved * C,
+                          state);
+    }
+    T* const g = ws.signals.data();
+    T* const delta = g + lay::delta_out * C;
+    std::fill(ws.dstate.begin(), ws.dstate.end(), T(0));
+    T total = 0;
+    for (std::size_t t = steps; t-- > 0;) {
+        T const* v = ws.values.data() + t * V;
+        if (!last_only || t + 1 == steps) {
+            load_transposed<O>(
+                ws.targets.data(), [&](std::size_t q) { return y(q, last_only ? 0 : t); }, n);
+            total += chunk_loss<Loss, Net>(v + lay::out * C, v + lay::saved * C, ws.targets.data(),
+                                           delta, n, nv, scale);
+        } else
+            std::fill_n(delta, O * C, T(0));
+        chunk_mode<T> m{};
+        m.nv = nv;
+        run_backward<root>(m, p.values.data(), grads.values.data(), v + lay::in * C,
+                           v + lay::out * C, v + lay::saved * C, delta, static_cast<T*>(nullptr),
+                           g + lay::template scratch<true> * C, no_epilogue{}, ws.dstate.data());
+    }
+    return total;
+}
+
+} // namespace detail
+
+/// Loss and gradients over N independent sequences of equal length, trained together with the
+/// sequences in SIMD lanes (float and double). `inputs` is a contiguous range of N sequences,
+/// each as hw::sequence_gradient takes one; `targets` one of N sequences of targets, each one per
+/// step or one for the last step (the same for all). The loss is the mean of the N sequences'
+/// losses (each the mean over its steps, as for one sequence), `grads` is overwritten with its
+/// gradient; sequence q starts from its state in `s`, which is left holding its state after the
+/// last step. Equals the mean of hw::sequence_gradient over the sequences, up to rounding.
+/// Throws std::invalid_argument, with nothing changed, when the counts or lengths do not fit.
+template <auto Loss, class Net, class T, std::size_t N, class Inputs, class Targets>
+T sequence_gradient(params<Net, T> const& p, Inputs const& inputs, Targets const& targets,
+                    state_lanes<Net, T, N>& s, params<Net, T>& grads,
+                    sequence_lanes_workspace<Net, T>& ws) {
+    if constexpr (!detail::check_lanes<T>() || !detail::check_sequences<Net, T, Inputs>() ||
+                  !detail::check_target_sequences<Loss, Net, T, Targets>())
+        return T(0);
+    else {
+        using detail::sequence_at;
+        constexpr std::size_t C = kernels::chunk_samples;
+        const auto fail = [](std::string const& what) {
+            throw std::invalid_argument("hardwired::sequence_gradient: " + what);
+        };
+        if (std::ranges::size(inputs) != N || std::ranges::size(targets) != N)
+            fail(std::to_string(std::ranges::size(inputs)) + " input and " +
+                 std::to_string(std::ranges::size(targets)) + " target sequences for " +
+                 std::to_string(N) + " lanes");
+        const std::size_t n = sequence_at(inputs, 0).size();
+        const std::size_t scored = sequence_at(targets, 0).size();
+        if (scored != n && !(scored == 1 && n > 0))
+            fail(std::to_string(n) + " time steps but " + std::to_string(scored) +
+                 " targets (give one per step, or one for the last)");
+        for (std::size_t q = 0; q < N; ++q) {
+            if (sequence_at(inputs, q).size() != n || sequence_at(targets, q).size() != scored)
+                fail("sequence " + std::to_string(q) + " has " +
+                     std::to_string(sequence_at(inputs, q).size()) + " steps and " +
+                     std::to_string(sequence_at(targets, q).size()) + " targets, sequence 0 " +
+                     std::to_string(n) + " and " + std::to_string(scored) +
+                     " (sequences in lanes have equal lengths)");
+            detail::check_class_indices(sequence_at(targets, q), Net::outputs);
+        }
+        ws.reserve(n);
+        grads.values.fill(T(0));
+        const T scale = T(1) / static_cast<T>(std::max<std::size_t>(scored, 1) * N);
+        T total = 0;
+        for (std::size_t c = 0; c < s.chunks; ++c) {
+            const std::size_t first = c * C;
+            total += detail::lanes_through_time<Loss>(
+                p,
+                [&](std::size_t q, std::size_t t) {
+                    return sequence_at(inputs, first + q)[t].data();
+                },
+                [&](std::size_t q, std::size_t t) {
+                    return detail::target_of(sequence_at(targets, first + q)[t]);
+                },
+                std::min(C, N - first), n, scored != n, s.values.data() + c * s.chunk_values, grads,
+                ws, scale);
+        }
         return total * scale;
     }
 }

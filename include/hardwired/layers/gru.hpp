@@ -116,19 +116,21 @@ struct gru {
             });
         }
 
-        /// One time step of independent sequences in lanes (hw::step_lanes), each state value
-        /// a row: r and z of every sequence as one register-blocked product with [x, h], the new
-        /// gate's input and hidden sides as two. What the backward pass would need is not kept.
+        /// One time step of independent sequences in lanes (hw::step_lanes, and training in
+        /// lanes), each state value a row: r and z of every sequence as one register-blocked
+        /// product with [x, h], the new gate's input and hidden sides as two. Outside training
+        /// the gate values are not kept.
         template <class T>
         static void forward_chunk(T const* p, T const* in, T* out, T* saved, T* state,
-                                  std::size_t nv) {
+                                  std::size_t nv, bool training) {
             using B = xsimd::batch<T>;
             using kernels::detail::chunk_product;
             constexpr std::size_t C = kernels::chunk_samples, L = B::size;
             T* h = state;
             T* xh = saved + x_in * C;
-            T* rz = saved + input_side * C; // r and z, then n's input side
-            T* nh = saved + hidden_side * C;
+            T* rz = saved + hidden_side * C;            // r's and z's whole pre-activations
+            T* n_in = saved + (input_side + 2 * H) * C; // n's input side
+            T* n_h = saved + (hidden_side + 2 * H) * C; // n's hidden side
             kernels::for_each_chunk_vector<T>(
                 In, nv, [&](std::size_t at) { B::load_aligned(in + at).store_aligned(xh + at); });
             kernels::for_each_chunk_vector<T>(H, nv, [&](std::size_t at) {
@@ -144,44 +146,59 @@ struct gru {
                 [&](std::size_t r) { return p[base::b_ih + r] + p[base::b_hh + r]; }, to(rz));
             chunk_product<H, In, 1, 3 * H>(
                 p + base::w_ih + 2 * H, xh, nv,
-                [&](std::size_t r) { return p[base::b_ih + 2 * H + r]; }, to(rz + 2 * H * C));
+                [&](std::size_t r) { return p[base::b_ih + 2 * H + r]; }, to(n_in));
             chunk_product<H, H, 1, 3 * H>(
                 p + base::w_hh + 2 * H, xh + In * C, nv,
-                [&](std::size_t r) { return p[base::b_hh + 2 * H + r]; }, to(nh));
-            kernels::for_each_chunk_vector<T>(H, nv, [&](std::size_t at) {
-                const B r = Gate(B::load_aligned(rz + at)),
-                        z = Gate(B::load_aligned(rz + H * C + at)),
-                        n = Cell(B::load_aligned(rz + 2 * H * C + at) +
-                                 r * B::load_aligned(nh + at));
-                const B h_next = (B(T(1)) - z) * n + z * B::load_aligned(h + at);
-                h_next.store_aligned(h + at);
-                h_next.store_aligned(out + at);
-            });
+                [&](std::size_t r) { return p[base::b_hh + 2 * H + r]; }, to(n_h));
+            const auto units = [&]<bool Training>(std::bool_constant<Training>) {
+                kernels::for_each_chunk_vector<T>(H, nv, [&](std::size_t at) {
+                    const B r = Gate(B::load_aligned(rz + at)),
+                            z = Gate(B::load_aligned(rz + H * C + at)),
+                            n = Cell(B::load_aligned(n_in + at) + r * B::load_aligned(n_h + at));
+                    const B h_next = (B(T(1)) - z) * n + z * B::load_aligned(h + at);
+                    if constexpr (Training) {
+                        r.store_aligned(saved + act * C + at);
+                        z.store_aligned(saved + (act + H) * C + at);
+                        n.store_aligned(saved + (act + 2 * H) * C + at);
+                    }
+                    h_next.store_aligned(h + at);
+                    h_next.store_aligned(out + at);
+                });
+            };
+            if (training)
+                units(std::true_type{});
+            else
+                units(std::false_type{});
         }
 
         /// ∂L/∂ of the gates' input and hidden sides, dzi and dzh, at units [j, j + n), n the
         /// lanes of V (a number or a batch), from δ of h' and the state's ∂L/∂h' (dh); leaves
         /// in dh the part of ∂L/∂h of the step's start that is not W_hhᵀ·dzh (added after).
-        template <class V, class T>
+        /// Value i of each array lies at i·S: S = 1 for one sample, kernels::chunk_samples for
+        /// the rows of a chunk (the pointers then at the first of V's sequences).
+        template <class V, std::size_t S = 1, class T>
         static constexpr void gate_deltas(T const* saved, T const* delta, T* dh, T* dzi, T* dzh,
                                           std::size_t j) {
             using detail::activation_derivative, detail::load_as, detail::store_as;
-            const auto at = [&](std::size_t offset) { return load_as<V>(saved + offset, j); };
+            const auto at = [&](std::size_t offset) { return load_as<V>(saved, (offset + j) * S); };
+            const auto put = [&](T* to, std::size_t offset, V const& v) {
+                store_as(to, (offset + j) * S, v);
+            };
             const V r = at(act), z = at(act + H), n = at(act + 2 * H),
                     n_h = at(hidden_side + 2 * H);
-            const V d_h = load_as<V>(delta, j) + load_as<V>(dh, j);
+            const V d_h = load_as<V>(delta, j * S) + load_as<V>(dh, j * S);
             const V d_n = d_h * (V(T(1)) - z) *
                           activation_derivative<Cell>(at(input_side + 2 * H) + r * n_h, n);
             const V d_r = d_n * n_h * activation_derivative<Gate>(at(hidden_side), r);
             const V d_z =
                 d_h * (at(h_prev) - n) * activation_derivative<Gate>(at(hidden_side + H), z);
-            store_as(dzi, j, d_r);
-            store_as(dzh, j, d_r);
-            store_as(dzi, H + j, d_z);
-            store_as(dzh, H + j, d_z);
-            store_as(dzi, 2 * H + j, d_n);
-            store_as(dzh, 2 * H + j, d_n * r);
-            store_as(dh, j, d_h * z);
+            put(dzi, 0, d_r);
+            put(dzh, 0, d_r);
+            put(dzi, H, d_z);
+            put(dzh, H, d_z);
+            put(dzi, 2 * H, d_n);
+            put(dzh, 2 * H, d_n * r);
+            put(dh, 0, d_h * z);
         }
 
         /// Back through one step: δ of h' (delta, plus the state's ∂L/∂h'); the state is left
@@ -207,6 +224,45 @@ struct gru {
                 });
             base::gate_sums_backward_simd(p, dp, in, saved + h_prev, dzi.data(), dzh.data(),
                                           delta_in, dstate);
+        }
+
+        /// Back through one step of independent sequences in lanes (training in lanes), each
+        /// value a row: dzi and dzh of every sequence, then the weights' gradients and W_ihᵀ·dzi,
+        /// W_hhᵀ·dzh as chunk products (scratch: dzi, dzh, then δ transposed).
+        static constexpr std::size_t chunk_scratch = 9 * H;
+        template <class T, class Epi>
+        static void backward_chunk(T const* p, T* dp, T const*, T const*, T const* saved,
+                                   T const* delta, T* delta_in, T* scratch, T* dstate,
+                                   std::size_t nv, Epi const& epi) {
+            using B = xsimd::batch<T>;
+            using kernels::detail::chunk_product, kernels::detail::chunk_weight_gradients;
+            constexpr std::size_t C = kernels::chunk_samples, L = B::size;
+            T* dzi = scratch;
+            T* dzh = scratch + 3 * H * C;
+            T* transposed = scratch + 6 * H * C;
+            for (std::size_t j = 0; j < H; ++j)
+                for (std::size_t v = 0; v < nv; ++v) {
+                    const std::size_t at = v * L;
+                    gate_deltas<B, C>(saved + at, delta + at, dstate + at, dzi + at, dzh + at, j);
+                }
+            kernels::detail::add_row_sums<3 * H>(dzi, nv, dp + base::b_ih, false);
+            kernels::detail::add_row_sums<3 * H>(dzh, nv, dp + base::b_hh, false);
+            chunk_weight_gradients<In, 3 * H>(saved + x_in * C, dzi, transposed, nv,
+                                              dp + base::w_ih, nullptr, false);
+            chunk_weight_gradients<H, 3 * H>(saved + h_prev * C, dzh, transposed, nv,
+                                             dp + base::w_hh, nullptr, false);
+            const auto zero = [](std::size_t) { return T(0); };
+            if (delta_in)
+                chunk_product<In, 3 * H, 3 * H, 1>(p + base::w_ih, dzi, nv, zero,
+                                                   [&](std::size_t k, std::size_t v, B acc) {
+                                                       const std::size_t at = k * C + v * L;
+                                                       epi(at, acc).store_aligned(delta_in + at);
+                                                   });
+            chunk_product<H, 3 * H, 3 * H, 1>(
+                p + base::w_hh, dzh, nv, zero, [&](std::size_t k, std::size_t v, B acc) {
+                    const std::size_t at = k * C + v * L;
+                    (B::load_aligned(dstate + at) + acc).store_aligned(dstate + at);
+                });
         }
     };
 };

@@ -49,10 +49,12 @@
 ///                                                        std::bool_constant<training>: false
 ///                                                        where no backward pass reads `saved`
 ///                                                        (hw::step)
-///   forward_chunk(p, in, out, saved, state, nv)          optional, a layer with state: one time
-///                                                        step of independent sequences in SIMD
-///                                                        lanes (hw::step_lanes), each state
-///                                                        value a row as the other values
+///   forward_chunk(p, in, out, saved, state, nv,          optional, a layer with state: one time
+///                 training)                              step of independent sequences in SIMD
+///   backward_chunk(p, dp, in, out, saved, delta,         lanes (hw::step_lanes, training in
+///                  delta_in, scratch, dstate, nv, epi)   lanes), each state and ∂L/∂state value
+///                                                        a row as the other values; dp always
+///                                                        added to, δ_in through epi as below
 ///   forward_chunk(p, in, out, saved, nv, training)       optional: samples in SIMD lanes, each
 ///   backward_chunk(p, dp, in, out, saved, delta,         value a row of kernels::chunk_samples,
 ///                  delta_in, scratch, nv, overwrite,     nv sample vectors; dp written instead of
@@ -61,8 +63,9 @@
 ///                                                        goes through epilogue(at, v)
 ///
 /// A missing fast kernel falls back, per layer, to the reference kernel (for chunks, one sample
-/// at a time, gathered from and scattered to the rows). Blocks (graph/) are layers too: they
-/// implement the mode-generic `run_forward` and `run_backward` of their children instead.
+/// at a time, gathered from and scattered to the rows; the chunk backward pass to the one-sample
+/// SIMD kernel where the layer has one). Blocks (graph/) are layers too: they implement the
+/// mode-generic `run_forward` and `run_backward` of their children instead.
 
 #include "../sym/intrinsics.hpp" // before any intrinsics or xsimd header: see there
 
@@ -432,8 +435,10 @@ inline void run_forward(Mode const& m, T const* p, T const* in, T* out, T* saved
     else if constexpr (state_count<L> > 0) {
         if constexpr (Mode::chunked) {
             // Independent sequences in lanes (hw::step_lanes): each state value a row.
-            if constexpr (requires { L::forward_chunk(p, in, out, saved, state, m.nv); })
-                L::forward_chunk(p, in, out, saved, state, m.nv);
+            if constexpr (requires {
+                              L::forward_chunk(p, in, out, saved, state, m.nv, m.training);
+                          })
+                L::forward_chunk(p, in, out, saved, state, m.nv, m.training);
             else {
                 std::array<T, L::inputs> x;
                 std::array<T, L::outputs> y;
@@ -477,6 +482,40 @@ HARDWIRED_ALWAYS_INLINE void backward_kernel(T const* p, T* dp, T const* in, T c
         L::backward(p, dp, in, out, saved, delta, delta_in, dstate...);
 }
 
+/// A chunk's backward pass through L's one-sample kernel (backward_simd where L has one), one
+/// sample at a time, gathered from and scattered to the rows, ∂L/∂state's too for a layer with
+/// state: the fallback of a layer without a chunk kernel.
+template <class L, class T, class Epi>
+void backward_lane_by_lane(chunk_mode<T> const& m, T const* p, T* dp, T const* in, T const* out,
+                           T const* saved, T const* delta, T* delta_in, Epi const& epi, T* dstate) {
+    if (m.overwrite)
+        for (std::size_t i = 0; i < parameter_count<L>; ++i)
+            dp[i] = T(0);
+    std::array<T, L::inputs> x, dx;
+    std::array<T, L::outputs> y, d;
+    std::array<T, saved_count<L>> sv;
+    std::array<T, state_count<L>> ds;
+    for (std::size_t s = 0; s < m.lanes(); ++s) {
+        gather(in, s, x);
+        gather(out, s, y);
+        gather(saved, s, sv);
+        gather(delta, s, d);
+        T* const dx_or_null = delta_in ? dx.data() : nullptr;
+        if constexpr (state_count<L> != 0) {
+            gather(dstate, s, ds);
+            backward_kernel<L, simd_mode>(p, dp, x.data(), y.data(), sv.data(), d.data(),
+                                          dx_or_null, ds.data());
+            scatter(ds, s, dstate);
+        } else
+            backward_kernel<L, simd_mode>(p, dp, x.data(), y.data(), sv.data(), d.data(),
+                                          dx_or_null);
+        if (delta_in)
+            scatter(dx, s, delta_in);
+    }
+    if (delta_in)
+        apply_epilogue(m, delta_in, L::inputs, epi);
+}
+
 /// Runs L's backward pass in mode m (see the concept above); `epi` is applied to δ_in. `dstate`:
 /// ∂L/∂ of the layer's state after the step in, ∂L/∂ of its state before the step out (null
 /// when the network has no state).
@@ -495,35 +534,22 @@ HARDWIRED_ALWAYS_INLINE void run_backward(Mode const& m, T const* p, T* dp, T co
             backward_kernel<L, Mode>(p, dp, in, out, saved, delta, delta_in);
         if (delta_in)
             apply_epilogue(m, delta_in, L::inputs, epi);
-    } else {
-        static_assert(state_count<L> == 0);
+    } else if constexpr (state_count<L> != 0) {
+        // Independent sequences in lanes through time: ∂L/∂state a row per value, added to dp.
         if constexpr (requires {
-                          L::backward_chunk(p, dp, in, out, saved, delta, delta_in, scratch, m.nv,
-                                            m.overwrite, epi);
+                          L::backward_chunk(p, dp, in, out, saved, delta, delta_in, scratch, dstate,
+                                            m.nv, epi);
                       })
-            L::backward_chunk(p, dp, in, out, saved, delta, delta_in, scratch, m.nv, m.overwrite,
-                              epi);
-        else {
-            if (m.overwrite)
-                for (std::size_t i = 0; i < parameter_count<L>; ++i)
-                    dp[i] = T(0);
-            std::array<T, L::inputs> x, dx;
-            std::array<T, L::outputs> y, d;
-            std::array<T, saved_count<L>> sv;
-            for (std::size_t s = 0; s < m.lanes(); ++s) {
-                gather(in, s, x);
-                gather(out, s, y);
-                gather(saved, s, sv);
-                gather(delta, s, d);
-                L::backward(p, dp, x.data(), y.data(), sv.data(), d.data(),
-                            delta_in ? dx.data() : nullptr);
-                if (delta_in)
-                    scatter(dx, s, delta_in);
-            }
-            if (delta_in)
-                apply_epilogue(m, delta_in, L::inputs, epi);
-        }
-    }
+            L::backward_chunk(p, dp, in, out, saved, delta, delta_in, scratch, dstate, m.nv, epi);
+        else
+            backward_lane_by_lane<L>(m, p, dp, in, out, saved, delta, delta_in, epi, dstate);
+    } else if constexpr (requires {
+                             L::backward_chunk(p, dp, in, out, saved, delta, delta_in, scratch,
+                                               m.nv, m.overwrite, epi);
+                         })
+        L::backward_chunk(p, dp, in, out, saved, delta, delta_in, scratch, m.nv, m.overwrite, epi);
+    else
+        backward_lane_by_lane<L>(m, p, dp, in, out, saved, delta, delta_in, epi, dstate);
 }
 
 } // namespace detail

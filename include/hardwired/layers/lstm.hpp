@@ -118,12 +118,13 @@ struct lstm {
             });
         }
 
-        /// One time step of independent sequences in lanes (hw::step_lanes), each state value
-        /// a row: the gate rows of every sequence as one register-blocked product with [x, h].
-        /// What the backward pass would need is not kept.
+        /// One time step of independent sequences in lanes (hw::step_lanes, and training in
+        /// lanes), each state value a row: the gate rows of every sequence as one
+        /// register-blocked product with [x, h]. Outside training only x, h and the gate sums go
+        /// to `saved`.
         template <class T>
         static void forward_chunk(T const* p, T const* in, T* out, T* saved, T* state,
-                                  std::size_t nv) {
+                                  std::size_t nv, bool training) {
             using B = xsimd::batch<T>;
             constexpr std::size_t C = kernels::chunk_samples, L = B::size;
             T* h = state;
@@ -139,40 +140,61 @@ struct lstm {
                 p + base::w_ih, xh, nv,
                 [&](std::size_t r) { return p[base::b_ih + r] + p[base::b_hh + r]; },
                 [&](std::size_t r, std::size_t v, B acc) { acc.store_aligned(z + r * C + v * L); });
-            kernels::for_each_chunk_vector<T>(H, nv, [&](std::size_t at) {
-                const auto gate = [&](std::size_t g) {
-                    return B::load_aligned(z + g * H * C + at);
-                };
-                const B c_next =
-                    Gate(gate(1)) * B::load_aligned(c + at) + Gate(gate(0)) * Cell(gate(2));
-                const B h_next = Gate(gate(3)) * Cell(c_next);
-                c_next.store_aligned(c + at);
-                h_next.store_aligned(h + at);
-                h_next.store_aligned(out + at);
-            });
+            const auto cells = [&]<bool Training>(std::bool_constant<Training>) {
+                kernels::for_each_chunk_vector<T>(H, nv, [&](std::size_t at) {
+                    const auto row = [&](std::size_t offset) { return saved + offset * C + at; };
+                    const B i = Gate(B::load_aligned(z + at)),
+                            f = Gate(B::load_aligned(z + H * C + at)),
+                            g = Cell(B::load_aligned(z + 2 * H * C + at)),
+                            o = Gate(B::load_aligned(z + 3 * H * C + at));
+                    const B c_before = B::load_aligned(c + at);
+                    const B c_new = f * c_before + i * g;
+                    const B c_out = Cell(c_new);
+                    const B h_next = o * c_out;
+                    if constexpr (Training) {
+                        i.store_aligned(row(act));
+                        f.store_aligned(row(act + H));
+                        g.store_aligned(row(act + 2 * H));
+                        o.store_aligned(row(act + 3 * H));
+                        c_before.store_aligned(row(c_prev));
+                        c_new.store_aligned(row(c_next));
+                        c_out.store_aligned(row(cell));
+                    }
+                    c_new.store_aligned(c + at);
+                    h_next.store_aligned(h + at);
+                    h_next.store_aligned(out + at);
+                });
+            };
+            if (training)
+                cells(std::true_type{});
+            else
+                cells(std::false_type{});
         }
 
         /// ∂L/∂ of the gates' pre-activations, dz, at units [j, j + n), n the lanes of V (a
         /// number or a batch), from δ of h' and the state's ∂L/∂h' (dh) and ∂L/∂c' (dc); leaves
         /// ∂L/∂c of the step's start in dc and zero in dh, to which W_hhᵀ·dz is added after.
-        template <class V, class T>
+        /// Value i of each array lies at i·S: S = 1 for one sample, kernels::chunk_samples for
+        /// the rows of a chunk (the pointers then at the first of V's sequences).
+        template <class V, std::size_t S = 1, class T>
         static constexpr void gate_deltas(T const* saved, T const* delta, T* dh, T* dc, T* dz,
                                           std::size_t j) {
             using detail::activation_derivative, detail::load_as, detail::store_as;
-            const auto at = [&](std::size_t offset) { return load_as<V>(saved + offset, j); };
-            const V d_h = load_as<V>(delta, j) + load_as<V>(dh, j);
-            const V d_c = load_as<V>(dc, j) +
+            const auto at = [&](std::size_t offset) { return load_as<V>(saved, (offset + j) * S); };
+            const auto put = [&](T* to, std::size_t offset, V const& v) {
+                store_as(to, (offset + j) * S, v);
+            };
+            const V d_h = load_as<V>(delta, j * S) + load_as<V>(dh, j * S);
+            const V d_c = load_as<V>(dc, j * S) +
                           d_h * at(act + 3 * H) * activation_derivative<Cell>(at(c_next), at(cell));
-            store_as(dz, j, d_c * at(act + 2 * H) * activation_derivative<Gate>(at(pre), at(act)));
-            store_as(dz, H + j,
-                     d_c * at(c_prev) * activation_derivative<Gate>(at(pre + H), at(act + H)));
-            store_as(dz, 2 * H + j,
-                     d_c * at(act) * activation_derivative<Cell>(at(pre + 2 * H), at(act + 2 * H)));
-            store_as(dz, 3 * H + j,
-                     d_h * at(cell) *
-                         activation_derivative<Gate>(at(pre + 3 * H), at(act + 3 * H)));
-            store_as(dc, j, d_c * at(act + H));
-            store_as(dh, j, V(T(0)));
+            put(dz, 0, d_c * at(act + 2 * H) * activation_derivative<Gate>(at(pre), at(act)));
+            put(dz, H, d_c * at(c_prev) * activation_derivative<Gate>(at(pre + H), at(act + H)));
+            put(dz, 2 * H,
+                d_c * at(act) * activation_derivative<Cell>(at(pre + 2 * H), at(act + 2 * H)));
+            put(dz, 3 * H,
+                d_h * at(cell) * activation_derivative<Gate>(at(pre + 3 * H), at(act + 3 * H)));
+            put(dc, 0, d_c * at(act + H));
+            put(dh, 0, V(T(0)));
         }
 
         /// Back through one step: δ of h' (delta, plus the state's ∂L/∂h'), ∂L/∂c' from the
@@ -198,6 +220,37 @@ struct lstm {
                 });
             base::gate_sums_backward_simd(p, dp, in, saved + h_prev, dz.data(), dz.data(), delta_in,
                                           dstate);
+        }
+
+        /// Back through one step of independent sequences in lanes (training in lanes), each
+        /// value a row: dz of every sequence, then the weights' gradients with [x, h] and
+        /// Wᵀ·dz as chunk products (scratch: dz, then δ transposed).
+        static constexpr std::size_t chunk_scratch = 8 * H;
+        template <class T, class Epi>
+        static void backward_chunk(T const* p, T* dp, T const*, T const*, T const* saved,
+                                   T const* delta, T* delta_in, T* scratch, T* dstate,
+                                   std::size_t nv, Epi const& epi) {
+            using B = xsimd::batch<T>;
+            constexpr std::size_t C = kernels::chunk_samples, L = B::size;
+            T* dz = scratch;
+            for (std::size_t j = 0; j < H; ++j)
+                for (std::size_t v = 0; v < nv; ++v) {
+                    const std::size_t at = v * L;
+                    gate_deltas<B, C>(saved + at, delta + at, dstate + at, dstate + H * C + at,
+                                      dz + at, j);
+                }
+            kernels::detail::add_row_sums<4 * H>(dz, nv, dp + base::b_ih, false);
+            kernels::detail::add_row_sums<4 * H>(dz, nv, dp + base::b_hh, false);
+            kernels::detail::chunk_weight_gradients<In + H, 4 * H>(
+                saved + x_in * C, dz, scratch + 4 * H * C, nv, dp + base::w_ih, nullptr, false);
+            kernels::detail::chunk_product<In + H, 4 * H, 4 * H, 1>(
+                p + base::w_ih, dz, nv, [](std::size_t) { return T(0); },
+                [&](std::size_t k, std::size_t v, B acc) {
+                    if (k >= In) // dh is zero after gate_deltas
+                        acc.store_aligned(dstate + (k - In) * C + v * L);
+                    else if (delta_in)
+                        epi(k * C + v * L, acc).store_aligned(delta_in + k * C + v * L);
+                });
         }
     };
 };

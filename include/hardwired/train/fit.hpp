@@ -13,6 +13,7 @@
 /// batch, with the parameters as they were after the last finite step.
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -20,6 +21,7 @@
 #include <limits>
 #include <memory>
 #include <numeric>
+#include <ranges>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -292,6 +294,91 @@ fit_result<T> fit_sequence_impl(params<Net, T>& p, Optimizer& opt,
     return result;
 }
 
+template <auto Loss, class Net, class T, class Optimizer, class Inputs, class Targets>
+fit_result<T> fit_sequences_impl(params<Net, T>& p, Optimizer& opt, Inputs const& inputs,
+                                 Targets const& targets, sequence_options const& options) {
+    constexpr std::size_t C = kernels::chunk_samples;
+    const auto fail = [](std::string const& what) {
+        throw std::invalid_argument("hardwired::fit_sequences: " + what);
+    };
+    const std::size_t count = std::ranges::size(inputs);
+    if (count == 0 || std::ranges::size(targets) != count)
+        fail(std::to_string(count) + " input and " + std::to_string(std::ranges::size(targets)) +
+             " target sequences (give at least one, and a target sequence for each)");
+    const std::size_t n = sequence_at(inputs, 0).size();
+    for (std::size_t q = 0; q < count; ++q) {
+        if (sequence_at(inputs, q).size() != n || sequence_at(targets, q).size() != n)
+            fail("sequence " + std::to_string(q) + " has " +
+                 std::to_string(sequence_at(inputs, q).size()) + " steps and " +
+                 std::to_string(sequence_at(targets, q).size()) + " targets, sequence 0 " +
+                 std::to_string(n) + " steps (one target per step, all sequences as long)");
+        check_class_indices(sequence_at(targets, q), Net::outputs);
+    }
+    if (options.warmup >= n)
+        fail("a warm-up of " + std::to_string(options.warmup) + " steps leaves none of the " +
+             std::to_string(n) + " to train on");
+    if (options.initial_state_rate != 0)
+        fail("a learned initial state is hw::fit_sequence's (one sequence at a time)");
+    if (options.first_epoch == 0)
+        fail("first_epoch is 0 (epochs count from 1)");
+    const std::size_t trained = n - options.warmup;
+    const std::size_t chunk = options.chunk == 0 ? trained : std::min(options.chunk, trained);
+    const std::size_t lane_chunks = (count + C - 1) / C;
+
+    // Everything allocated here, before the first epoch; an epoch allocates nothing.
+    fit_result<T> result;
+    result.loss_history.reserve(options.epochs);
+    const auto ws = std::make_unique<sequence_lanes_workspace<Net, T>>(chunk);
+    ws->random = {options.seed, (options.first_epoch - 1) * trained * count};
+    const auto warm = std::make_unique<batch_workspace<Net, T>>();
+    const auto grads_ptr = std::make_unique<gradients<Net, T>>();
+    gradients<Net, T>& grads = *grads_ptr;
+    std::vector<state_lanes<Net, T, C>> states(lane_chunks);
+    const double start = monotonic_seconds();
+    auto last_print = start;
+
+    for (std::size_t epoch = options.first_epoch; epoch <= options.epochs; ++epoch) {
+        const double epoch_start = monotonic_seconds();
+        for (auto& s : states)
+            s.reset();
+        std::array<T, Net::outputs> discarded;
+        for (std::size_t t = 0; t < options.warmup; ++t)
+            for (std::size_t c = 0; c < lane_chunks; ++c)
+                forward_chunk_samples(
+                    p, *warm,
+                    [&](std::size_t q) { return sequence_at(inputs, c * C + q)[t].data(); },
+                    [&](std::size_t) { return discarded.data(); }, std::min(C, count - c * C),
+                    states[c].values.data());
+        double epoch_loss = 0;
+        for (std::size_t c0 = options.warmup, b = 1; c0 < n; c0 += chunk, ++b) {
+            const std::size_t size = std::min(chunk, n - c0);
+            const T scale = T(1) / static_cast<T>(size * count);
+            grads.values.fill(T(0));
+            T total = 0;
+            for (std::size_t c = 0; c < lane_chunks; ++c)
+                total += lanes_through_time<Loss>(
+                    p,
+                    [&](std::size_t q, std::size_t t) {
+                        return sequence_at(inputs, c * C + q)[c0 + t].data();
+                    },
+                    [&](std::size_t q, std::size_t t) {
+                        return target_of(sequence_at(targets, c * C + q)[c0 + t]);
+                    },
+                    std::min(C, count - c * C), size, false, states[c].values.data(), grads, *ws,
+                    scale);
+            const T loss = total * scale;
+            check_finite(loss, grads, epoch, b, "chunk");
+            opt.step(p, grads);
+            epoch_loss += static_cast<double>(loss) * static_cast<double>(size);
+        }
+        if (finish_epoch(result, options, epoch, epoch_loss / static_cast<double>(trained),
+                         trained * count, epoch_start, last_print))
+            break;
+    }
+    result.seconds = monotonic_seconds() - start;
+    return result;
+}
+
 } // namespace detail
 
 /// Trains `p` with `opt` on (inputs[i], targets[i]) pairs, minimising the mean of `Loss`.
@@ -353,6 +440,27 @@ fit_result<T> fit_sequence(params<Net, T>& p, Optimizer& opt, Inputs const& inpu
                            Targets const& targets, sequence_options const& options,
                            state<Net, T>& initial) {
     return detail::fit_sequence_checked<Loss>(p, opt, inputs, targets, options, &initial);
+}
+
+/// Trains `p` with `opt` on several sequences of equal length at once, with the sequences in
+/// SIMD lanes (float and double): `inputs` and `targets` are contiguous ranges of sequences, each
+/// as hw::fit_sequence takes one (one target per step). The recipe is hw::fit_sequence's
+/// (sequence_options; a learned initial state is not offered), run on every sequence in step:
+/// each chunk of time steps gives one update, by the mean gradient over the sequences and the
+/// chunk's steps, and the loss reported is the mean over the sequences and trained steps.
+///
+///     std::vector<std::vector<std::array<float, 1>>> xs(16), ys(16); // 16 excerpts, equal length
+///     hw::fit_sequences<hw::mse_loss>(p, opt, xs, ys, {.epochs = 30, .warmup = 1000, .chunk =
+///     2048});
+template <auto Loss, class Net, class T, class Optimizer, class Inputs, class Targets>
+fit_result<T> fit_sequences(params<Net, T>& p, Optimizer& opt, Inputs const& inputs,
+                            Targets const& targets, sequence_options const& options = {}) {
+    if constexpr (!detail::check_lanes<T>() || !detail::check_sequences<Net, T, Inputs>() ||
+                  !detail::check_target_sequences<Loss, Net, T, Targets>() ||
+                  !detail::check_optimizer<Optimizer, Net, T>())
+        return {};
+    else
+        return detail::fit_sequences_impl<Loss>(p, opt, inputs, targets, options);
 }
 
 } // namespace hardwired
