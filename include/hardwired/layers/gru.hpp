@@ -150,25 +150,19 @@ struct gru {
             chunk_product<H, H, 1, 3 * H>(
                 p + base::w_hh + 2 * H, xh + In * C, nv,
                 [&](std::size_t r) { return p[base::b_hh + 2 * H + r]; }, to(n_h));
-            const auto units = [&]<bool Training>(std::bool_constant<Training>) {
-                kernels::for_each_chunk_vector<T>(H, nv, [&](std::size_t at) {
-                    const B r = Gate(B::load_aligned(rz + at)),
-                            z = Gate(B::load_aligned(rz + H * C + at)),
-                            n = Cell(B::load_aligned(n_in + at) + r * B::load_aligned(n_h + at));
-                    const B h_next = (B(T(1)) - z) * n + z * B::load_aligned(h + at);
-                    if constexpr (Training) {
-                        r.store_aligned(saved + act * C + at);
-                        z.store_aligned(saved + (act + H) * C + at);
-                        n.store_aligned(saved + (act + 2 * H) * C + at);
-                    }
-                    h_next.store_aligned(h + at);
-                    h_next.store_aligned(out + at);
-                });
-            };
-            if (training)
-                units(std::true_type{});
-            else
-                units(std::false_type{});
+            kernels::for_each_chunk_vector<T>(H, nv, [&](std::size_t at) {
+                const B r = Gate(B::load_aligned(rz + at)),
+                        z = Gate(B::load_aligned(rz + H * C + at)),
+                        n = Cell(B::load_aligned(n_in + at) + r * B::load_aligned(n_h + at));
+                const B h_next = (B(T(1)) - z) * n + z * B::load_aligned(h + at);
+                if (training) {
+                    r.store_aligned(saved + act * C + at);
+                    z.store_aligned(saved + (act + H) * C + at);
+                    n.store_aligned(saved + (act + 2 * H) * C + at);
+                }
+                h_next.store_aligned(h + at);
+                h_next.store_aligned(out + at);
+            });
         }
 
         /// ∂L/∂ of the gates' input and hidden sides, dzi and dzh, at units [j, j + n), n the

@@ -140,35 +140,29 @@ struct lstm {
                 p + base::w_ih, xh, nv,
                 [&](std::size_t r) { return p[base::b_ih + r] + p[base::b_hh + r]; },
                 [&](std::size_t r, std::size_t v, B acc) { acc.store_aligned(z + r * C + v * L); });
-            const auto cells = [&]<bool Training>(std::bool_constant<Training>) {
-                kernels::for_each_chunk_vector<T>(H, nv, [&](std::size_t at) {
-                    const auto row = [&](std::size_t offset) { return saved + offset * C + at; };
-                    const B i = Gate(B::load_aligned(z + at)),
-                            f = Gate(B::load_aligned(z + H * C + at)),
-                            g = Cell(B::load_aligned(z + 2 * H * C + at)),
-                            o = Gate(B::load_aligned(z + 3 * H * C + at));
-                    const B c_before = B::load_aligned(c + at);
-                    const B c_new = f * c_before + i * g;
-                    const B c_out = Cell(c_new);
-                    const B h_next = o * c_out;
-                    if constexpr (Training) {
-                        i.store_aligned(row(act));
-                        f.store_aligned(row(act + H));
-                        g.store_aligned(row(act + 2 * H));
-                        o.store_aligned(row(act + 3 * H));
-                        c_before.store_aligned(row(c_prev));
-                        c_new.store_aligned(row(c_next));
-                        c_out.store_aligned(row(cell));
-                    }
-                    c_new.store_aligned(c + at);
-                    h_next.store_aligned(h + at);
-                    h_next.store_aligned(out + at);
-                });
-            };
-            if (training)
-                cells(std::true_type{});
-            else
-                cells(std::false_type{});
+            kernels::for_each_chunk_vector<T>(H, nv, [&](std::size_t at) {
+                const auto row = [&](std::size_t offset) { return saved + offset * C + at; };
+                const B i = Gate(B::load_aligned(z + at)),
+                        f = Gate(B::load_aligned(z + H * C + at)),
+                        g = Cell(B::load_aligned(z + 2 * H * C + at)),
+                        o = Gate(B::load_aligned(z + 3 * H * C + at));
+                const B c_before = B::load_aligned(c + at);
+                const B c_new = f * c_before + i * g;
+                const B c_out = Cell(c_new);
+                const B h_next = o * c_out;
+                if (training) {
+                    i.store_aligned(row(act));
+                    f.store_aligned(row(act + H));
+                    g.store_aligned(row(act + 2 * H));
+                    o.store_aligned(row(act + 3 * H));
+                    c_before.store_aligned(row(c_prev));
+                    c_new.store_aligned(row(c_next));
+                    c_out.store_aligned(row(cell));
+                }
+                c_new.store_aligned(c + at);
+                h_next.store_aligned(h + at);
+                h_next.store_aligned(out + at);
+            });
         }
 
         /// ∂L/∂ of the gates' pre-activations, dz, at units [j, j + n), n the lanes of V (a
