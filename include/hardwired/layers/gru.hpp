@@ -221,42 +221,24 @@ struct gru {
         }
 
         /// Back through one step of independent sequences in lanes (training in lanes), each
-        /// value a row: dzi and dzh of every sequence, then the weights' gradients and W_ihᵀ·dzi,
-        /// W_hhᵀ·dzh as chunk products (scratch: dzi, dzh, then δ transposed).
+        /// value a row: dzi and dzh of every sequence, then the gate sums' chunk backward pass
+        /// (scratch: dzi, dzh, then δ transposed).
         static constexpr std::size_t chunk_scratch = 9 * H;
         template <class T, class Epi>
         static void backward_chunk(T const* p, T* dp, T const*, T const*, T const* saved,
                                    T const* delta, T* delta_in, T* scratch, T* dstate,
                                    std::size_t nv, Epi const& epi) {
-            using B = xsimd::batch<T>;
-            using kernels::detail::chunk_product, kernels::detail::chunk_weight_gradients;
-            constexpr std::size_t C = kernels::chunk_samples, L = B::size;
+            constexpr std::size_t C = kernels::chunk_samples, L = xsimd::batch<T>::size;
             T* dzi = scratch;
             T* dzh = scratch + 3 * H * C;
-            T* transposed = scratch + 6 * H * C;
             for (std::size_t j = 0; j < H; ++j)
                 for (std::size_t v = 0; v < nv; ++v) {
                     const std::size_t at = v * L;
-                    gate_deltas<B, C>(saved + at, delta + at, dstate + at, dzi + at, dzh + at, j);
+                    gate_deltas<xsimd::batch<T>, C>(saved + at, delta + at, dstate + at, dzi + at,
+                                                    dzh + at, j);
                 }
-            kernels::detail::add_row_sums<3 * H>(dzi, nv, dp + base::b_ih, false);
-            kernels::detail::add_row_sums<3 * H>(dzh, nv, dp + base::b_hh, false);
-            chunk_weight_gradients<In, 3 * H>(saved + x_in * C, dzi, transposed, nv,
-                                              dp + base::w_ih, nullptr, false);
-            chunk_weight_gradients<H, 3 * H>(saved + h_prev * C, dzh, transposed, nv,
-                                             dp + base::w_hh, nullptr, false);
-            const auto zero = [](std::size_t) { return T(0); };
-            if (delta_in)
-                chunk_product<In, 3 * H, 3 * H, 1>(p + base::w_ih, dzi, nv, zero,
-                                                   [&](std::size_t k, std::size_t v, B acc) {
-                                                       const std::size_t at = k * C + v * L;
-                                                       epi(at, acc).store_aligned(delta_in + at);
-                                                   });
-            chunk_product<H, 3 * H, 3 * H, 1>(
-                p + base::w_hh, dzh, nv, zero, [&](std::size_t k, std::size_t v, B acc) {
-                    const std::size_t at = k * C + v * L;
-                    (B::load_aligned(dstate + at) + acc).store_aligned(dstate + at);
-                });
+            base::gate_sums_backward_chunk(p, dp, saved + x_in * C, saved + h_prev * C, dzi, dzh,
+                                           delta_in, dstate, scratch + 6 * H * C, nv, epi);
         }
     };
 };

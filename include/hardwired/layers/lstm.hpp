@@ -217,34 +217,23 @@ struct lstm {
         }
 
         /// Back through one step of independent sequences in lanes (training in lanes), each
-        /// value a row: dz of every sequence, then the weights' gradients with [x, h] and
-        /// Wᵀ·dz as chunk products (scratch: dz, then δ transposed).
+        /// value a row: dz of every sequence, then the gate sums' chunk backward pass (scratch:
+        /// dz, then δ transposed).
         static constexpr std::size_t chunk_scratch = 8 * H;
         template <class T, class Epi>
         static void backward_chunk(T const* p, T* dp, T const*, T const*, T const* saved,
                                    T const* delta, T* delta_in, T* scratch, T* dstate,
                                    std::size_t nv, Epi const& epi) {
-            using B = xsimd::batch<T>;
-            constexpr std::size_t C = kernels::chunk_samples, L = B::size;
+            constexpr std::size_t C = kernels::chunk_samples, L = xsimd::batch<T>::size;
             T* dz = scratch;
             for (std::size_t j = 0; j < H; ++j)
                 for (std::size_t v = 0; v < nv; ++v) {
                     const std::size_t at = v * L;
-                    gate_deltas<B, C>(saved + at, delta + at, dstate + at, dstate + H * C + at,
-                                      dz + at, j);
+                    gate_deltas<xsimd::batch<T>, C>(saved + at, delta + at, dstate + at,
+                                                    dstate + H * C + at, dz + at, j);
                 }
-            kernels::detail::add_row_sums<4 * H>(dz, nv, dp + base::b_ih, false);
-            kernels::detail::add_row_sums<4 * H>(dz, nv, dp + base::b_hh, false);
-            kernels::detail::chunk_weight_gradients<In + H, 4 * H>(
-                saved + x_in * C, dz, scratch + 4 * H * C, nv, dp + base::w_ih, nullptr, false);
-            kernels::detail::chunk_product<In + H, 4 * H, 4 * H, 1>(
-                p + base::w_ih, dz, nv, [](std::size_t) { return T(0); },
-                [&](std::size_t k, std::size_t v, B acc) {
-                    if (k >= In) // dh is zero after gate_deltas
-                        acc.store_aligned(dstate + (k - In) * C + v * L);
-                    else if (delta_in)
-                        epi(k * C + v * L, acc).store_aligned(delta_in + k * C + v * L);
-                });
+            base::gate_sums_backward_chunk(p, dp, saved + x_in * C, saved + h_prev * C, dz, dz,
+                                           delta_in, dstate, scratch + 4 * H * C, nv, epi);
         }
     };
 };

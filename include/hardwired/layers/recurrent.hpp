@@ -5,6 +5,7 @@
 #include <array>
 #include <cstddef>
 
+#include "../kernels/chunk_simd.hpp"
 #include "../kernels/column_product.hpp"
 #include "../kernels/one_sample_simd.hpp"
 #include "layer.hpp"
@@ -82,6 +83,36 @@ struct recurrent_parameters {
         kernels::detail::add_into<rows>(dzh, dp + b_hh);
         kernels::detail::column_product_backward<In, rows>(p + w_ih, dp + w_ih, x, dzi, dx);
         kernels::detail::column_product_backward<H, rows, true>(p + w_hh, dp + w_hh, h, dzh, dh);
+    }
+
+    /// gate_sums_backward for independent sequences in lanes, every value a row of
+    /// kernels::chunk_samples (nv sample vectors): the gradients as chunk products, δx (unless dx
+    /// is null) through the epilogue and W_hhᵀ·dzh added to dh. `scratch`: rows rows, for δ
+    /// transposed.
+    template <class T, class Epi>
+    static void gate_sums_backward_chunk(T const* p, T* dp, T const* x, T const* h, T const* dzi,
+                                         T const* dzh, T* dx, T* dh, T* scratch, std::size_t nv,
+                                         Epi const& epi) {
+        using B = xsimd::batch<T>;
+        using kernels::detail::add_row_sums, kernels::detail::chunk_product,
+            kernels::detail::chunk_weight_gradients;
+        constexpr std::size_t C = kernels::chunk_samples, L = B::size;
+        add_row_sums<rows>(dzi, nv, dp + b_ih, false);
+        add_row_sums<rows>(dzh, nv, dp + b_hh, false);
+        chunk_weight_gradients<In, rows>(x, dzi, scratch, nv, dp + w_ih, nullptr, false);
+        chunk_weight_gradients<H, rows>(h, dzh, scratch, nv, dp + w_hh, nullptr, false);
+        const auto zero = [](std::size_t) { return T(0); };
+        if (dx)
+            chunk_product<In, rows, rows, 1>(p + w_ih, dzi, nv, zero,
+                                             [&](std::size_t k, std::size_t v, B acc) {
+                                                 const std::size_t at = k * C + v * L;
+                                                 epi(at, acc).store_aligned(dx + at);
+                                             });
+        chunk_product<H, rows, rows, 1>(p + w_hh, dzh, nv, zero,
+                                        [&](std::size_t k, std::size_t v, B acc) {
+                                            const std::size_t at = k * C + v * L;
+                                            (B::load_aligned(dh + at) + acc).store_aligned(dh + at);
+                                        });
     }
 };
 
