@@ -142,7 +142,8 @@ template <class Net, class T = float>
 struct sequence_lanes_workspace {
     using layout = detail::sample_layout<typename Net::root>;
     static constexpr std::size_t chunk = kernels::chunk_samples;
-    static constexpr std::size_t step_values = layout::values * chunk;
+    static constexpr std::size_t step_values = layout::values * chunk; ///< values per step
+    /// Storage aligned for the chunk kernels' aligned loads.
     template <class U>
     using rows = std::vector<U, xsimd::aligned_allocator<U, 64>>;
 
