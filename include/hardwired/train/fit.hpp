@@ -449,9 +449,9 @@ fit_result<T> fit_sequence(params<Net, T>& p, Optimizer& opt, Inputs const& inpu
 /// each chunk of time steps gives one update, by the mean gradient over the sequences and the
 /// chunk's steps, and the loss reported is the mean over the sequences and trained steps.
 ///
-///     std::vector<std::vector<std::array<float, 1>>> xs(16), ys(16); // 16 excerpts, equal length
-///     hw::fit_sequences<hw::mse_loss>(p, opt, xs, ys, {.epochs = 30, .warmup = 1000, .chunk =
-///     2048});
+///     std::vector<std::vector<std::array<float, 1>>> xs(32), ys(32); // 32 excerpts
+///     hw::fit_sequences<hw::mse_loss>(p, opt, xs, ys,
+///                                     {.epochs = 30, .warmup = 1000, .chunk = 2048});
 template <auto Loss, class Net, class T, class Optimizer, class Inputs, class Targets>
 fit_result<T> fit_sequences(params<Net, T>& p, Optimizer& opt, Inputs const& inputs,
                             Targets const& targets, sequence_options const& options = {}) {
