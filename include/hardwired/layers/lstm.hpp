@@ -232,8 +232,8 @@ struct lstm {
                     gate_deltas<xsimd::batch<T>, C>(saved + at, delta + at, dstate + at,
                                                     dstate + H * C + at, dz + at, j);
                 }
-            base::gate_sums_backward_chunk(p, dp, saved + x_in * C, saved + h_prev * C, dz, dz,
-                                           delta_in, dstate, scratch + 4 * H * C, nv, epi);
+            base::shared_gate_sums_backward_chunk(p, dp, saved + x_in * C, dz, delta_in, dstate,
+                                                  scratch + 4 * H * C, nv, epi);
         }
     };
 };

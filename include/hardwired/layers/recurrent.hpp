@@ -114,6 +114,40 @@ struct recurrent_parameters {
                                             (B::load_aligned(dh + at) + acc).store_aligned(dh + at);
                                         });
     }
+
+    /// gate_sums_backward_chunk when both sides have the same δ, dz (the LSTM's), and x and h
+    /// are one array xh of In + H rows: W_hh's columns follow W_ih's, so both weight gradients
+    /// are one chunk product with [x, h], the bias sums are taken once and added to both biases,
+    /// and δx (unless dx is null) with W_hhᵀ·dz comes from one product.
+    template <class T, class Epi>
+    static void shared_gate_sums_backward_chunk(T const* p, T* dp, T const* xh, T const* dz, T* dx,
+                                                T* dh, T* scratch, std::size_t nv, Epi const& epi) {
+        using B = xsimd::batch<T>;
+        using kernels::detail::add_into, kernels::detail::add_row_sums,
+            kernels::detail::chunk_product, kernels::detail::chunk_weight_gradients;
+        constexpr std::size_t C = kernels::chunk_samples, L = B::size;
+        alignas(64) std::array<T, rows> sums;
+        add_row_sums<rows>(dz, nv, sums.data(), true);
+        add_into<rows>(sums.data(), dp + b_ih);
+        add_into<rows>(sums.data(), dp + b_hh);
+        chunk_weight_gradients<In + H, rows>(xh, dz, scratch, nv, dp + w_ih, nullptr, false);
+        const auto zero = [](std::size_t) { return T(0); };
+        const auto add_to_dh = [&](std::size_t k, std::size_t v, B acc) {
+            const std::size_t at = k * C + v * L;
+            (B::load_aligned(dh + at) + acc).store_aligned(dh + at);
+        };
+        if (dx)
+            chunk_product<In + H, rows, rows, 1>(p + w_ih, dz, nv, zero,
+                                                 [&](std::size_t k, std::size_t v, B acc) {
+                                                     if (k < In) {
+                                                         const std::size_t at = k * C + v * L;
+                                                         epi(at, acc).store_aligned(dx + at);
+                                                     } else
+                                                         add_to_dh(k - In, v, acc);
+                                                 });
+        else
+            chunk_product<H, rows, rows, 1>(p + w_hh, dz, nv, zero, add_to_dh);
+    }
 };
 
 } // namespace hardwired::detail
