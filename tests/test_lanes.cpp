@@ -1,8 +1,8 @@
 // Independent sequences in SIMD lanes: hw::step_lanes with hw::state_lanes against hw::step on
 // each sequence alone (which tests/test_recurrent.cpp and tests/test_wavenet.cpp check against
-// PyTorch), for the recurrent layers' own kernels for sequences in lanes (LSTM, GRU) and the
-// lane-by-lane fallback to the reference kernel (conv1d, blocks, the WaveNet), with more
-// sequences than one chunk holds; the state's accessors; bad sizes; no heap.
+// PyTorch), for the layers' own kernels for sequences in lanes (LSTM, GRU, conv1d, in blocks and
+// a gated WaveNet) and the lane-by-lane fallback to the reference kernel (a grouped conv1d), with
+// more sequences than one chunk holds; the state's accessors; bad sizes; no heap.
 
 #include <catch2/catch.hpp>
 
@@ -79,8 +79,9 @@ void check_lanes() {
 
 using lstm = hw::network<hw::input<2>, hw::lstm<12>, hw::lstm<5>, hw::dense<2>>;
 using gru = hw::network<hw::input<3>, hw::gru<9>, hw::gru<16>, hw::dense<1>>;
-using mixed = hw::network<hw::input<2>, hw::conv1d<3, 3, 2, 1, hw::tanh>, hw::residual<hw::gru<3>>,
-                          hw::concat<hw::lstm<2>, hw::dense<2>>, hw::dense<1>>;
+using mixed =
+    hw::network<hw::input<2>, hw::conv1d<3, 3, 2, 1, hw::tanh>, hw::residual<hw::gru<3>>,
+                hw::concat<hw::lstm<2>, hw::dense<2>>, hw::conv1d<4, 2, 1, 2>, hw::dense<1>>;
 using wavenet =
     hw::network<hw::input<1>,
                 hw::wavenet::model<

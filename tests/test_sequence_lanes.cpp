@@ -1,9 +1,11 @@
 // Training independent sequences in SIMD lanes: hw::sequence_gradient with a hw::state_lanes
 // against the mean of hw::sequence_gradient on each sequence alone (which test_through_time
 // checks against float64 central differences and test_recurrent against PyTorch), for the
-// recurrent layers' kernels for sequences in lanes (LSTM, GRU: forward_chunk and backward_chunk)
-// and the lane-by-lane fallback (conv1d, blocks); partial vectors and more sequences than one
-// chunk holds; losses at every step and on the last; class indices. hw::fit_sequences against
+// kernels for sequences in lanes (LSTM, GRU, conv1d: forward_chunk and backward_chunk) and the
+// lane-by-lane fallback (a grouped conv1d), in blocks and a gated WaveNet; sequences that start at
+// different points of the convolution's ring and at the same one; partial vectors and more
+// sequences than one chunk holds; losses at every step and on the last; class indices.
+// hw::fit_sequences against
 // the same recipe run by hand, one sequence at a time. Bad sizes, no heap. Built for SSE2, AVX2
 // and, where the host has it, AVX-512 (tests/isa.cmake): the chunk kernels differ per ISA.
 
@@ -67,15 +69,17 @@ std::pair<double, double> difference(A const& a, B const& b) {
 
 /// One call of sequence_gradient in lanes on N sequences of n steps, each from a state of its own,
 /// against sequence_gradient on each sequence alone from the same state: the loss, every
-/// gradient and every final state, relative to their largest values, within `tol`.
+/// gradient and every final state, relative to their largest values, within `tol`. The states
+/// come from q % 4 steps of sequence q alone or, with `same_start`, from 2 steps of each: the
+/// convolutions' rings then have the same next slot in every sequence (but the padding lanes).
 template <auto Loss, class Net, class T, std::size_t N, class Data>
-void check_against_alone(Data const& d, double tol) {
+void check_against_alone(Data const& d, double tol, bool same_start = false) {
     auto p = std::make_unique<hw::params<Net, T>>();
     hw::init::defaults(*p, 7);
     auto lanes = std::make_unique<hw::state_lanes<Net, T, N>>();
     std::vector<hw::state<Net, T>> alone(N);
     for (std::size_t q = 0; q < N; ++q) { // distinct starting states
-        for (std::size_t t = 0; t < q % 4; ++t)
+        for (std::size_t t = 0; t < (same_start ? 2 : q % 4); ++t)
             (void)hw::step(*p, wave<T, Net::inputs>(q, t, 2.0), alone[q]);
         lanes->set(q, alone[q]);
     }
@@ -94,7 +98,8 @@ void check_against_alone(Data const& d, double tol) {
         for (std::size_t i = 0; i < one->values.size(); ++i)
             mean->values[i] += one->values[i] / T(N);
     }
-    INFO("N = " << N << ", " << d.xs[0].size() << " steps, " << d.ys[0].size() << " targets");
+    INFO("N = " << N << ", " << d.xs[0].size() << " steps, " << d.ys[0].size() << " targets"
+                << (same_start ? ", same start" : ""));
     CHECK(std::abs(double(loss) - mean_loss) <= tol * std::max(1.0, mean_loss));
     const auto [worst, big] = difference(grads->values, mean->values);
     INFO("largest gradient " << big);
@@ -117,15 +122,25 @@ void check_net() {
     check_against_alone<hw::mse_loss, Net, double, 1>(d1, 1e-12);
     check_against_alone<hw::mse_loss, Net, double, 37>(d37, 1e-12);
     check_against_alone<hw::mse_loss, Net, double, 37>(d37_last, 1e-12);
+    const data<Net, float> f37(37, 9, false);
+    check_against_alone<hw::mse_loss, Net, float, 37>(f37, 2e-5, true);
+    check_against_alone<hw::mse_loss, Net, double, 37>(d37, 1e-12, true);
 }
 
 using lstm = hw::network<hw::input<2>, hw::lstm<12>, hw::lstm<5>, hw::dense<2>>;
 using gru = hw::network<hw::input<3>, hw::gru<9>, hw::gru<16>, hw::dense<1, hw::tanh>>;
 // A layer with parameters before the convolution, so that ∂L/∂ of the convolution's state (its
 // past inputs) reaches a gradient.
-using mixed =
-    hw::network<hw::input<2>, hw::dense<3, hw::tanh>, hw::conv1d<3, 3, 2, 1, hw::tanh>,
-                hw::residual<hw::gru<3>>, hw::concat<hw::lstm<2>, hw::dense<2>>, hw::dense<1>>;
+using mixed = hw::network<hw::input<2>, hw::dense<3, hw::tanh>, hw::conv1d<3, 3, 2, 1, hw::tanh>,
+                          hw::residual<hw::gru<3>>, hw::concat<hw::lstm<2>, hw::dense<2>>,
+                          hw::conv1d<4, 2, 1, 2>, hw::dense<1>>;
+// Gated, with 1×1 convolutions (no history) and a second layer array.
+using wavenet =
+    hw::network<hw::input<1>,
+                hw::wavenet::model<
+                    hw::c<1, 2>,
+                    hw::wavenet::layer_array<4, 3, 3, hw::wavenet::dilations<1, 2>, hw::tanh, true>,
+                    hw::wavenet::layer_array<3, 1, 2, hw::wavenet::dilations<3>>>>;
 
 } // namespace
 
@@ -147,6 +162,10 @@ TEST_CASE("training in lanes equals the mean over the sequences alone: GRU",
 TEST_CASE("training in lanes equals the mean over the sequences alone: convolution and blocks",
           "[sequence_lanes][conv1d]") {
     check_net<mixed>();
+}
+TEST_CASE("training in lanes equals the mean over the sequences alone: a gated WaveNet",
+          "[sequence_lanes][wavenet]") {
+    check_net<wavenet>();
 }
 
 TEST_CASE("training in lanes with class indices, a loss on the last step",

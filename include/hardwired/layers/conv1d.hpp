@@ -9,6 +9,7 @@
 
 #include "../activation.hpp"
 #include "../diagnostics.hpp"
+#include "../kernels/chunk_simd.hpp"
 #include "../kernels/column_product.hpp"
 #include "../kernels/one_sample_simd.hpp"
 #include "layer.hpp"
@@ -163,6 +164,93 @@ struct conv1d {
             backward_step<true>(p, dp, out, saved, delta, delta_in, dstate);
         }
 
+        /// One time step of independent sequences in lanes (hw::step_lanes, training in lanes),
+        /// each value a row (one group): without history, one chunk product with the input; with
+        /// it, what each tap reads copied to `saved` from the ring of each sequence, then one
+        /// product. Each sequence's ring has its next slot of its own; a vector of sequences
+        /// whose slots agree moves whole vectors, any other one sequence at a time.
+        template <class T>
+        static void forward_chunk(T const* p, T const* in, T* out, T* saved, std::size_t nv,
+                                  bool) requires(past == 0 && G == 1) {
+            convolve_chunk(p, in, out, saved, nv);
+        }
+        template <class T>
+        static void forward_chunk(T const* p, T const* in, T* out, T* saved, T* state,
+                                  std::size_t nv, bool) requires(past > 0 && G == 1) {
+            constexpr std::size_t C = kernels::chunk_samples;
+            T* ring = state;
+            T* slots = state + past * In * C;
+            by_slot(slots, nv, [&]<class V>(std::size_t next, std::size_t at) {
+                using detail::load_as, detail::store_as;
+                for (std::size_t k = 0; k < K; ++k) {
+                    const std::size_t lag = (K - 1 - k) * D;
+                    T const* from = lag == 0 ? in : ring + (next + past - lag) % past * In * C;
+                    for (std::size_t c = 0; c < In; ++c)
+                        store_as(saved + (taps + k * In + c) * C, at, load_as<V>(from + c * C, at));
+                }
+                for (std::size_t c = 0; c < In; ++c)
+                    store_as(ring + (next * In + c) * C, at, load_as<V>(in + c * C, at));
+                store_as(saved + slot * C, at, V(static_cast<T>(next)));
+                store_as(slots, at, V(static_cast<T>((next + 1) % past)));
+            });
+            convolve_chunk(p, saved + taps * C, out, saved, nv);
+        }
+
+        /// Back through one step of independent sequences in lanes, each value a row (one
+        /// group): δ of the pre-activations, then the weights' gradients and δ of the taps as
+        /// chunk products (scratch: δ, δ transposed, δ of the taps). Without history δ of the
+        /// taps is δ of the input; with it, each sequence's ring takes them as `backward` does.
+        static constexpr std::size_t chunk_scratch = 2 * Out + (past > 0 ? K * In : 0);
+        template <class T, class Epi>
+        static void backward_chunk(T const* p, T* dp, T const* in, T const* out, T const* saved,
+                                   T const* delta, T* delta_in, T* scratch, std::size_t nv,
+                                   bool overwrite, Epi const& epi) requires(past == 0 && G == 1) {
+            using B = xsimd::batch<T>;
+            constexpr std::size_t C = kernels::chunk_samples, L = B::size;
+            convolve_backward_chunk(p, dp, in, out, saved, delta, scratch, nv, overwrite,
+                                    delta_in != nullptr, [&](std::size_t c, std::size_t v, B acc) {
+                                        const std::size_t at = c * C + v * L;
+                                        epi(at, acc).store_aligned(delta_in + at);
+                                    });
+        }
+        template <class T, class Epi>
+        static void backward_chunk(T const* p, T* dp, T const*, T const* out, T const* saved,
+                                   T const* delta, T* delta_in, T* scratch, T* dstate,
+                                   std::size_t nv, Epi const& epi) requires(past > 0 && G == 1) {
+            using B = xsimd::batch<T>;
+            constexpr std::size_t C = kernels::chunk_samples, L = B::size;
+            T* d_taps = scratch + 2 * Out * C;
+            convolve_backward_chunk(p, dp, saved + taps * C, out, saved, delta, scratch, nv, false,
+                                    true, [&](std::size_t q, std::size_t v, B acc) {
+                                        acc.store_aligned(d_taps + q * C + v * L);
+                                    });
+            by_slot(saved + slot * C, nv, [&]<class V>(std::size_t next, std::size_t at) {
+                using detail::load_as, detail::store_as;
+                // x_t went into the slot of the oldest input, which tap 0 read.
+                for (std::size_t c = 0; c < In; ++c) {
+                    T* d_next = dstate + (next * In + c) * C;
+                    if (delta_in)
+                        store_as(delta_in + c * C, at,
+                                 load_as<V>(d_taps + ((K - 1) * In + c) * C, at) +
+                                     load_as<V>(d_next, at));
+                    store_as(d_next, at, V(T(0)));
+                }
+                for (std::size_t k = 0; k + 1 < K; ++k) {
+                    const std::size_t ring_at = (next + past - (K - 1 - k) * D) % past;
+                    for (std::size_t c = 0; c < In; ++c) {
+                        T* d = dstate + (ring_at * In + c) * C;
+                        store_as(d, at,
+                                 load_as<V>(d, at) + load_as<V>(d_taps + (k * In + c) * C, at));
+                    }
+                }
+                store_as(dstate + past * In * C, at, V(T(0)));
+            });
+            if (delta_in)
+                kernels::for_each_chunk_vector<T>(In, nv, [&](std::size_t at) {
+                    epi(at, B::load_aligned(delta_in + at)).store_aligned(delta_in + at);
+                });
+        }
+
     private:
         /// out[o] = f(b[o] + Σ W[o, c, k]·x(lag of tap k, input channel c)), keeping the
         /// pre-activations and what each tap read in `saved`.
@@ -194,6 +282,61 @@ struct conv1d {
                     saved[pre + o] = T(0);
             kernels::detail::column_product<K * In, Out>(p, saved + taps, saved + pre, reversed);
             kernels::detail::apply<Activation, Out>(saved + pre, out);
+        }
+        /// f(next, at) for each vector of sequences in lanes whose rings' next slots (a row at
+        /// `slots`) agree, with V the SIMD vector and `at` its first lane, and for each sequence
+        /// of any other vector alone, with V = T.
+        template <class T, class F>
+        static void by_slot(T const* slots, std::size_t nv, F const& f) {
+            using B = xsimd::batch<T>;
+            for (std::size_t at = 0; at < nv * B::size; at += B::size) {
+                if (xsimd::all(B::load_aligned(slots + at) == B(slots[at])))
+                    f.template operator()<B>(static_cast<std::size_t>(slots[at]), at);
+                else
+                    for (std::size_t s = at; s < at + B::size; ++s)
+                        f.template operator()<T>(static_cast<std::size_t>(slots[s]), s);
+            }
+        }
+        /// convolve for sequences in lanes (one group), the K·In rows at `x` the taps: the
+        /// pre-activations to `out` through the activation and, where its derivative needs
+        /// them, to `saved`.
+        template <class T>
+        static void convolve_chunk(T const* p, T const* x, T* out, T* saved, std::size_t nv) {
+            using B = xsimd::batch<T>;
+            constexpr std::size_t C = kernels::chunk_samples, L = B::size;
+            kernels::detail::chunk_product<Out, K * In, 1, Out>(
+                p, x, nv, [&](std::size_t o) { return Bias ? p[weights + o] : T(0); },
+                [&](std::size_t o, std::size_t v, B acc) {
+                    const std::size_t at = o * C + v * L;
+                    if constexpr (!is_output_expressible(Activation)) // else f' reads f alone
+                        acc.store_aligned(saved + pre * C + at);
+                    Activation(acc).store_aligned(out + at);
+                });
+        }
+        /// Back through convolve_chunk, given the taps x: δ of the pre-activations to scratch,
+        /// the parameters' gradients added to dp (written when `overwrite`) and, when `taps_too`,
+        /// δ of each tap row q and sample vector v to `store(q, v, δ)`.
+        template <class T, class Store>
+        static void convolve_backward_chunk(T const* p, T* dp, T const* x, T const* out,
+                                            T const* saved, T const* delta, T* scratch,
+                                            std::size_t nv, bool overwrite, bool taps_too,
+                                            Store const& store) {
+            using B = xsimd::batch<T>;
+            constexpr std::size_t C = kernels::chunk_samples;
+            T* dz = scratch;
+            // The pre-activations are kept only where f' needs them (convolve_chunk).
+            T const* z = is_output_expressible(Activation) ? out : saved + pre * C;
+            kernels::for_each_chunk_vector<T>(Out, nv, [&](std::size_t at) {
+                const B d = B::load_aligned(delta + at) *
+                            detail::activation_derivative<Activation>(B::load_aligned(z + at),
+                                                                      B::load_aligned(out + at));
+                d.store_aligned(dz + at);
+            });
+            kernels::detail::chunk_weight_gradients<K * In, Out>(
+                x, dz, scratch + Out * C, nv, dp, Bias ? dp + weights : nullptr, overwrite);
+            if (taps_too)
+                kernels::detail::chunk_product<K * In, Out, Out, 1>(
+                    p, dz, nv, [](std::size_t) { return T(0); }, store);
         }
         /// Back through one step, by convolve_backward or (Simd) convolve_backward_simd; with
         /// history, δ of the ring's inputs is carried in dstate.
