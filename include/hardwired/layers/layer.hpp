@@ -78,6 +78,8 @@
 
 #include "../config.hpp"
 #include "../sym/output_form.hpp"
+#include "random.hpp"
+#include "tensor.hpp"
 
 namespace hardwired {
 
@@ -106,91 +108,6 @@ template <class T>
 inline constexpr std::size_t lanes = batch<T>::size;
 } // namespace detail
 } // namespace kernels
-
-/// How a parameter tensor is initialised by the initialisers of hw::init.
-enum class init_role {
-    weight,   ///< a weight: hw::init::xavier/he/fan_in draw it from its fan-in and fan-out
-    bias,     ///< a bias: zero, or U(±1/√fan_in) for hw::init::fan_in (PyTorch's nn.Linear)
-    ones,     ///< always 1 (LayerNorm's weight)
-    zeros,    ///< always 0 (LayerNorm's bias)
-    constant, ///< always the tensor's `value` (PReLU's slope, 0.25)
-};
-
-/// One parameter tensor of a layer. Element (i₀, i₁, i₂) of a tensor of `rank` dimensions lies
-/// at offset + Σ iₖ·stride[k] in the layer's block of the flat parameter array.
-///
-/// A tensor that is not `trainable` (a frozen batch norm's running statistics, which PyTorch
-/// keeps as buffers) is saved, loaded and initialised like the others, and its gradient is
-/// computed, but the optimizers leave it as it is; it must be contiguous (strides of a row-major
-/// layout), so that it is one range of the flat array.
-struct tensor {
-    const char* name = "";
-    std::size_t rank = 1;
-    std::array<std::size_t, 3> shape{1, 1, 1};
-    std::array<std::size_t, 3> stride{1, 1, 1};
-    std::size_t offset = 0;
-    init_role role = init_role::weight;
-    std::size_t fan_in = 1, fan_out = 1;
-    bool trainable = true;
-    double value = 0; ///< the value of an init_role::constant tensor
-
-    constexpr std::size_t size() const {
-        std::size_t n = 1;
-        for (std::size_t k = 0; k < rank; ++k)
-            n *= shape[k];
-        return n;
-    }
-    /// Offset of element `index` (row-major over the shape, as PyTorch stores it).
-    constexpr std::size_t at(std::size_t index) const {
-        std::size_t off = offset;
-        for (std::size_t k = rank; k-- > 0;) {
-            off += index % shape[k] * stride[k];
-            index /= shape[k];
-        }
-        return off;
-    }
-};
-
-/// Where the random numbers of layers that draw them (hw::dropout) come from: a seed, and the
-/// number of samples that training passes have drawn for so far. Each workspace has one. The
-/// numbers of a sample are a function of (seed, its position in the stream, the layer, the
-/// element) alone: the same for a seed whether the sample runs alone or in a chunk, with any
-/// kernel, so that training is bit-reproducible and the fast kernels equal the reference ones.
-struct random_stream {
-    std::uint64_t seed = 0;
-    std::uint64_t position = 0; ///< the stream position of the next training pass's first sample
-};
-
-/// The random numbers one drawing layer gets for one sample (or, in a chunk kernel, for the
-/// chunk's first sample: `lane(s)` gives sample s's). `training` is false in inference passes,
-/// where a dropout layer is the identity. The hash of (seed, layer) is taken once per pass and
-/// the sample's once per sample, so an element's bits cost one hash step.
-struct random_draws {
-    bool training = false;
-    std::uint64_t layer_key = 0;  ///< the seed and the layer's number, hashed
-    std::uint64_t sample = 0;     ///< the sample's position in the stream
-    std::uint64_t sample_key = 0; ///< layer_key and sample, hashed
-
-    static constexpr random_draws make(bool training, std::uint64_t seed, std::uint64_t layer,
-                                       std::uint64_t sample) {
-        return at(training, mix(mix(seed) ^ layer), sample);
-    }
-    /// The draws of the sample `s` places further in the stream.
-    constexpr random_draws lane(std::size_t s) const { return at(training, layer_key, sample + s); }
-    /// 64 random bits for element i: a counter-based hash (splitmix64's finalizer, chained).
-    constexpr std::uint64_t bits(std::size_t i) const { return mix(sample_key ^ i); }
-
-private:
-    static constexpr random_draws at(bool training, std::uint64_t layer_key, std::uint64_t sample) {
-        return {training, layer_key, sample, mix(layer_key ^ sample)};
-    }
-    static constexpr std::uint64_t mix(std::uint64_t z) {
-        z += 0x9E3779B97F4A7C15ull;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-        return z ^ (z >> 31);
-    }
-};
 
 /// A layer kind: a type with a nested `bound<In>`, the layer on In inputs.
 template <class S>
