@@ -84,28 +84,31 @@ using activation = std::conditional_t<
     product<chain<slice<0, C>, activation_layer<A>>, chain<slice<C, C>, activation_layer<sigmoid>>>,
     activation_layer<A>>;
 
-/// [u, head (H values), x (C values)] ↦ post.
+/// [head (H values), x (C values), u] ↦ post.
 template <std::size_t H, std::size_t C, std::size_t K, std::size_t D, auto A, bool Gated>
-using post = chain<sum<chain<slice<1 + H, C>, conv1d<(Gated ? 2 : 1) * C, K, D>>,
-                       chain<slice<0, 1>, one_by_one<(Gated ? 2 : 1) * C>>>,
+using post = chain<sum<chain<slice<H, C>, conv1d<(Gated ? 2 : 1) * C, K, D>>,
+                       chain<slice<H + C, 1>, one_by_one<(Gated ? 2 : 1) * C>>>,
                    activation<C, A, Gated>>;
 
-/// The head after a layer, from [u, head, x, post]: head + post, or post for the first layer of
+/// The head after a layer, from [head, x, u, post]: head + post, or post for the first layer of
 /// the first array (H = 0, no head yet).
 template <std::size_t H, std::size_t C>
 struct next_head {
-    using type = sum<slice<1, C>, slice<1 + 2 * C, C>>;
+    using type = sum<slice<0, C>, slice<2 * C + 1, C>>;
 };
 template <std::size_t C>
 struct next_head<0, C> {
-    using type = slice<1 + C, C>;
+    using type = slice<C + 1, C>;
 };
 
-/// One layer: [u, head, x] ↦ [u, head + post, x + _1x1(post)].
+/// One layer: [head, x, u] ↦ [head + post, x + _1x1(post), u]. The model's input u comes last,
+/// so that every vector a layer reads starts where one the layer before stored starts (a load
+/// across two stores waits for both to reach the cache, on the path of every step).
 template <std::size_t H, std::size_t C, std::size_t K, std::size_t D, auto A, bool Gated>
-using layer = chain<concat<slice<0, 1 + H + C>, post<H, C, K, D, A, Gated>>,
-                    concat<slice<0, 1>, typename next_head<H, C>::type,
-                           sum<slice<1 + H, C>, chain<slice<1 + H + C, C>, one_by_one<C, true>>>>>;
+using layer = chain<
+    concat<slice<0, H + C + 1>, post<H, C, K, D, A, Gated>>,
+    concat<typename next_head<H, C>::type,
+           sum<slice<H, C>, chain<slice<H + C + 1, C>, one_by_one<C, true>>>, slice<H + C, 1>>>;
 
 /// An array's layers; the first array's first layer starts the head.
 template <bool First, class Array>
@@ -125,19 +128,19 @@ constexpr bool check_head_size() {
     return true;
 }
 
-/// What follows an array's layers, from [u, head, x]: the next array, or the model's head.
+/// What follows an array's layers, from [head, x, u]: the next array, or the model's head.
 template <class... Arrays>
 struct after;
 template <std::size_t C, std::size_t Hd, std::size_t K, class Ds, auto A, bool G, bool HB>
 struct after<layer_array<C, Hd, K, Ds, A, G, HB>> {
-    using type = chain<slice<1, C>, one_by_one<Hd, HB>>;
+    using type = chain<slice<0, C>, one_by_one<Hd, HB>>;
 };
 template <std::size_t C, std::size_t Hd, std::size_t K, class Ds, auto A, bool G, bool HB,
           class Next, class... Rest>
 struct after<layer_array<C, Hd, K, Ds, A, G, HB>, Next, Rest...> {
     static_assert(check_head_size<Hd, Next::channels>());
-    using type = chain<concat<slice<0, 1>, chain<slice<1, C>, one_by_one<Hd, HB>>,
-                              chain<slice<1 + C, C>, one_by_one<Next::channels>>>,
+    using type = chain<concat<chain<slice<0, C>, one_by_one<Hd, HB>>,
+                              chain<slice<C, C>, one_by_one<Next::channels>>, slice<2 * C, 1>>,
                        typename layers_of<false, Next>::type, typename after<Next, Rest...>::type>;
 };
 
@@ -158,7 +161,7 @@ struct model_of {
 };
 template <auto HeadScale, class First, class... Rest>
 struct model_of<true, HeadScale, First, Rest...> {
-    using type = chain<concat<slice<0, 1>, one_by_one<First::channels>>,
+    using type = chain<concat<one_by_one<First::channels>, slice<0, 1>>,
                        typename layers_of<true, First>::type, typename after<First, Rest...>::type,
                        activation_layer<HeadScale * x>>;
 };
