@@ -18,6 +18,7 @@
 
 #include "../config.hpp"
 #include "../layers/layer.hpp"
+#include "chunk_simd.hpp"
 #include "one_sample_simd.hpp"
 
 namespace hardwired::kernels {
@@ -310,6 +311,20 @@ HARDWIRED_ALWAYS_INLINE void column_product(T const* w, T const* a, T* z, bool r
     }
 }
 
+/// Column `col` of dW (dcol) gains δ·x over rows [First, Full), whole batches of B, and the
+/// sums col[r]·δ[r] over them are returned in B's lanes.
+template <std::size_t Full, class B, std::size_t First = 0, class T>
+HARDWIRED_ALWAYS_INLINE B column_lanes(T const* col, T* dcol, T x, T const* delta) {
+    B back(T(0));
+#pragma GCC unroll 16
+    for (std::size_t j = First; j < Full; j += B::size) {
+        const B d = B::load_unaligned(delta + j);
+        hardwired::detail::madd(d, B(x), B::load_unaligned(dcol + j)).store_unaligned(dcol + j);
+        back = hardwired::detail::madd(B::load_unaligned(col + j), d, back);
+    }
+    return back;
+}
+
 /// Column `col` of dW (dcol) gains δ·x over rows [First, Rows), and returns Σ col[r]·δ[r] over
 /// them: whole batches of B with the sum in lanes, added across them, and what they leave by the
 /// batch of half as many lanes, down to two lanes, then row by row, each summed on its own.
@@ -327,26 +342,60 @@ HARDWIRED_ALWAYS_INLINE T column_backward(T const* col, T* dcol, T x, T const* d
             }
         }
     }
-    if constexpr (full == First) {
+    if constexpr (full == First)
         return rest;
-    } else {
-        B back(T(0));
-#pragma GCC unroll 16
-        for (std::size_t j = First; j < full; j += L) {
-            const B d = B::load_unaligned(delta + j);
-            hardwired::detail::madd(d, B(x), B::load_unaligned(dcol + j)).store_unaligned(dcol + j);
-            back = hardwired::detail::madd(B::load_unaligned(col + j), d, back);
-        }
-        return xsimd::hadd(back) + rest;
-    }
+    else
+        return xsimd::hadd(column_lanes<full, B, First>(col, dcol, x, delta)) + rest;
 }
+
+/// The widest batch of T in column_backward's cascade (batch<T>, then half as many lanes each
+/// time, down to two) with at most Rows lanes; void where even two are more.
+template <class T, std::size_t Rows, class B = batch<T>>
+struct widest_within {
+    using type = typename std::conditional_t<(B::size <= Rows), std::type_identity<B>,
+                                             widest_within<T, Rows, half_batch<T, B>>>::type;
+};
+template <class T, std::size_t Rows>
+struct widest_within<T, Rows, void> {
+    using type = void;
+};
+/// The lanes of a batch B, and 1 for void.
+template <class B>
+inline constexpr std::size_t lanes_or_one = B::size;
+template <>
+inline constexpr std::size_t lanes_or_one<void> = 1;
 
 /// Back through a product z = W·a of In columns of Rows values, W(r, k) = w[k·Rows + r], given
 /// δ = ∂L/∂z: column k of dW gains δ·a[k], and g[k] = Σ_r W(r, k)·δ[r] (added to g[k] when Add;
-/// not computed where g is null), one column at a time (column_backward).
+/// not computed where g is null). Each column's sum is taken in the lanes of the widest batch B
+/// that its rows fill (column_backward); the sums of L = B::size columns are then reduced across
+/// their lanes together (row_sums: about one shuffle and one add per column, where one column's
+/// own reduction takes a shuffle and an add per halving of the lanes). Columns past the last
+/// whole group are reduced one by one.
 template <std::size_t In, std::size_t Rows, bool Add = false, class T>
 void column_product_backward(T const* w, T* dw, T const* a, T const* delta, T* g) {
-    for (std::size_t k = 0; k < In; ++k) {
+    using B = typename widest_within<T, Rows>::type;
+    constexpr std::size_t L = lanes_or_one<B>, grouped = std::is_void_v<B> ? 0 : In / L * L;
+    if constexpr (!std::is_void_v<B> && grouped > 0) {
+        constexpr std::size_t full = Rows / L * L;
+        for (std::size_t k0 = 0; k0 < grouped; k0 += L) {
+            std::array<B, L> back;
+            alignas(64) std::array<T, L> rest{};
+#pragma GCC unroll 16
+            for (std::size_t i = 0; i < L; ++i) {
+                const std::size_t k = k0 + i;
+                if constexpr (full < Rows)
+                    rest[i] =
+                        column_backward<Rows, T, B, full>(w + k * Rows, dw + k * Rows, a[k], delta);
+                back[i] = column_lanes<full, B>(w + k * Rows, dw + k * Rows, a[k], delta);
+            }
+            if (g) {
+                const B sums = row_sums(back) + B::load_aligned(rest.data());
+                (Add ? B::load_unaligned(g + k0) + sums : sums).store_unaligned(g + k0);
+            }
+        }
+    }
+    for (std::size_t k = grouped; k < In; ++k) {
         const T back = column_backward<Rows>(w + k * Rows, dw + k * Rows, a[k], delta);
         if (g)
             g[k] = Add ? g[k] + back : back;
