@@ -193,6 +193,13 @@ HARDWIRED_ALWAYS_INLINE void copy(T const* from, T* to) {
                              HARDWIRED_INLINE_LAMBDA { store_as(to, i, load_as<V>(from, i)); });
 }
 
+/// to[i] = 0 for i < N, in batches (for_each_batch).
+template <std::size_t N, class T>
+HARDWIRED_ALWAYS_INLINE void zero(T* to) {
+    for_each_batch<N, T>([&]<class V>(std::size_t i)
+                             HARDWIRED_INLINE_LAMBDA { store_as(to, i, V(T(0))); });
+}
+
 /// to[i] += from[i] for i < N, in batches (for_each_batch).
 template <std::size_t N, class T>
 HARDWIRED_ALWAYS_INLINE void add_into(T const* from, T* to) {

@@ -54,6 +54,16 @@ struct slice {
             for (std::size_t i = 0; i < In; ++i)
                 delta_in[i] = i >= Begin && i < Begin + Count ? delta[i - Begin] : T(0);
         }
+        /// The same in batches: zeros, δ, zeros.
+        template <class T>
+        static void backward_simd(T const*, T*, T const*, T const*, T const*, T const* delta,
+                                  T* delta_in) {
+            if (!delta_in)
+                return;
+            kernels::detail::zero<Begin>(delta_in);
+            kernels::detail::copy<Count>(delta, delta_in + Begin);
+            kernels::detail::zero<In - Begin - Count>(delta_in + Begin + Count);
+        }
         template <class T>
         static void forward_chunk(T const*, T const* in, T* out, T*, std::size_t nv, bool) {
             using B = xsimd::batch<T>;
