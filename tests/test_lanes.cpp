@@ -79,9 +79,9 @@ void check_lanes() {
 
 using lstm = hw::network<hw::input<2>, hw::lstm<12>, hw::lstm<5>, hw::dense<2>>;
 using gru = hw::network<hw::input<3>, hw::gru<9>, hw::gru<16>, hw::dense<1>>;
-using mixed =
-    hw::network<hw::input<2>, hw::conv1d<3, 3, 2, 1, hw::tanh>, hw::residual<hw::gru<3>>,
-                hw::concat<hw::lstm<2>, hw::dense<2>>, hw::conv1d<4, 2, 1, 2>, hw::dense<1>>;
+using mixed = hw::network<hw::input<2>, hw::conv1d<3, 3, 2, 1, hw::tanh>, hw::residual<hw::gru<3>>,
+                          hw::concat<hw::lstm<2>, hw::dense<2>>, hw::conv1d<4, 2, 1, 2>,
+                          hw::conv1d<3, 2, 1, 1, hw::swish>, hw::dense<1>>;
 using wavenet =
     hw::network<hw::input<1>,
                 hw::wavenet::model<

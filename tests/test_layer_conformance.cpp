@@ -70,7 +70,7 @@ using around =
         (around<hw::dropout<1, 2>, hw::residual<hw::dense<6, hw::tanh>, hw::dropout<1, 3>>>),      \
         (around<hw::concat<hw::slice<4, 2>, hw::chain<hw::slice<1, 3>, hw::dense<2, hw::tanh>>>>), \
         (around<hw::sum<hw::slice<0, 3>, hw::slice<3, 3>>, hw::dense<4, hw::tanh>>),               \
-        (around<hw::conv1d<20, 1, 1, 1, hw::tanh>>),                                               \
+        (around<hw::conv1d<20, 1, 1, 1, hw::tanh>>), (around<hw::conv1d<6, 1, 1, 1, hw::swish>>),  \
         (around<hw::conv1d<4, 1, 1, 2, hw::x, false>>)
 
 TEMPLATE_TEST_CASE("conformance: float64 gradients against central differences", "[conformance]",

@@ -133,7 +133,7 @@ using gru = hw::network<hw::input<3>, hw::gru<9>, hw::gru<16>, hw::dense<1, hw::
 // past inputs) reaches a gradient.
 using mixed = hw::network<hw::input<2>, hw::dense<3, hw::tanh>, hw::conv1d<3, 3, 2, 1, hw::tanh>,
                           hw::residual<hw::gru<3>>, hw::concat<hw::lstm<2>, hw::dense<2>>,
-                          hw::conv1d<4, 2, 1, 2>, hw::dense<1>>;
+                          hw::conv1d<4, 2, 1, 2>, hw::conv1d<3, 2, 1, 1, hw::swish>, hw::dense<1>>;
 // Gated, with 1×1 convolutions (no history) and a second layer array.
 using wavenet =
     hw::network<hw::input<1>,

@@ -155,6 +155,8 @@ TEST_CASE("Through time: a causal convolution, dilated, with an activation",
           "[through_time][conv1d]") {
     // kernel 3, dilation 2: a ring of 4 inputs of 2 values, then its next slot (index 8).
     check_lengths<hw::network<hw::input<2>, hw::conv1d<3, 3, 2, 1, hw::tanh>, hw::dense<2>>>({8});
+    // swish: f' needs the pre-activations, which the layer then keeps.
+    check_lengths<hw::network<hw::input<2>, hw::conv1d<3, 3, 2, 1, hw::swish>, hw::dense<2>>>({8});
 }
 
 TEST_CASE("Through time: every kind stacked and mixed with dense layers", "[through_time]") {

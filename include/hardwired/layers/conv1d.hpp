@@ -87,9 +87,13 @@ struct conv1d {
             return (k * group_in + c) * Out + o;
         }
 
-        /// What a step keeps for its backward pass: the pre-activations, the input each tap
-        /// read (tap k at k·In) and, with history, the ring's next slot.
-        static constexpr std::size_t pre = 0, taps = Out, slot = Out + K * In,
+        /// What a step keeps for its backward pass: the pre-activations where the activation's
+        /// derivative needs them (not where it is written in the activation's output, as for
+        /// hw::x, tanh or sigmoid); with history, the input each tap read (tap k at k·In) and
+        /// the ring's next slot. Without history the input itself is the one tap.
+        static constexpr bool keeps_pre = !is_output_expressible(Activation);
+        static constexpr std::size_t pre = 0, taps = keeps_pre ? Out : 0,
+                                     slot = taps + (past > 0 ? K * In : 0),
                                      saved_count = slot + (past > 0 ? 1 : 0);
 
         /// One time step without history (K = 1).
@@ -139,29 +143,29 @@ struct conv1d {
 
         /// Back through one step without history (K = 1): δ of the output in, δ of the input out.
         template <class T>
-        static constexpr void backward(T const* p, T* dp, T const*, T const* out, T const* saved,
+        static constexpr void backward(T const* p, T* dp, T const* in, T const* out, T const* saved,
                                        T const* delta, T* delta_in) requires(past == 0) {
-            backward_step<false>(p, dp, out, saved, delta, delta_in, static_cast<T*>(nullptr));
+            backward_step<false>(p, dp, in, out, saved, delta, delta_in, static_cast<T*>(nullptr));
         }
         /// Back through one step: δ of the output; dstate holds ∂L/∂ of the ring after the step
         /// and is left holding ∂L/∂ of the ring before it (0 for the slot's position).
         template <class T>
-        static constexpr void backward(T const* p, T* dp, T const*, T const* out, T const* saved,
+        static constexpr void backward(T const* p, T* dp, T const* in, T const* out, T const* saved,
                                        T const* delta, T* delta_in, T* dstate) requires(past > 0) {
-            backward_step<false>(p, dp, out, saved, delta, delta_in, dstate);
+            backward_step<false>(p, dp, in, out, saved, delta, delta_in, dstate);
         }
 
         /// The same steps back with SIMD (one group): the product's columns one by one.
         template <class T>
-        static void backward_simd(T const* p, T* dp, T const*, T const* out, T const* saved,
+        static void backward_simd(T const* p, T* dp, T const* in, T const* out, T const* saved,
                                   T const* delta, T* delta_in) requires(past == 0 && G == 1) {
-            backward_step<true>(p, dp, out, saved, delta, delta_in, static_cast<T*>(nullptr));
+            backward_step<true>(p, dp, in, out, saved, delta, delta_in, static_cast<T*>(nullptr));
         }
         template <class T>
-        static void backward_simd(T const* p, T* dp, T const*, T const* out, T const* saved,
+        static void backward_simd(T const* p, T* dp, T const* in, T const* out, T const* saved,
                                   T const* delta, T* delta_in,
                                   T* dstate) requires(past > 0 && G == 1) {
-            backward_step<true>(p, dp, out, saved, delta, delta_in, dstate);
+            backward_step<true>(p, dp, in, out, saved, delta, delta_in, dstate);
         }
 
         /// One time step of independent sequences in lanes (hw::step_lanes, training in lanes),
@@ -252,36 +256,58 @@ struct conv1d {
         }
 
     private:
-        /// out[o] = f(b[o] + Σ W[o, c, k]·x(lag of tap k, input channel c)), keeping the
-        /// pre-activations and what each tap read in `saved`.
+        /// out[o] = f(b[o] + Σ W[o, c, k]·x(lag of tap k, input channel c)), keeping in `saved`
+        /// what the backward pass reads (see saved_count).
         template <class T, class Input>
         static constexpr void convolve(T const* p, T* out, T* saved, Input const& x) {
-            for (std::size_t k = 0; k < K; ++k)
-                for (std::size_t c = 0; c < In; ++c)
-                    saved[taps + k * In + c] = x((K - 1 - k) * D, c);
+            if constexpr (past > 0)
+                for (std::size_t k = 0; k < K; ++k)
+                    for (std::size_t c = 0; c < In; ++c)
+                        saved[taps + k * In + c] = x((K - 1 - k) * D, c);
             for (std::size_t o = 0; o < Out; ++o) {
                 const std::size_t first = o / group_out * group_in;
                 T acc = Bias ? p[weights + o] : T(0);
                 for (std::size_t c = 0; c < group_in; ++c)
                     for (std::size_t k = 0; k < K; ++k)
-                        acc += p[weight_at(o, c, k)] * saved[taps + k * In + first + c];
-                saved[pre + o] = acc;
+                        acc += p[weight_at(o, c, k)] *
+                               (past > 0 ? saved[taps + k * In + first + c] : x(0, first + c));
+                if constexpr (keeps_pre)
+                    saved[pre + o] = acc;
                 out[o] = Activation(acc);
             }
         }
+        /// Where the taps' inputs lie (with history in `saved`, else the input itself) and where
+        /// the pre-activations do (where they are not kept, the outputs stand in for them:
+        /// activation_derivative then reads only those), for one sample (width 1) or rows of a
+        /// chunk.
+        template <class T>
+        static constexpr T const* taps_of(T const* in, T const* saved, std::size_t width = 1) {
+            return past > 0 ? saved + taps * width : in;
+        }
+        template <class T>
+        static constexpr T const* pre_of(T const* out, T const* saved, std::size_t width = 1) {
+            return keeps_pre ? saved + pre * width : out;
+        }
         /// convolve with one group, tap k's In inputs at tap(k); `reversed` as column_product's.
+        /// The sums go to the pre-activations where they are kept, else to `out`, where the
+        /// activation (unless the identity) then replaces them.
         template <class T, class Tap>
         HARDWIRED_ALWAYS_INLINE static void convolve_simd(T const* p, T* out, T* saved,
                                                           Tap const& tap, bool reversed = false) {
-            for (std::size_t k = 0; k < K; ++k)
-                kernels::detail::copy<In>(tap(k), saved + taps + k * In);
+            T const* inputs = tap(0);
+            if constexpr (past > 0) {
+                for (std::size_t k = 0; k < K; ++k)
+                    kernels::detail::copy<In>(tap(k), saved + taps + k * In);
+                inputs = saved + taps;
+            }
+            T* z = keeps_pre ? saved + pre : out;
             if constexpr (Bias)
-                kernels::detail::copy<Out>(p + weights, saved + pre);
+                kernels::detail::copy<Out>(p + weights, z);
             else
-                for (std::size_t o = 0; o < Out; ++o)
-                    saved[pre + o] = T(0);
-            kernels::detail::column_product<K * In, Out>(p, saved + taps, saved + pre, reversed);
-            kernels::detail::apply<Activation, Out>(saved + pre, out);
+                kernels::detail::zero<Out>(z);
+            kernels::detail::column_product<K * In, Out>(p, inputs, z, reversed);
+            if constexpr (keeps_pre || !std::is_same_v<decltype(Activation), decltype(x)>)
+                kernels::detail::apply<Activation, Out>(z, out);
         }
         /// f(next, at) for each vector of sequences in lanes whose rings' next slots (a row at
         /// `slots`) agree, with V the SIMD vector and `at` its first lane, and for each sequence
@@ -298,8 +324,8 @@ struct conv1d {
             }
         }
         /// convolve for sequences in lanes (one group), the K·In rows at `x` the taps: the
-        /// pre-activations to `out` through the activation and, where its derivative needs
-        /// them, to `saved`.
+        /// pre-activations to `out` through the activation and, where they are kept, to
+        /// `saved`.
         template <class T>
         static void convolve_chunk(T const* p, T const* x, T* out, T* saved, std::size_t nv) {
             using B = xsimd::batch<T>;
@@ -308,7 +334,7 @@ struct conv1d {
                 p, x, nv, [&](std::size_t o) { return Bias ? p[weights + o] : T(0); },
                 [&](std::size_t o, std::size_t v, B acc) {
                     const std::size_t at = o * C + v * L;
-                    if constexpr (!is_output_expressible(Activation)) // else f' reads f alone
+                    if constexpr (keeps_pre)
                         acc.store_aligned(saved + pre * C + at);
                     Activation(acc).store_aligned(out + at);
                 });
@@ -324,8 +350,7 @@ struct conv1d {
             using B = xsimd::batch<T>;
             constexpr std::size_t C = kernels::chunk_samples;
             T* dz = scratch;
-            // The pre-activations are kept only where f' needs them (convolve_chunk).
-            T const* z = is_output_expressible(Activation) ? out : saved + pre * C;
+            T const* z = pre_of(out, saved, C);
             kernels::for_each_chunk_vector<T>(Out, nv, [&](std::size_t at) {
                 const B d = B::load_aligned(delta + at) *
                             detail::activation_derivative<Activation>(B::load_aligned(z + at),
@@ -341,14 +366,17 @@ struct conv1d {
         /// Back through one step, by convolve_backward or (Simd) convolve_backward_simd; with
         /// history, δ of the ring's inputs is carried in dstate.
         template <bool Simd, class T>
-        static constexpr void backward_step(T const* p, T* dp, T const* out, T const* saved,
-                                            T const* delta, T* delta_in, T* dstate) {
+        static constexpr void backward_step(T const* p, T* dp, T const* in, T const* out,
+                                            T const* saved, T const* delta, T* delta_in,
+                                            T* dstate) {
             std::array<T, K * In> d_taps;
             if constexpr (Simd) {
-                convolve_backward_simd(p, dp, out, saved, delta, d_taps.data());
+                convolve_backward_simd(p, dp, taps_of(in, saved), pre_of(out, saved), out, delta,
+                                       d_taps.data());
             } else {
                 d_taps.fill(T(0));
-                convolve_backward(p, dp, out, saved, delta, d_taps);
+                convolve_backward(p, dp, taps_of(in, saved), pre_of(out, saved), out, delta,
+                                  d_taps);
             }
             if constexpr (past == 0) {
                 if (delta_in)
@@ -373,36 +401,35 @@ struct conv1d {
         /// convolve_backward with one group: δ of the pre-activations in lanes, then the
         /// weights' gradients and δ of the taps (written, not added) column by column.
         template <class T>
-        static void convolve_backward_simd(T const* p, T* dp, T const* out, T const* saved,
+        static void convolve_backward_simd(T const* p, T* dp, T const* x, T const* z, T const* out,
                                            T const* delta, T* d_taps) {
             using detail::load_as, detail::store_as;
             alignas(64) std::array<T, Out> dz;
             kernels::detail::for_each_batch<Out, T>(
                 [&]<class V>(std::size_t o) HARDWIRED_INLINE_LAMBDA {
                     store_as(dz.data(), o,
-                             load_as<V>(delta, o) *
-                                 detail::activation_derivative<Activation>(
-                                     load_as<V>(saved + pre, o), load_as<V>(out, o)));
+                             load_as<V>(delta, o) * detail::activation_derivative<Activation>(
+                                                        load_as<V>(z, o), load_as<V>(out, o)));
                 });
             if constexpr (Bias)
                 kernels::detail::add_into<Out>(dz.data(), dp + weights);
-            kernels::detail::column_product_backward<K * In, Out>(p, dp, saved + taps, dz.data(),
-                                                                  d_taps);
+            kernels::detail::column_product_backward<K * In, Out>(p, dp, x, dz.data(), d_taps);
         }
-        /// The parameters' gradients, and δ of what each tap read (d_taps, tap k at k·In).
+        /// The parameters' gradients, and δ of what each tap read (d_taps, tap k at k·In), from
+        /// the taps' inputs x and the pre-activations z (taps_of, pre_of).
         template <class T>
-        static constexpr void convolve_backward(T const* p, T* dp, T const* out, T const* saved,
-                                                T const* delta, std::array<T, K * In>& d_taps) {
+        static constexpr void convolve_backward(T const* p, T* dp, T const* x, T const* z,
+                                                T const* out, T const* delta,
+                                                std::array<T, K * In>& d_taps) {
             for (std::size_t o = 0; o < Out; ++o) {
-                const T dz =
-                    delta[o] * detail::activation_derivative<Activation>(saved[pre + o], out[o]);
+                const T dz = delta[o] * detail::activation_derivative<Activation>(z[o], out[o]);
                 const std::size_t first = o / group_out * group_in;
                 if constexpr (Bias)
                     dp[weights + o] += dz;
                 for (std::size_t c = 0; c < group_in; ++c)
                     for (std::size_t k = 0; k < K; ++k) {
                         const std::size_t w = weight_at(o, c, k);
-                        dp[w] += dz * saved[taps + k * In + first + c];
+                        dp[w] += dz * x[k * In + first + c];
                         d_taps[k * In + first + c] += p[w] * dz;
                     }
             }
