@@ -16,6 +16,7 @@
 #include <hardwired/hardwired.hpp>
 
 #include "support/counting_new.hpp"
+#include "support/small_wavenet.hpp"
 
 namespace hw = hardwired;
 
@@ -82,12 +83,7 @@ using gru = hw::network<hw::input<3>, hw::gru<9>, hw::gru<16>, hw::dense<1>>;
 using mixed = hw::network<hw::input<2>, hw::conv1d<3, 3, 2, 1, hw::tanh>, hw::residual<hw::gru<3>>,
                           hw::concat<hw::lstm<2>, hw::dense<2>>, hw::conv1d<4, 2, 1, 2>,
                           hw::conv1d<3, 2, 1, 1, hw::swish>, hw::dense<1>>;
-using wavenet =
-    hw::network<hw::input<1>,
-                hw::wavenet::model<
-                    hw::c<1, 2>,
-                    hw::wavenet::layer_array<4, 3, 3, hw::wavenet::dilations<1, 2>, hw::tanh, true>,
-                    hw::wavenet::layer_array<3, 1, 2, hw::wavenet::dilations<3>>>>;
+using wavenet = test::small_wavenet;
 using stateless = hw::network<hw::input<3>, hw::dense<8, hw::tanh>, hw::dense<2>>;
 
 } // namespace

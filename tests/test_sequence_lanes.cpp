@@ -23,6 +23,7 @@
 #include <hardwired/hardwired.hpp>
 
 #include "support/counting_new.hpp"
+#include "support/small_wavenet.hpp"
 
 namespace hw = hardwired;
 
@@ -134,13 +135,7 @@ using gru = hw::network<hw::input<3>, hw::gru<9>, hw::gru<16>, hw::dense<1, hw::
 using mixed = hw::network<hw::input<2>, hw::dense<3, hw::tanh>, hw::conv1d<3, 3, 2, 1, hw::tanh>,
                           hw::residual<hw::gru<3>>, hw::concat<hw::lstm<2>, hw::dense<2>>,
                           hw::conv1d<4, 2, 1, 2>, hw::conv1d<3, 2, 1, 1, hw::swish>, hw::dense<1>>;
-// Gated, with 1×1 convolutions (no history) and a second layer array.
-using wavenet =
-    hw::network<hw::input<1>,
-                hw::wavenet::model<
-                    hw::c<1, 2>,
-                    hw::wavenet::layer_array<4, 3, 3, hw::wavenet::dilations<1, 2>, hw::tanh, true>,
-                    hw::wavenet::layer_array<3, 1, 2, hw::wavenet::dilations<3>>>>;
+using wavenet = test::small_wavenet;
 
 } // namespace
 
