@@ -70,6 +70,12 @@ using around =
         (around<hw::dropout<1, 2>, hw::residual<hw::dense<6, hw::tanh>, hw::dropout<1, 3>>>),      \
         (around<hw::concat<hw::slice<4, 2>, hw::chain<hw::slice<1, 3>, hw::dense<2, hw::tanh>>>>), \
         (around<hw::sum<hw::slice<0, 3>, hw::slice<3, 3>>, hw::dense<4, hw::tanh>>),               \
+        (around<                                                                                   \
+            hw::product<hw::slice<1, 4>, hw::chain<hw::slice<0, 4>, hw::dense<4, hw::tanh>>>>),    \
+        (around<hw::product<hw::chain<hw::slice<2, 3>, hw::activation_layer<hw::tanh>>,            \
+                            hw::slice<0, 3>, hw::slice<3, 3>>>),                                   \
+        (around<hw::dense<8, hw::tanh>, hw::slice<1, 6>, hw::slice<2, 3>, hw::dense<2>>),          \
+        (around<hw::sum<hw::chain<hw::dense<8, hw::tanh>, hw::slice<2, 4>>, hw::slice<1, 4>>>),    \
         (around<hw::conv1d<20, 1, 1, 1, hw::tanh>>), (around<hw::conv1d<6, 1, 1, 1, hw::swish>>),  \
         (around<hw::conv1d<4, 1, 1, 2, hw::x, false>>)
 

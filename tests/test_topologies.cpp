@@ -221,3 +221,37 @@ TEST_CASE("equal layer types in different places are different layers", "[topolo
     hw::gradient<hw::squared_error>(p, x, y, g);
     CHECK(g.layer<1>().layer<0>().w(0, 0) != g.layer<2>().layer<0>().w(0, 0));
 }
+
+TEST_CASE("a slice is a view of its input: nothing copied or kept, its values in place",
+          "[topology]") {
+    // The chain keeps the dense layers' outputs and nothing for the slices, which point into
+    // them; a sum of two slices reads its input directly.
+    using net = hw::network<hw::input<3>, hw::dense<8, hw::tanh>, hw::slice<1, 6>, hw::slice<2, 3>,
+                            hw::sum<hw::slice<0, 2>, hw::slice<1, 2>>, hw::dense<2>>;
+    using root = net::root;
+    STATIC_REQUIRE(root::saved_offset[0] == 8 + 2);
+    STATIC_REQUIRE(!root::out_place[0].in_input && root::out_place[0].offset == 0);
+    STATIC_REQUIRE(!root::out_place[1].in_input && root::out_place[1].offset == 1);
+    STATIC_REQUIRE(!root::out_place[2].in_input && root::out_place[2].offset == 1 + 2);
+    STATIC_REQUIRE(!root::out_place[3].in_input && root::out_place[3].offset == 8);
+    STATIC_REQUIRE(hw::detail::saved_count<typename root::template child<3>> == 0);
+    hw::params<net, double> p;
+    hw::init::fan_in(p, 5);
+    hw::workspace<net, double> ws;
+    ws.a[0] = 0.3;
+    ws.a[1] = -0.7;
+    ws.a[2] = 0.9;
+    hw::detail::forward_into(p, ws, true);
+    const auto h = ws.activations<1>();
+    const auto s1 = ws.activations<2>();
+    const auto s2 = ws.activations<3>();
+    const auto sum = ws.activations<4>();
+    for (std::size_t i = 0; i < 6; ++i)
+        CHECK(s1[i] == h[1 + i]);
+    for (std::size_t i = 0; i < 3; ++i)
+        CHECK(s2[i] == h[3 + i]);
+    CHECK(sum[0] == h[3] + h[4]);
+    CHECK(sum[1] == h[4] + h[5]);
+    // Each view of the tanh layer's outputs points at them.
+    CHECK(s2.data() == h.data() + 3);
+}

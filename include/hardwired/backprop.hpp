@@ -65,8 +65,10 @@ private:
             return layout::in;
         else if constexpr (L == Net::depth)
             return layout::out;
-        else
-            return layout::saved + Net::root::out_offset[L - 1];
+        else {
+            constexpr detail::value_place at = Net::root::out_place[L - 1];
+            return (at.in_input ? layout::in : layout::saved) + at.offset;
+        }
     }
 };
 

@@ -64,6 +64,17 @@ constexpr std::array<std::size_t, N> offsets(std::array<std::size_t, N> const& s
     return o;
 }
 
+/// Where a value a block computes lies, in rows from the start of the block's input (`in_input`,
+/// a view of it: detail::is_view) or of its saved values.
+struct value_place {
+    bool in_input = false;
+    std::size_t offset = 0;
+    template <class T>
+    constexpr T const* in(T const* input, T const* saved, std::size_t width) const {
+        return (in_input ? input : saved) + offset * width;
+    }
+};
+
 /// A tail at the given offset of a block's saved values (the tail of its last layer), or none.
 template <class Child, std::size_t Offset, bool = has_tail<Child>>
 struct tail_at {};

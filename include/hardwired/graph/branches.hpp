@@ -66,11 +66,19 @@ struct branches {
             detail::for_index<n>([&](auto i) { a[i] = f(std::type_identity<child<i>>{}); });
             return a;
         }
-        // Element-wise: each branch's output, then its saved values; concatenated: its saved
-        // values (its output is a slice of the block's).
+        /// Whether branch b's output is a view of the input (element-wise blocks only: a
+        /// concatenated branch writes its part of the block's output).
+        static constexpr auto viewed = [] {
+            std::array<bool, n> v{};
+            detail::for_index<n>(
+                [&](auto i) { v[i] = !concatenated && detail::is_view<child<i>>; });
+            return v;
+        }();
+        // Element-wise: each branch's output (unless a view), then its saved values;
+        // concatenated: its saved values (its output is a slice of the block's).
         static constexpr auto saved_sizes = each([](auto c) {
             using C = typename decltype(c)::type;
-            return (concatenated ? 0 : C::outputs) + detail::saved_count<C>;
+            return (concatenated || detail::is_view<C> ? 0 : C::outputs) + detail::saved_count<C>;
         });
         static constexpr std::size_t widest =
             detail::largest(each([](auto c) { return decltype(c)::type::outputs; }));
@@ -80,15 +88,27 @@ struct branches {
             each([](auto c) { return detail::parameter_count<typename decltype(c)::type>; }));
         static constexpr std::size_t parameter_count =
             param_offset[n - 1] + detail::parameter_count<child<n - 1>>;
-        /// Where branch b's output lies: in the block's output (concatenated) or its saved values.
+        /// Where branch b's output lies: in the block's output (concatenated), its saved values,
+        /// or its input (a view).
         static constexpr auto out_offset =
             concatenated ? detail::offsets(each([](auto c) { return decltype(c)::type::outputs; }))
                          : detail::offsets(saved_sizes);
+        static constexpr auto out_place = [] {
+            std::array<detail::value_place, n> o{};
+            detail::for_index<n>([&](auto i) {
+                if constexpr (viewed[i])
+                    o[i] = {true, child<i>::view_offset};
+                else
+                    o[i] = {false, out_offset[i]};
+            });
+            return o;
+        }();
         static constexpr auto saved_offset = [] {
             auto o = detail::offsets(saved_sizes);
             if constexpr (!concatenated)
                 for (std::size_t i = 0; i < n; ++i)
-                    o[i] += each([](auto c) { return decltype(c)::type::outputs; })[i];
+                    o[i] +=
+                        viewed[i] ? 0 : each([](auto c) { return decltype(c)::type::outputs; })[i];
             return o;
         }();
         static constexpr std::size_t saved_count = [] {
@@ -117,17 +137,19 @@ struct branches {
                                        T* state) {
             constexpr std::size_t W = Mode::width;
             detail::for_index<n>([&](auto b) {
-                T* y = (concatenated ? out : saved) + out_offset[b] * W;
-                detail::run_forward<child<b>>(
-                    m, p + param_offset[b], in, y, saved + saved_offset[b] * W,
-                    state_count > 0 ? state + state_offset[b] * W : state);
+                if constexpr (!viewed[b]) {
+                    T* y = (concatenated ? out : saved) + out_offset[b] * W;
+                    detail::run_forward<child<b>>(
+                        m, p + param_offset[b], in, y, saved + saved_offset[b] * W,
+                        state_count > 0 ? state + state_offset[b] * W : state);
+                }
             });
             if constexpr (!concatenated)
                 detail::for_each_vector<T, outputs>(m, [&](auto v, std::size_t at) {
                     using V = decltype(v);
-                    V acc = detail::load_as<V>(saved + out_offset[0] * W, at);
+                    V acc = detail::load_as<V>(out_place[0].in(in, saved, W), at);
                     detail::for_index<n - 1>([&](auto b) {
-                        const V y = detail::load_as<V>(saved + out_offset[b + 1] * W, at);
+                        const V y = detail::load_as<V>(out_place[b + 1].in(in, saved, W), at);
                         if constexpr (std::is_same_v<Combine, combine::sum>)
                             acc = acc + y;
                         else
@@ -147,7 +169,7 @@ struct branches {
             T* inner = scratch + (widest + In) * W;
             detail::for_index<n>([&](auto b) {
                 using C = child<b>;
-                T const* y = (concatenated ? out : saved) + out_offset[b] * W;
+                T const* y = concatenated ? out + out_offset[b] * W : out_place[b].in(in, saved, W);
                 T const* sv = saved + saved_offset[b] * W;
                 T const* d_out = concatenated ? delta + out_offset[b] * W : delta;
                 const auto tail = detail::epilogue_for<C, T, W>(y, sv);
@@ -160,24 +182,38 @@ struct branches {
                         if constexpr (std::is_same_v<Combine, combine::product>)
                             detail::for_index<n>([&](auto c) {
                                 if constexpr (c != b)
-                                    g = g * detail::load_as<V>(saved + out_offset[c] * W, at);
+                                    g = g * detail::load_as<V>(out_place[c].in(in, saved, W), at);
                             });
                         detail::store_as(d_branch, at, tail(at, g));
                     });
                     d = d_branch;
                 }
-                // The first branch writes δ of the input, the others add to it.
-                T* d_x = delta_in ? (b == 0 ? delta_in : d_in) : nullptr;
-                detail::run_backward<C>(m, p + param_offset[b], dp + param_offset[b], in, y, sv, d,
-                                        d_x, inner, detail::no_epilogue{},
-                                        state_count > 0 ? dstate + state_offset[b] * W : dstate);
-                if (delta_in && b > 0)
-                    detail::for_each_vector<T, In>(m, [&](auto v, std::size_t at) {
-                        using V = decltype(v);
-                        detail::store_as(delta_in, at,
-                                         detail::load_as<V>(delta_in, at) +
-                                             detail::load_as<V>(d_in, at));
-                    });
+                // The first branch writes δ of the input, the others add to it; a later view adds
+                // δ to its range of it alone.
+                if constexpr (b > 0 && viewed[b]) {
+                    if (delta_in) {
+                        T* range = delta_in + C::view_offset * W;
+                        detail::for_each_vector<T, C::outputs>(m, [&](auto v, std::size_t at) {
+                            using V = decltype(v);
+                            detail::store_as(range, at,
+                                             detail::load_as<V>(range, at) +
+                                                 detail::load_as<V>(d, at));
+                        });
+                    }
+                } else {
+                    T* d_x = delta_in ? (b == 0 ? delta_in : d_in) : nullptr;
+                    detail::run_backward<C>(m, p + param_offset[b], dp + param_offset[b], in, y, sv,
+                                            d, d_x, inner, detail::no_epilogue{},
+                                            state_count > 0 ? dstate + state_offset[b] * W
+                                                            : dstate);
+                    if (delta_in && b > 0)
+                        detail::for_each_vector<T, In>(m, [&](auto v, std::size_t at) {
+                            using V = decltype(v);
+                            detail::store_as(delta_in, at,
+                                             detail::load_as<V>(delta_in, at) +
+                                                 detail::load_as<V>(d_in, at));
+                        });
+                }
             });
             if (delta_in)
                 detail::apply_epilogue(m, delta_in, In, epi);

@@ -39,8 +39,9 @@ struct chain {
 
 namespace detail {
 /// Where a chain keeps its values: the outputs that flow between its layers, one after the
-/// other (the last layer's output is the chain's own), then each layer's saved values, so that a
-/// forward pass that keeps nothing (inference) touches one contiguous run of rows.
+/// other (the last layer's output is the chain's own; a view's output is a range of its input),
+/// then each layer's saved values, so that a forward pass that keeps nothing (inference) touches
+/// one contiguous run of rows.
 template <class Children, std::size_t N = std::tuple_size_v<Children>>
 struct chain_layout {
     template <std::size_t I>
@@ -51,10 +52,28 @@ struct chain_layout {
         for_index<N>([&](auto i) { a[i] = f(std::type_identity<child<i>>{}, std::size_t{i}); });
         return a;
     }
+    /// Whether layer i's output is a view of its input that the chain keeps nowhere.
+    static constexpr auto viewed = [] {
+        std::array<bool, N> v{};
+        for_index<N>([&](auto i) { v[i] = i + 1 < N && is_view<child<i>>; });
+        return v;
+    }();
     static constexpr auto out_offset = offsets(each([](auto c, std::size_t i) {
-        return i + 1 < N ? decltype(c)::type::outputs : std::size_t{0};
+        return i + 1 < N && !viewed[i] ? decltype(c)::type::outputs : std::size_t{0};
     }));
     static constexpr std::size_t outputs_between = out_offset[N - 1];
+    /// Where layer i's output lies (i < N − 1): in the chain's input or its saved values.
+    static constexpr auto out_place = [] {
+        std::array<value_place, N> o{};
+        for_index<N>([&](auto i) {
+            if constexpr (viewed[i]) {
+                o[i] = i == 0 ? value_place{true, 0} : o[i - 1];
+                o[i].offset += child<i>::view_offset;
+            } else
+                o[i] = {false, out_offset[i]};
+        });
+        return o;
+    }();
     static constexpr auto saved_offset =
         offsets(each([](auto c, std::size_t) { return saved_count<typename decltype(c)::type>; }),
                 outputs_between);
@@ -98,6 +117,7 @@ public:
         param_offset[n - 1] + detail::parameter_count<child<n - 1>>;
     /// Where layer i's output (i < n − 1) and its own saved values start.
     static constexpr auto out_offset = layout::out_offset;
+    static constexpr auto out_place = layout::out_place;
     static constexpr auto saved_offset = layout::saved_offset;
     static constexpr std::size_t saved_count = layout::saved;
     /// Where layer i's persistent state starts in the chain's.
@@ -120,10 +140,13 @@ public:
                                    T* state) {
         constexpr std::size_t W = Mode::width;
         detail::for_index<n>([&](auto i) {
-            T const* x = i == 0 ? in : saved + out_offset[i - 1] * W;
-            T* y = i + 1 == n ? out : saved + out_offset[i] * W;
-            detail::run_forward<child<i>>(m, p + param_offset[i], x, y, saved + saved_offset[i] * W,
-                                          state_count > 0 ? state + state_offset[i] * W : state);
+            if constexpr (!layout::viewed[i]) {
+                T const* x = i == 0 ? in : out_place[i - 1].in(in, saved, W);
+                T* y = i + 1 == n ? out : saved + out_offset[i] * W;
+                detail::run_forward<child<i>>(
+                    m, p + param_offset[i], x, y, saved + saved_offset[i] * W,
+                    state_count > 0 ? state + state_offset[i] * W : state);
+            }
         });
     }
 
@@ -137,8 +160,8 @@ public:
         detail::for_index<n>([&](auto r) {
             constexpr std::size_t i = n - 1 - r;
             using C = child<i>;
-            T const* x = i == 0 ? in : saved + out_offset[i - 1] * W;
-            T const* y = i + 1 == n ? out : saved + out_offset[i] * W;
+            T const* x = i == 0 ? in : out_place[i - 1].in(in, saved, W);
+            T const* y = i + 1 == n ? out : out_place[i].in(in, saved, W);
             T const* d = i + 1 == n ? delta : buffer[(n - 2 - i) % 2];
             T* ds = state_count > 0 ? dstate + state_offset[i] * W : dstate;
             if constexpr (i == 0) {

@@ -24,6 +24,10 @@
 ///                            then nn.Tanh (hw::io::tensor_names)
 ///   draws_random             optional, true for a layer whose forward pass is random (dropout):
 ///                            its forward kernels take a hw::random_draws before the parameters
+///   view_offset              optional, for a layer whose output is its inputs [view_offset,
+///                            view_offset + outputs) unchanged and that keeps nothing (hw::slice):
+///                            a block that places the output itself points at the inputs instead
+///                            of running the forward kernels (its backward kernels still run)
 ///
 /// and its kernels, on pointers to its own parameters p (and gradients dp), one sample's inputs
 /// `in`, outputs `out` and saved values:
@@ -186,6 +190,12 @@ inline constexpr std::size_t tail_offset = [] {
 template <class L>
 inline constexpr bool is_block = requires {
     L::is_block;
+};
+
+/// A layer whose output is a range of its inputs (see view_offset above).
+template <class L>
+inline constexpr bool is_view = requires {
+    L::view_offset;
 };
 
 /// f'(z) for an activation, from its output a = f(z) where f' can be written in the output alone

@@ -35,6 +35,9 @@ struct slice {
     struct bound {
         static_assert(detail::check_slice<Begin, Count, In>());
         static constexpr std::size_t inputs = In, outputs = Count;
+        /// A view: where a block places the output (a chain's layer before the last, a branch
+        /// summed or multiplied), it points at the inputs and copies nothing.
+        static constexpr std::size_t view_offset = Begin;
 
         template <class T>
         static constexpr void forward(T const*, T const* in, T* out, T*) {
