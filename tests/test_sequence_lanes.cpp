@@ -70,7 +70,9 @@ std::pair<double, double> difference(A const& a, B const& b) {
 
 /// One call of sequence_gradient in lanes on N sequences of n steps, each from a state of its own,
 /// against sequence_gradient on each sequence alone from the same state: the loss, every
-/// gradient and every final state, relative to their largest values, within `tol`. The states
+/// gradient (of the parameters, the inputs and the initial states; those of a sequence are 1/N
+/// of its own alone, as the loss in lanes is the mean over the sequences) and every final
+/// state, relative to their largest values, within `tol`. The states
 /// come from q % 4 steps of sequence q alone or, with `same_start`, from 2 steps of each: the
 /// convolutions' rings then have the same next slot in every sequence (but the padding lanes).
 template <auto Loss, class Net, class T, std::size_t N, class Data>
@@ -86,16 +88,22 @@ void check_against_alone(Data const& d, double tol, bool same_start = false) {
     }
     auto grads = std::make_unique<hw::params<Net, T>>();
     hw::sequence_lanes_workspace<Net, T> ws;
-    const T loss = hw::sequence_gradient<Loss>(*p, d.xs, d.ys, *lanes, *grads, ws);
+    const std::size_t n = d.xs[0].size();
+    std::vector<sequence<T, Net::inputs>> dx(N, sequence<T, Net::inputs>(n));
+    auto ds = std::make_unique<hw::state_lanes<Net, T, N>>();
+    const T loss = hw::sequence_gradient<Loss>(*p, d.xs, d.ys, *lanes, *grads, ws, dx, ds.get());
 
     auto mean = std::make_unique<hw::params<Net, T>>();
     auto one = std::make_unique<hw::params<Net, T>>();
     hw::sequence_workspace<Net, T> ws1;
     double mean_loss = 0;
     mean->values.fill(T(0));
+    std::vector<sequence<T, Net::inputs>> dx1(N, sequence<T, Net::inputs>(n));
+    std::vector<hw::state<Net, T>> ds1(N);
     for (std::size_t q = 0; q < N; ++q) {
-        mean_loss +=
-            double(hw::sequence_gradient<Loss>(*p, d.xs[q], d.ys[q], alone[q], *one, ws1)) / N;
+        mean_loss += double(hw::sequence_gradient<Loss>(*p, d.xs[q], d.ys[q], alone[q], *one, ws1,
+                                                        std::span(dx1[q]), &ds1[q])) /
+                     N;
         for (std::size_t i = 0; i < one->values.size(); ++i)
             mean->values[i] += one->values[i] / T(N);
     }
@@ -111,6 +119,23 @@ void check_against_alone(Data const& d, double tol, bool same_start = false) {
         INFO("sequence " << q);
         CHECK(ws_ <= tol * std::max(1.0, bs_));
     }
+    // ∂L/∂ of the inputs and of the initial states, against 1/N of each sequence's alone.
+    std::vector<T> got, expected;
+    for (std::size_t q = 0; q < N; ++q) {
+        for (std::size_t t = 0; t < n; ++t)
+            for (std::size_t i = 0; i < Net::inputs; ++i) {
+                got.push_back(dx[q][t][i]);
+                expected.push_back(dx1[q][t][i] / T(N));
+            }
+        for (std::size_t i = 0; i < Net::state_count; ++i) {
+            got.push_back(ds->get(q).values[i]);
+            expected.push_back(ds1[q].values[i] / T(N));
+        }
+    }
+    const auto [dworst, dbig] = difference(got, expected);
+    INFO("largest input or initial-state gradient " << dbig);
+    CHECK(dbig > 0);
+    CHECK(dworst <= tol * dbig);
 }
 
 template <class Net>
@@ -233,6 +258,16 @@ TEST_CASE("training in lanes: sizes that do not fit change nothing", "[sequence_
     for (auto& y : ys) // two targets for five steps, in every sequence
         y.resize(2);
     rejected(xs, ys);
+    // Room for the input gradients of two sequences for three lanes; of four steps for five.
+    std::vector<sequence<float, 2>> dx(2, sequence<float, 2>(5));
+    CHECK_THROWS_AS(hw::sequence_gradient<hw::mse_loss>(p, d.xs, d.ys, s, grads, ws, dx),
+                    std::invalid_argument);
+    dx.assign(3, sequence<float, 2>(5));
+    dx[1].resize(4);
+    CHECK_THROWS_AS(hw::sequence_gradient<hw::mse_loss>(p, d.xs, d.ys, s, grads, ws, dx),
+                    std::invalid_argument);
+    CHECK(s.values == before);
+    CHECK(std::all_of(grads.values.begin(), grads.values.end(), [](float g) { return g == 7.f; }));
 }
 
 TEST_CASE("training in lanes allocates nothing once its workspace is large enough",
@@ -258,12 +293,15 @@ TEST_CASE("training in lanes allocates nothing once its workspace is large enoug
 namespace {
 
 /// fit_sequences' recipe by hand, one sequence at a time: every epoch each sequence starts from
-/// zero, steps through the warm-up, then each chunk's gradient is the mean of the sequences'
-/// (sequence_gradient, the states carried), and adam takes one step. Returns each epoch's loss.
+/// zero (or from `initial`), steps through the warm-up, then each chunk's gradient is the mean of
+/// the sequences' (sequence_gradient, the states carried), and adam takes one step. With a
+/// `rate`, after the first chunk `initial` takes a step down the mean of the gradients of the
+/// sequences' initial states, each of which starts from it. Returns each epoch's loss.
 template <class Net>
 std::vector<double> by_hand(hw::params<Net, double>& p, std::vector<sequence<double, 1>> const& xs,
                             std::vector<sequence<double, 1>> const& ys, std::size_t epochs,
-                            std::size_t warmup, std::size_t chunk) {
+                            std::size_t warmup, std::size_t chunk,
+                            hw::state<Net, double>* initial = nullptr, double rate = 0) {
     hw::adam<Net, double> opt{0.01};
     auto grads = std::make_unique<hw::params<Net, double>>();
     auto one = std::make_unique<hw::params<Net, double>>();
@@ -271,22 +309,32 @@ std::vector<double> by_hand(hw::params<Net, double>& p, std::vector<sequence<dou
     const std::size_t count = xs.size(), n = xs[0].size();
     std::vector<double> history;
     for (std::size_t e = 0; e < epochs; ++e) {
-        std::vector<hw::state<Net, double>> s(count);
+        std::vector<hw::state<Net, double>> s(count, initial ? *initial : hw::state<Net, double>{});
         for (std::size_t q = 0; q < count; ++q)
             for (std::size_t t = 0; t < warmup; ++t)
                 (void)hw::step(p, xs[q][t], s[q]);
         double epoch_loss = 0;
         for (std::size_t c0 = warmup; c0 < n; c0 += chunk) {
             const std::size_t size = std::min(chunk, n - c0);
+            const bool first = rate != 0 && c0 == warmup;
             grads->values.fill(0);
+            hw::state<Net, double> d_initial, dq;
             double loss = 0;
             for (std::size_t q = 0; q < count; ++q) {
                 const auto x = std::span(xs[q]).subspan(c0, size);
                 const auto y = std::span(ys[q]).subspan(c0, size);
-                loss += hw::sequence_gradient<hw::mse_loss>(p, x, y, s[q], *one, ws) / count;
+                loss += hw::sequence_gradient<hw::mse_loss>(p, x, y, s[q], *one, ws, {},
+                                                            first ? &dq : nullptr) /
+                        count;
                 for (std::size_t i = 0; i < one->values.size(); ++i)
                     grads->values[i] += one->values[i] / double(count);
+                if (first)
+                    for (std::size_t i = 0; i < Net::state_count; ++i)
+                        d_initial.values[i] += dq.values[i] / double(count);
             }
+            if (first)
+                for (std::size_t i = 0; i < Net::state_count; ++i)
+                    initial->values[i] -= rate * d_initial.values[i];
             opt.step(p, *grads);
             epoch_loss += loss * double(size);
         }
@@ -336,6 +384,59 @@ TEST_CASE("fit_sequences runs fit_sequence's recipe on every sequence in step",
     }
 }
 
+TEST_CASE("fit_sequences learns an initial state shared by the sequences",
+          "[sequence_lanes][fit]") {
+    using net = hw::network<hw::input<1>, hw::gru<5>, hw::dense<1>>;
+    for (std::size_t count : {1u, 3u, 35u}) {
+        const std::size_t n = 40, chunk = 16, epochs = 3;
+        const double rate = 0.5;
+        std::vector<sequence<double, 1>> xs(count), ys(count);
+        for (std::size_t q = 0; q < count; ++q)
+            for (std::size_t t = 0; t < n; ++t) {
+                xs[q].push_back(wave<double, 1>(q, t, 0.0));
+                ys[q].push_back({0.3 + std::tanh(2.0 * xs[q][t][0])});
+            }
+        auto p = std::make_unique<hw::params<net, double>>();
+        hw::init::defaults(*p, 4);
+        auto reference = std::make_unique<hw::params<net, double>>(*p);
+        hw::state<net, double> h0, h0_by_hand;
+        h0.values.fill(0.1);
+        h0_by_hand = h0;
+        hw::adam<net, double> opt{0.01};
+        const auto result = hw::fit_sequences<hw::mse_loss>(
+            *p, opt, xs, ys,
+            {.epochs = epochs, .chunk = chunk, .initial_state_rate = rate, .print_progress = false},
+            h0);
+        const auto expected = by_hand<net>(*reference, xs, ys, epochs, 0, chunk, &h0_by_hand, rate);
+        INFO(count << " sequences");
+        REQUIRE(result.loss_history.size() == epochs);
+        for (std::size_t e = 0; e < epochs; ++e)
+            CHECK(result.loss_history[e] == Approx(expected[e]).epsilon(1e-10));
+        const auto [worst, big] = difference(p->values, reference->values);
+        CHECK(worst <= 1e-10 * big);
+        const auto [hworst, hbig] = difference(h0.values, h0_by_hand.values);
+        CHECK(hworst <= 1e-10 * hbig);
+        CHECK(std::abs(h0.values[0] - 0.1) > 1e-4); // it was learned
+        if (count == 1) {                           // one sequence: hw::fit_sequence itself
+            auto single = std::make_unique<hw::params<net, double>>();
+            hw::init::defaults(*single, 4);
+            hw::state<net, double> h1;
+            h1.values.fill(0.1);
+            hw::adam<net, double> opt1{0.01};
+            const auto r1 = hw::fit_sequence<hw::mse_loss>(*single, opt1, xs[0], ys[0],
+                                                           {.epochs = epochs,
+                                                            .chunk = chunk,
+                                                            .initial_state_rate = rate,
+                                                            .print_progress = false},
+                                                           h1);
+            for (std::size_t e = 0; e < epochs; ++e)
+                CHECK(result.loss_history[e] == Approx(r1.loss_history[e]).epsilon(1e-10));
+            const auto [w1, b1] = difference(h0.values, h1.values);
+            CHECK(w1 <= 1e-10 * b1);
+        }
+    }
+}
+
 TEST_CASE("fit_sequences: bad input throws before any update", "[sequence_lanes][fit]") {
     using net = hw::network<hw::input<1>, hw::gru<3>, hw::dense<1>>;
     hw::params<net> p;
@@ -356,8 +457,18 @@ TEST_CASE("fit_sequences: bad input throws before any update", "[sequence_lanes]
     uneven[2].push_back({0.f});
     rejected(uneven, ys, {});
     rejected(xs, ys, {.warmup = 10});
-    rejected(xs, ys, {.initial_state_rate = 0.1});
+    rejected(xs, ys, {.initial_state_rate = 0.1}); // no initial state to learn
     rejected(xs, ys, {.first_epoch = 0});
+    // A learned initial state needs warmup = 0; neither it nor p changes.
+    hw::state<net> h0;
+    h0.values.fill(0.5f);
+    const auto h0_before = h0.values;
+    CHECK_THROWS_AS(
+        hw::fit_sequences<hw::mse_loss>(
+            p, opt, xs, ys, {.warmup = 2, .initial_state_rate = 0.1, .print_progress = false}, h0),
+        std::invalid_argument);
+    CHECK(p.values == before);
+    CHECK(h0.values == h0_before);
 }
 
 TEST_CASE("fit_sequences with dropout is reproducible and resumes bit for bit",

@@ -19,6 +19,7 @@
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <vector>
 #include <xsimd/xsimd.hpp>
 
@@ -162,7 +163,19 @@ struct sequence_lanes_workspace {
     random_stream random{};
 };
 
+/// No gradients of the inputs: what hw::sequence_gradient in lanes takes by default (`{}`).
+struct no_input_gradients {};
+
 namespace detail {
+
+/// Room for the input gradients of sequences in lanes: as the inputs' sequences, or none.
+template <class Net, class T, class R>
+constexpr bool check_input_gradients() {
+    if constexpr (std::is_same_v<std::remove_cvref_t<R>, no_input_gradients>)
+        return true;
+    else
+        return check_sequences<Net, T, R>();
+}
 
 template <class T>
 constexpr bool check_lanes() {
@@ -174,11 +187,14 @@ constexpr bool check_lanes() {
 /// lanes of one chunk, from the state rows in `state` (left holding the state after the last
 /// step). x(q, t) points at sequence q's input at step t; y(q, t) is its target (a pointer or a
 /// class index), asked for at every step, or with `last_only` for the last step as y(q, 0).
-/// Adds to grads the gradient of scale · Σ losses and returns Σ losses (each sample_loss).
-template <auto Loss, class Net, class T, class X, class Y>
+/// Adds to grads the gradient of scale · Σ losses and returns Σ losses (each sample_loss);
+/// ws.dstate is left holding its gradient with respect to the state rows the pass started from.
+/// With dx (not null), dx(q, t) points at where ∂/∂ of sequence q's input at step t goes.
+template <auto Loss, class Net, class T, class X, class Y, class DX = std::nullptr_t>
 T lanes_through_time(params<Net, T> const& p, X const& x, Y const& y, std::size_t n,
                      std::size_t steps, bool last_only, T* state, params<Net, T>& grads,
-                     sequence_lanes_workspace<Net, T>& ws, T scale) {
+                     sequence_lanes_workspace<Net, T>& ws, T scale, DX const& dx = nullptr) {
+    constexpr bool input_grads = !std::is_same_v<DX, std::nullptr_t>;
     using root = typename Net::root;
     using lay = sample_layout<root>;
     constexpr std::size_t C = kernels::chunk_samples, V = lay::values * C, O = Net::outputs;
@@ -210,11 +226,23 @@ T lanes_through_time(params<Net, T> const& p, X const& x, Y const& y, std::size_
             std::fill_n(delta, O * C, T(0));
         chunk_mode<T> m{};
         m.nv = nv;
+        T* const delta_in = input_grads ? g + lay::delta_in * C : nullptr;
         run_backward<root>(m, p.values.data(), grads.values.data(), v + lay::in * C,
-                           v + lay::out * C, v + lay::saved * C, delta, static_cast<T*>(nullptr),
+                           v + lay::out * C, v + lay::saved * C, delta, delta_in,
                            g + lay::template scratch<true> * C, no_epilogue{}, ws.dstate.data());
+        if constexpr (input_grads)
+            for (std::size_t q = 0; q < n; ++q)
+                for (std::size_t i = 0; i < Net::inputs; ++i)
+                    dx(q, t)[i] = delta_in[i * C + q];
     }
     return total;
+}
+
+/// Sequence q of a contiguous range of sequences, writable: a span of its arrays.
+template <class R>
+constexpr auto sequence_out_at(R& sequences, std::size_t q) {
+    auto& sequence = std::ranges::data(sequences)[q];
+    return std::span(std::ranges::data(sequence), std::ranges::size(sequence));
 }
 
 } // namespace detail
@@ -226,13 +254,26 @@ T lanes_through_time(params<Net, T> const& p, X const& x, Y const& y, std::size_
 /// losses (each the mean over its steps, as for one sequence), `grads` is overwritten with its
 /// gradient; sequence q starts from its state in `s`, which is left holding its state after the
 /// last step. Equals the mean of hw::sequence_gradient over the sequences, up to rounding.
+/// With `input_grads` (a contiguous range of N sequences of arrays of the inputs, each as long
+/// as the inputs' sequences), ∂L/∂x_t of sequence q is written to input_grads[q][t]; with
+/// `state_grad`, ∂L/∂ of sequence q's initial state to its sequence q. L is the mean over the
+/// sequences, so each is 1/N of what hw::sequence_gradient gives for the sequence alone.
 /// Throws std::invalid_argument, with nothing changed, when the counts or lengths do not fit.
-template <auto Loss, class Net, class T, std::size_t N, class Inputs, class Targets>
+///
+///     std::vector<std::vector<std::array<float, 1>>> dx(8, std::vector<std::array<float, 1>>(n));
+///     hw::state_lanes<amp, float, 8> ds;
+///     hw::sequence_gradient<hw::mse_loss>(p, xs, ys, lanes, grads, ws, dx, &ds);
+template <auto Loss, class Net, class T, std::size_t N, class Inputs, class Targets,
+          class InputGrads = no_input_gradients>
 T sequence_gradient(params<Net, T> const& p, Inputs const& inputs, Targets const& targets,
                     state_lanes<Net, T, N>& s, params<Net, T>& grads,
-                    sequence_lanes_workspace<Net, T>& ws) {
+                    sequence_lanes_workspace<Net, T>& ws, InputGrads&& input_grads = {},
+                    state_lanes<Net, T, N>* state_grad = nullptr) {
+    constexpr bool want_inputs =
+        !std::is_same_v<std::remove_cvref_t<InputGrads>, no_input_gradients>;
     if constexpr (!detail::check_lanes<T>() || !detail::check_sequences<Net, T, Inputs>() ||
-                  !detail::check_target_sequences<Loss, Net, T, Targets>())
+                  !detail::check_target_sequences<Loss, Net, T, Targets>() ||
+                  !detail::check_input_gradients<Net, T, InputGrads>())
         return T(0);
     else {
         using detail::sequence_at;
@@ -258,22 +299,43 @@ T sequence_gradient(params<Net, T> const& p, Inputs const& inputs, Targets const
                      " (sequences in lanes have equal lengths)");
             detail::check_class_indices(sequence_at(targets, q), Net::outputs);
         }
+        if constexpr (want_inputs) {
+            if (std::ranges::size(input_grads) != N)
+                fail("room for the input gradients of " +
+                     std::to_string(std::ranges::size(input_grads)) + " sequences for " +
+                     std::to_string(N) + " lanes");
+            for (std::size_t q = 0; q < N; ++q)
+                if (detail::sequence_out_at(input_grads, q).size() != n)
+                    fail(std::to_string(n) + " time steps but room for " +
+                         std::to_string(detail::sequence_out_at(input_grads, q).size()) +
+                         " input gradients in sequence " + std::to_string(q));
+        }
         ws.reserve(n);
         grads.values.fill(T(0));
         const T scale = T(1) / static_cast<T>(std::max<std::size_t>(scored, 1) * N);
         T total = 0;
         for (std::size_t c = 0; c < s.chunks; ++c) {
             const std::size_t first = c * C;
-            total += detail::lanes_through_time<Loss>(
-                p,
-                [&](std::size_t q, std::size_t t) {
-                    return sequence_at(inputs, first + q)[t].data();
-                },
-                [&](std::size_t q, std::size_t t) {
-                    return detail::target_of(sequence_at(targets, first + q)[t]);
-                },
-                std::min(C, N - first), n, scored != n, s.values.data() + c * s.chunk_values, grads,
-                ws, scale);
+            const auto x = [&](std::size_t q, std::size_t t) {
+                return sequence_at(inputs, first + q)[t].data();
+            };
+            const auto y = [&](std::size_t q, std::size_t t) {
+                return detail::target_of(sequence_at(targets, first + q)[t]);
+            };
+            const std::size_t lanes = std::min(C, N - first);
+            T* const state = s.values.data() + c * s.chunk_values;
+            if constexpr (want_inputs)
+                total += detail::lanes_through_time<Loss>(
+                    p, x, y, lanes, n, scored != n, state, grads, ws, scale,
+                    [&](std::size_t q, std::size_t t) {
+                        return detail::sequence_out_at(input_grads, first + q)[t].data();
+                    });
+            else
+                total += detail::lanes_through_time<Loss>(p, x, y, lanes, n, scored != n, state,
+                                                          grads, ws, scale);
+            if (state_grad)
+                std::copy_n(ws.dstate.data(), s.chunk_values,
+                            state_grad->values.data() + c * s.chunk_values);
         }
         return total * scale;
     }

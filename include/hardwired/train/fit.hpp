@@ -86,10 +86,11 @@ struct sequence_options {
     std::size_t chunk = 0;
     /// Seed of the layers that draw random numbers (hw::dropout).
     std::uint64_t seed = 0;
-    /// With an initial state given to hw::fit_sequence: its learning rate (0, the default: the
-    /// initial state stays as given). Learned, it takes a step of gradient descent,
-    /// initial ← initial − rate·∂L/∂initial, after the first chunk of every epoch, the only one
-    /// whose loss depends on it; that needs warmup = 0, since the warm-up passes no gradient.
+    /// With an initial state given to hw::fit_sequence or hw::fit_sequences: its learning rate
+    /// (0, the default: the initial state stays as given). Learned, it takes a step of gradient
+    /// descent, initial ← initial − rate·∂L/∂initial, after the first chunk of every epoch, the
+    /// only one whose loss depends on it; that needs warmup = 0, since the warm-up passes no
+    /// gradient.
     double initial_state_rate = 0;
     callback<void(fit_progress const&)> on_epoch = {};
     callback<bool(fit_progress const&)> stop_when = {};
@@ -223,6 +224,16 @@ fit_result<T> fit_impl(params<Net, T>& p, Optimizer& opt, std::span<const std::a
     return result;
 }
 
+/// The learned initial state's step after an epoch's first chunk (loss `loss`, ∂L/∂initial in
+/// `d`): initial ← initial − rate·d, unless d is not finite (hw::training_error).
+template <class Net, class T>
+void learn_initial_state(state<Net, T>& initial, state<Net, T> const& d, T loss,
+                         sequence_options const& options, std::size_t epoch, std::size_t chunk) {
+    check_finite(loss, d, epoch, chunk, "initial state of the chunk");
+    for (std::size_t i = 0; i < Net::state_count; ++i)
+        initial.values[i] -= static_cast<T>(options.initial_state_rate) * d.values[i];
+}
+
 template <auto Loss, class Net, class T, class Optimizer, std::size_t N, class Target>
 fit_result<T> fit_sequence_impl(params<Net, T>& p, Optimizer& opt,
                                 std::span<const std::array<T, N>> inputs,
@@ -277,12 +288,8 @@ fit_result<T> fit_sequence_impl(params<Net, T>& p, Optimizer& opt,
                 sequence_gradient<Loss>(p, inputs.subspan(c0, size), targets.subspan(c0, size), *s,
                                         grads, *ws, {}, first ? ds.get() : nullptr);
             check_finite(loss, grads, epoch, c, "chunk");
-            if (first) {
-                check_finite(loss, *ds, epoch, c, "initial state of the chunk");
-                for (std::size_t i = 0; i < Net::state_count; ++i)
-                    initial->values[i] -=
-                        static_cast<T>(options.initial_state_rate) * ds->values[i];
-            }
+            if (first)
+                learn_initial_state(*initial, *ds, loss, options, epoch, c);
             opt.step(p, grads);
             epoch_loss += static_cast<double>(loss) * static_cast<double>(size);
         }
@@ -296,7 +303,8 @@ fit_result<T> fit_sequence_impl(params<Net, T>& p, Optimizer& opt,
 
 template <auto Loss, class Net, class T, class Optimizer, class Inputs, class Targets>
 fit_result<T> fit_sequences_impl(params<Net, T>& p, Optimizer& opt, Inputs const& inputs,
-                                 Targets const& targets, sequence_options const& options) {
+                                 Targets const& targets, sequence_options const& options,
+                                 state<Net, T>* initial) {
     constexpr std::size_t C = kernels::chunk_samples;
     const auto fail = [](std::string const& what) {
         throw std::invalid_argument("hardwired::fit_sequences: " + what);
@@ -317,8 +325,14 @@ fit_result<T> fit_sequences_impl(params<Net, T>& p, Optimizer& opt, Inputs const
     if (options.warmup >= n)
         fail("a warm-up of " + std::to_string(options.warmup) + " steps leaves none of the " +
              std::to_string(n) + " to train on");
-    if (options.initial_state_rate != 0)
-        fail("a learned initial state is hw::fit_sequence's (one sequence at a time)");
+    if (options.initial_state_rate != 0 && !initial)
+        fail("initial_state_rate needs the initial state to learn: "
+             "hw::fit_sequences(p, opt, xs, ys, options, h0)");
+    const bool learn_initial = initial && options.initial_state_rate != 0;
+    if (learn_initial && options.warmup > 0)
+        fail("a learned initial state needs warmup = 0 (the warm-up passes no gradient back), "
+             "not " +
+             std::to_string(options.warmup));
     if (options.first_epoch == 0)
         fail("first_epoch is 0 (epochs count from 1)");
     const std::size_t trained = n - options.warmup;
@@ -334,13 +348,18 @@ fit_result<T> fit_sequences_impl(params<Net, T>& p, Optimizer& opt, Inputs const
     const auto grads_ptr = std::make_unique<gradients<Net, T>>();
     gradients<Net, T>& grads = *grads_ptr;
     std::vector<state_lanes<Net, T, C>> states(lane_chunks);
+    const auto ds = std::make_unique<state<Net, T>>(); // ∂L/∂ of the shared initial state
     const double start = monotonic_seconds();
     auto last_print = start;
 
     for (std::size_t epoch = options.first_epoch; epoch <= options.epochs; ++epoch) {
         const double epoch_start = monotonic_seconds();
-        for (auto& s : states)
-            s.reset();
+        for (std::size_t c = 0; c < lane_chunks; ++c) {
+            states[c].reset();
+            if (initial)
+                for (std::size_t q = 0; q < std::min(C, count - c * C); ++q)
+                    states[c].set(q, *initial);
+        }
         std::array<T, Net::outputs> discarded;
         for (std::size_t t = 0; t < options.warmup; ++t)
             for (std::size_t c = 0; c < lane_chunks; ++c)
@@ -353,9 +372,13 @@ fit_result<T> fit_sequences_impl(params<Net, T>& p, Optimizer& opt, Inputs const
         for (std::size_t c0 = options.warmup, b = 1; c0 < n; c0 += chunk, ++b) {
             const std::size_t size = std::min(chunk, n - c0);
             const T scale = T(1) / static_cast<T>(size * count);
+            const bool first = learn_initial && b == 1;
             grads.values.fill(T(0));
+            if (first)
+                ds->reset();
             T total = 0;
-            for (std::size_t c = 0; c < lane_chunks; ++c)
+            for (std::size_t c = 0; c < lane_chunks; ++c) {
+                const std::size_t lanes = std::min(C, count - c * C);
                 total += lanes_through_time<Loss>(
                     p,
                     [&](std::size_t q, std::size_t t) {
@@ -364,10 +387,17 @@ fit_result<T> fit_sequences_impl(params<Net, T>& p, Optimizer& opt, Inputs const
                     [&](std::size_t q, std::size_t t) {
                         return target_of(sequence_at(targets, c * C + q)[c0 + t]);
                     },
-                    std::min(C, count - c * C), size, false, states[c].values.data(), grads, *ws,
-                    scale);
+                    lanes, size, false, states[c].values.data(), grads, *ws, scale);
+                // Every sequence starts from the same state: its gradient is the sum of theirs.
+                if (first)
+                    for (std::size_t i = 0; i < Net::state_count; ++i)
+                        for (std::size_t q = 0; q < lanes; ++q)
+                            ds->values[i] += ws->dstate[i * C + q];
+            }
             const T loss = total * scale;
             check_finite(loss, grads, epoch, b, "chunk");
+            if (first)
+                learn_initial_state(*initial, *ds, loss, options, epoch, b);
             opt.step(p, grads);
             epoch_loss += static_cast<double>(loss) * static_cast<double>(size);
         }
@@ -442,12 +472,27 @@ fit_result<T> fit_sequence(params<Net, T>& p, Optimizer& opt, Inputs const& inpu
     return detail::fit_sequence_checked<Loss>(p, opt, inputs, targets, options, &initial);
 }
 
+namespace detail {
+/// fit_sequences after its compile-time checks (one diagnostic each, nothing else after it).
+template <auto Loss, class Net, class T, class Optimizer, class Inputs, class Targets>
+fit_result<T> fit_sequences_checked(params<Net, T>& p, Optimizer& opt, Inputs const& inputs,
+                                    Targets const& targets, sequence_options const& options,
+                                    state<Net, T>* initial) {
+    if constexpr (!check_lanes<T>() || !check_sequences<Net, T, Inputs>() ||
+                  !check_target_sequences<Loss, Net, T, Targets>() ||
+                  !check_optimizer<Optimizer, Net, T>())
+        return {};
+    else
+        return fit_sequences_impl<Loss>(p, opt, inputs, targets, options, initial);
+}
+} // namespace detail
+
 /// Trains `p` with `opt` on several sequences of equal length at once, with the sequences in
 /// SIMD lanes (float and double): `inputs` and `targets` are contiguous ranges of sequences, each
 /// as hw::fit_sequence takes one (one target per step). The recipe is hw::fit_sequence's
-/// (sequence_options; a learned initial state is not offered), run on every sequence in step:
-/// each chunk of time steps gives one update, by the mean gradient over the sequences and the
-/// chunk's steps, and the loss reported is the mean over the sequences and trained steps.
+/// (sequence_options), run on every sequence in step: each chunk of time steps gives one update,
+/// by the mean gradient over the sequences and the chunk's steps, and the loss reported is the
+/// mean over the sequences and trained steps.
 ///
 ///     std::vector<std::vector<std::array<float, 1>>> xs(32), ys(32); // 32 excerpts
 ///     hw::fit_sequences<hw::mse_loss>(p, opt, xs, ys,
@@ -455,12 +500,23 @@ fit_result<T> fit_sequence(params<Net, T>& p, Optimizer& opt, Inputs const& inpu
 template <auto Loss, class Net, class T, class Optimizer, class Inputs, class Targets>
 fit_result<T> fit_sequences(params<Net, T>& p, Optimizer& opt, Inputs const& inputs,
                             Targets const& targets, sequence_options const& options = {}) {
-    if constexpr (!detail::check_lanes<T>() || !detail::check_sequences<Net, T, Inputs>() ||
-                  !detail::check_target_sequences<Loss, Net, T, Targets>() ||
-                  !detail::check_optimizer<Optimizer, Net, T>())
-        return {};
-    else
-        return detail::fit_sequences_impl<Loss>(p, opt, inputs, targets, options);
+    return detail::fit_sequences_checked<Loss>(p, opt, inputs, targets, options,
+                                               static_cast<state<Net, T>*>(nullptr));
+}
+
+/// The same, every sequence starting each epoch from `initial` instead of the zero state; with
+/// options.initial_state_rate ≠ 0 the initial state, one for all the sequences, is learned too,
+/// as hw::fit_sequence learns it (after each epoch's first chunk; warmup = 0), by the gradient of
+/// the chunk's loss with respect to it: the sum over the sequences of ∂L/∂ of each one's start.
+///
+///     hw::state<amp> h0;                                // zero, then learned
+///     hw::fit_sequences<hw::mse_loss>(p, opt, xs, ys, {.epochs = 30, .chunk = 2048,
+///                                                      .initial_state_rate = 1e-2}, h0);
+template <auto Loss, class Net, class T, class Optimizer, class Inputs, class Targets>
+fit_result<T> fit_sequences(params<Net, T>& p, Optimizer& opt, Inputs const& inputs,
+                            Targets const& targets, sequence_options const& options,
+                            state<Net, T>& initial) {
+    return detail::fit_sequences_checked<Loss>(p, opt, inputs, targets, options, &initial);
 }
 
 } // namespace hardwired
