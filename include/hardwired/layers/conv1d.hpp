@@ -92,6 +92,7 @@ struct conv1d {
         /// hw::x, tanh or sigmoid); with history, the input each tap read (tap k at k·In) and
         /// the ring's next slot. Without history the input itself is the one tap.
         static constexpr bool keeps_pre = !is_output_expressible(Activation);
+        static constexpr bool identity = std::is_same_v<decltype(Activation), decltype(x)>;
         static constexpr std::size_t pre = 0, taps = keeps_pre ? Out : 0,
                                      slot = taps + (past > 0 ? K * In : 0),
                                      saved_count = slot + (past > 0 ? 1 : 0);
@@ -306,7 +307,7 @@ struct conv1d {
             else
                 kernels::detail::zero<Out>(z);
             kernels::detail::column_product<K * In, Out>(p, inputs, z, reversed);
-            if constexpr (keeps_pre || !std::is_same_v<decltype(Activation), decltype(x)>)
+            if constexpr (keeps_pre || !identity)
                 kernels::detail::apply<Activation, Out>(z, out);
         }
         /// f(next, at) for each vector of sequences in lanes whose rings' next slots (a row at
@@ -349,14 +350,17 @@ struct conv1d {
                                             Store const& store) {
             using B = xsimd::batch<T>;
             constexpr std::size_t C = kernels::chunk_samples;
-            T* dz = scratch;
-            T const* z = pre_of(out, saved, C);
-            kernels::for_each_chunk_vector<T>(Out, nv, [&](std::size_t at) {
-                const B d = B::load_aligned(delta + at) *
-                            detail::activation_derivative<Activation>(B::load_aligned(z + at),
-                                                                      B::load_aligned(out + at));
-                d.store_aligned(dz + at);
-            });
+            T const* dz = delta; // δ of the pre-activations: δ itself under the identity
+            if constexpr (!identity) {
+                T const* z = pre_of(out, saved, C);
+                kernels::for_each_chunk_vector<T>(Out, nv, [&](std::size_t at) {
+                    const B d = B::load_aligned(delta + at) *
+                                detail::activation_derivative<Activation>(
+                                    B::load_aligned(z + at), B::load_aligned(out + at));
+                    d.store_aligned(scratch + at);
+                });
+                dz = scratch;
+            }
             kernels::detail::chunk_weight_gradients<K * In, Out>(
                 x, dz, scratch + Out * C, nv, dp, Bias ? dp + weights : nullptr, overwrite);
             if (taps_too)
@@ -404,16 +408,20 @@ struct conv1d {
         static void convolve_backward_simd(T const* p, T* dp, T const* x, T const* z, T const* out,
                                            T const* delta, T* d_taps) {
             using detail::load_as, detail::store_as;
-            alignas(64) std::array<T, Out> dz;
-            kernels::detail::for_each_batch<Out, T>(
-                [&]<class V>(std::size_t o) HARDWIRED_INLINE_LAMBDA {
-                    store_as(dz.data(), o,
-                             load_as<V>(delta, o) * detail::activation_derivative<Activation>(
-                                                        load_as<V>(z, o), load_as<V>(out, o)));
-                });
+            alignas(64) std::array<T, Out> scaled;
+            T const* dz = delta; // δ of the pre-activations: δ itself under the identity
+            if constexpr (!identity) {
+                kernels::detail::for_each_batch<Out, T>(
+                    [&]<class V>(std::size_t o) HARDWIRED_INLINE_LAMBDA {
+                        store_as(scaled.data(), o,
+                                 load_as<V>(delta, o) * detail::activation_derivative<Activation>(
+                                                            load_as<V>(z, o), load_as<V>(out, o)));
+                    });
+                dz = scaled.data();
+            }
             if constexpr (Bias)
-                kernels::detail::add_into<Out>(dz.data(), dp + weights);
-            kernels::detail::column_product_backward<K * In, Out>(p, dp, x, dz.data(), d_taps);
+                kernels::detail::add_into<Out>(dz, dp + weights);
+            kernels::detail::column_product_backward<K * In, Out>(p, dp, x, dz, d_taps);
         }
         /// The parameters' gradients, and δ of what each tap read (d_taps, tap k at k·In), from
         /// the taps' inputs x and the pre-activations z (taps_of, pre_of).
