@@ -374,32 +374,38 @@ struct conv1d {
                                             T const* saved, T const* delta, T* delta_in,
                                             T* dstate) {
             std::array<T, K * In> d_taps;
-            if constexpr (Simd) {
+            if constexpr (Simd && past == 0) {
+                // Without history the one tap is the input itself: δ of it is δ_in.
                 convolve_backward_simd(p, dp, taps_of(in, saved), pre_of(out, saved), out, delta,
-                                       d_taps.data());
+                                       delta_in ? delta_in : d_taps.data());
             } else {
-                d_taps.fill(T(0));
-                convolve_backward(p, dp, taps_of(in, saved), pre_of(out, saved), out, delta,
-                                  d_taps);
-            }
-            if constexpr (past == 0) {
-                if (delta_in)
-                    for (std::size_t c = 0; c < In; ++c)
-                        delta_in[c] = d_taps[c];
-            } else {
-                const auto next = static_cast<std::size_t>(saved[slot]);
-                for (std::size_t c = 0; c < In; ++c) {
-                    // x_t went into the slot of the oldest input, which tap 0 read.
+                if constexpr (Simd) {
+                    convolve_backward_simd(p, dp, taps_of(in, saved), pre_of(out, saved), out,
+                                           delta, d_taps.data());
+                } else {
+                    d_taps.fill(T(0));
+                    convolve_backward(p, dp, taps_of(in, saved), pre_of(out, saved), out, delta,
+                                      d_taps);
+                }
+                if constexpr (past == 0) {
                     if (delta_in)
-                        delta_in[c] = d_taps[(K - 1) * In + c] + dstate[next * In + c];
-                    dstate[next * In + c] = T(0);
+                        for (std::size_t c = 0; c < In; ++c)
+                            delta_in[c] = d_taps[c];
+                } else {
+                    const auto next = static_cast<std::size_t>(saved[slot]);
+                    for (std::size_t c = 0; c < In; ++c) {
+                        // x_t went into the slot of the oldest input, which tap 0 read.
+                        if (delta_in)
+                            delta_in[c] = d_taps[(K - 1) * In + c] + dstate[next * In + c];
+                        dstate[next * In + c] = T(0);
+                    }
+                    for (std::size_t k = 0; k + 1 < K; ++k) {
+                        const std::size_t at = (next + past - (K - 1 - k) * D) % past;
+                        for (std::size_t c = 0; c < In; ++c)
+                            dstate[at * In + c] += d_taps[k * In + c];
+                    }
+                    dstate[past * In] = T(0);
                 }
-                for (std::size_t k = 0; k + 1 < K; ++k) {
-                    const std::size_t at = (next + past - (K - 1 - k) * D) % past;
-                    for (std::size_t c = 0; c < In; ++c)
-                        dstate[at * In + c] += d_taps[k * In + c];
-                }
-                dstate[past * In] = T(0);
             }
         }
         /// convolve_backward with one group: δ of the pre-activations in lanes, then the
