@@ -1,10 +1,12 @@
-# Compiles every examples/*.cpp as a consumer's build would, with the warnings most projects turn
-# on and the instruction set that makes hardwired fast, at the optimization levels of CMake's
-# Debug, RelWithDebInfo and Release builds, and fails on any warning or error:
+# Compiles every examples/*.cpp, and consumers/wavenet_a1.cpp, as a consumer's build would, with
+# the warnings most projects turn on and the instruction set that makes hardwired fast, at the
+# optimization levels of CMake's Debug, RelWithDebInfo and Release builds, and fails on any
+# warning or error:
 #   <CXX> -std=c++20 -O<0|2|3> -Wall -Wextra -march=native -Werror -I<include dirs> -c <example>
 # The warnings this guards against come from the optimizer after inlining (GCC 12's
 # "'__Y' is used uninitialized" inside avx512fintrin.h, see include/hardwired/sym/intrinsics.hpp;
-# a -Wrestrict report that only -O3 made), so -fsyntax-only would not see them: each example is
+# a -Wrestrict report that only -O3 made; a -Wstringop-overflow report in the A1 WaveNet's
+# training, consumers/wavenet_a1.cpp), so -fsyntax-only would not see them: each example is
 # compiled to an object file. -O0 has its own: GCC's AVX-512 intrinsics that are macros without
 # optimization (intrinsics.hpp again).
 #   -DCXX=<compiler> -DSOURCE_DIR=<hardwired> -DWORK_DIR=<scratch>
@@ -27,6 +29,8 @@ list(SORT examples)
 if(NOT examples)
     message(FATAL_ERROR "no examples in ${SOURCE_DIR}/examples")
 endif()
+# Besides the examples, NAM's A1 WaveNet stepped and trained (compiled only).
+list(APPEND examples ${SOURCE_DIR}/tests/consumers/wavenet_a1.cpp)
 
 set(failed "")
 foreach(level -O0 -O2 -O3)
