@@ -178,6 +178,13 @@ constexpr auto sequence_at(R const& sequences, std::size_t q) {
     return as_samples(std::ranges::data(sequences)[q]);
 }
 
+/// Sequence q of a contiguous range of sequences, writable: a span of its arrays.
+template <class R>
+constexpr auto sequence_out_at(R& sequences, std::size_t q) {
+    auto& sequence = std::ranges::data(sequences)[q];
+    return std::span(std::ranges::data(sequence), std::ranges::size(sequence));
+}
+
 /// What the drivers take as sample i's target: a pointer to its values, or its class index.
 template <class T, std::size_t N>
 constexpr T const* target_of(std::array<T, N> const& t) {

@@ -238,13 +238,6 @@ T lanes_through_time(params<Net, T> const& p, X const& x, Y const& y, std::size_
     return total;
 }
 
-/// Sequence q of a contiguous range of sequences, writable: a span of its arrays.
-template <class R>
-constexpr auto sequence_out_at(R& sequences, std::size_t q) {
-    auto& sequence = std::ranges::data(sequences)[q];
-    return std::span(std::ranges::data(sequence), std::ranges::size(sequence));
-}
-
 } // namespace detail
 
 /// Loss and gradients over N independent sequences of equal length, trained together with the

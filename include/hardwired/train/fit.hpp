@@ -330,9 +330,8 @@ fit_result<T> fit_sequences_impl(params<Net, T>& p, Optimizer& opt, Inputs const
              "hw::fit_sequences(p, opt, xs, ys, options, h0)");
     const bool learn_initial = initial && options.initial_state_rate != 0;
     if (learn_initial && options.warmup > 0)
-        fail("a learned initial state needs warmup = 0 (the warm-up passes no gradient back), "
-             "not " +
-             std::to_string(options.warmup));
+        fail("a learned initial state needs warmup = 0, not " + std::to_string(options.warmup) +
+             " (the warm-up passes no gradient back)");
     if (options.first_epoch == 0)
         fail("first_epoch is 0 (epochs count from 1)");
     const std::size_t trained = n - options.warmup;
