@@ -1,74 +1,27 @@
 // A guitar-amp style model: an LSTM of 16 units and a dense head, trained in C++ to mimic a
 // nonlinear audio system with memory, then run one sample at a time as an audio callback would.
 //
-// The system: a one-pole low-pass filter (cutoff 1 kHz at 48 kHz), then an asymmetric soft
-// clipper, tanh(4·v + 0.3) − tanh(0.3): its output depends on past input through the filter, so
-// a memoryless network cannot model it. Training follows the recipe recurrent audio models are
-// trained with (hw::fit_sequence): each epoch from the zero state, a warm-up without gradients,
-// then chunks of truncated back-propagation through time with an update after each. The
+// The system (amp_system.hpp): a one-pole low-pass filter (cutoff 1 kHz at 48 kHz), then an
+// asymmetric soft clipper, tanh(4·v + 0.3) − tanh(0.3): its output depends on past input through
+// the filter, so a memoryless network cannot model it. Training follows the recipe recurrent audio
+// models are trained with (hw::fit_sequence): each epoch from the zero state, a warm-up without
+// gradients, then chunks of truncated back-propagation through time with an update after each. The
 // program reports the error-to-signal ratio on held-out audio (Σ(y − ŷ)² / Σy², the audio
 // modelling community's metric), fails unless it is below 0.01, then streams one second of
 // audio through the model with hw::step_block and prints the real-time factor.
 
-#include <array>
 #include <chrono>
-#include <cmath>
 #include <cstdio>
 #include <hardwired/hardwired.hpp>
+#include <span>
 #include <vector>
 
+#include "amp_system.hpp"
+
 namespace hw = hardwired;
+using namespace amp_system;
 
 using amp = hw::network<hw::input<1>, hw::lstm<16>, hw::dense<1>>;
-using frame = std::array<float, 1>;
-
-constexpr double rate = 48000;
-
-// A test signal: notes of changing pitch and loudness, each with a decaying envelope, plus a
-// little noise; `seed` picks the notes.
-std::vector<frame> guitar_like(std::size_t n, unsigned seed) {
-    std::vector<frame> x(n);
-    hw::splitmix64 rng{seed};
-    double phase = 0, freq = 110, amp_now = 0.5;
-    const double pi = 3.14159265358979323846;
-    for (std::size_t t = 0; t < n; ++t) {
-        if (t % 4800 == 0) { // a new note every 0.1 s
-            freq = 80 + 600 * rng.uniform();
-            amp_now = 0.2 + 0.8 * rng.uniform();
-        }
-        const double envelope = amp_now * std::exp(-static_cast<double>(t % 4800) / 2400);
-        phase += 2 * pi * freq / rate;
-        x[t][0] = static_cast<float>(envelope * (std::sin(phase) + 0.3 * std::sin(3 * phase)) +
-                                     0.01 * (2 * rng.uniform() - 1));
-    }
-    return x;
-}
-
-// The system to model: one-pole low-pass, then an asymmetric soft clipper.
-std::vector<frame> the_system(std::vector<frame> const& x) {
-    const double pi = 3.14159265358979323846;
-    const double a = 1 - std::exp(-2 * pi * 1000 / rate);
-    std::vector<frame> y(x.size());
-    double v = 0;
-    for (std::size_t t = 0; t < x.size(); ++t) {
-        v += a * (x[t][0] - v);
-        y[t][0] = static_cast<float>(std::tanh(4 * v + 0.3) - std::tanh(0.3));
-    }
-    return y;
-}
-
-// Error-to-signal ratio of the model on (x, y), from the zero state.
-double esr(hw::params<amp> const& p, std::vector<frame> const& x, std::vector<frame> const& y) {
-    hw::state<amp> s;
-    std::vector<frame> out(x.size());
-    hw::step_block(p, x, out, s);
-    double err = 0, sig = 0;
-    for (std::size_t t = 0; t < x.size(); ++t) {
-        err += (y[t][0] - out[t][0]) * (y[t][0] - out[t][0]);
-        sig += y[t][0] * y[t][0];
-    }
-    return err / sig;
-}
 
 int main() {
     const std::vector<frame> x_train = guitar_like(24000, 1), y_train = the_system(x_train);
