@@ -340,9 +340,10 @@ struct conv1d {
                     Activation(acc).store_aligned(out + at);
                 });
         }
-        /// Back through convolve_chunk, given the taps x: δ of the pre-activations to scratch,
-        /// the parameters' gradients added to dp (written when `overwrite`) and, when `taps_too`,
-        /// δ of each tap row q and sample vector v to `store(q, v, δ)`.
+        /// Back through convolve_chunk, given the taps x: δ of the pre-activations to scratch
+        /// (unless the identity: then δ itself), the parameters' gradients added to dp (written
+        /// when `overwrite`) and, when `taps_too`, δ of each tap row q and sample vector v to
+        /// `store(q, v, δ)`.
         template <class T, class Store>
         static void convolve_backward_chunk(T const* p, T* dp, T const* x, T const* out,
                                             T const* saved, T const* delta, T* scratch,
