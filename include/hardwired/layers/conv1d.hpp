@@ -9,9 +9,9 @@
 
 #include "../activation.hpp"
 #include "../diagnostics.hpp"
-#include "../kernels/chunk_simd.hpp"
-#include "../kernels/column_product.hpp"
-#include "../kernels/one_sample_simd.hpp"
+#include "conv1d/chunk.hpp"
+#include "conv1d/scalar.hpp"
+#include "conv1d/simd.hpp"
 #include "layer.hpp"
 
 namespace hardwired {
@@ -58,11 +58,13 @@ struct conv1d {
         /// Applied by the kernels themselves (not a tail): PyTorch's nn.Conv1d then the
         /// activation's module (hw::io::tensor_names).
         static constexpr auto inner_activation = Activation;
-        /// Input and output channels of a group; past inputs the layer keeps.
-        static constexpr std::size_t group_in = In / (G > 0 ? G : 1),
-                                     group_out = Out / (G > 0 ? G : 1), past = (K - 1) * D;
+        /// What the kernels see of the layer (layers/conv1d/scalar.hpp): everything but the
+        /// dilation, which only decides where in the ring each tap reads.
+        using shape = kernels::conv1d_shape<In, Out, K, G, Activation, Bias>;
+        /// Past inputs the layer keeps.
+        static constexpr std::size_t past = (K - 1) * D;
         static constexpr std::size_t state_count = past > 0 ? past* In + 1 : 0;
-        static constexpr std::size_t weights = Out * group_in * K;
+        static constexpr std::size_t group_in = shape::group_in, weights = shape::weights;
         static constexpr std::array<tensor, Bias ? 2 : 1> tensors = [] {
             std::array<tensor, Bias ? 2 : 1> t{};
             t[0] = {"weight",
@@ -80,28 +82,16 @@ struct conv1d {
             return t;
         }();
 
-        /// W[o, c, k] (c within o's group) lies at (k·group_in + c)·Out + o: for each tap and
-        /// input channel, the column of the output channels, so that with one group a step is
-        /// one product of an [Out, K·In] matrix stored by columns with the taps' inputs.
-        static constexpr std::size_t weight_at(std::size_t o, std::size_t c, std::size_t k) {
-            return (k * group_in + c) * Out + o;
-        }
-
-        /// What a step keeps for its backward pass: the pre-activations where the activation's
-        /// derivative needs them (not where it is written in the activation's output, as for
-        /// hw::x, tanh or sigmoid); with history, the input each tap read (tap k at k·In) and
-        /// the ring's next slot. Without history the input itself is the one tap.
-        static constexpr bool keeps_pre = !is_output_expressible(Activation);
-        static constexpr bool identity = std::is_same_v<decltype(Activation), decltype(x)>;
-        static constexpr std::size_t pre = 0, taps = keeps_pre ? Out : 0,
-                                     slot = taps + (past > 0 ? K * In : 0),
-                                     saved_count = slot + (past > 0 ? 1 : 0);
+        /// What a step keeps for its backward pass (shape: the pre-activations where they are
+        /// kept, the inputs each tap read and the ring's next slot).
+        static constexpr std::size_t taps = shape::taps, slot = shape::slot,
+                                     saved_count = shape::saved_count;
 
         /// One time step without history (K = 1).
         template <class T>
         static constexpr void forward(T const* p, T const* in, T* out,
                                       T* saved) requires(past == 0) {
-            convolve(p, out, saved, [&](std::size_t, std::size_t c) { return in[c]; });
+            kernels::conv1d_forward<shape>(p, in, out, saved);
         }
         /// One time step: out = y_t from x_t = in and the past inputs in the state, which then
         /// takes x_t in place of its oldest input.
@@ -110,9 +100,13 @@ struct conv1d {
                                       T* state) requires(past > 0) {
             T* ring = state;
             const auto next = static_cast<std::size_t>(state[past * In]);
-            convolve(p, out, saved, [&](std::size_t lag, std::size_t c) {
-                return lag == 0 ? in[c] : ring[(next + past - lag) % past * In + c];
-            });
+            for (std::size_t k = 0; k < K; ++k) {
+                const std::size_t lag = (K - 1 - k) * D;
+                for (std::size_t c = 0; c < In; ++c)
+                    saved[taps + k * In + c] =
+                        lag == 0 ? in[c] : ring[(next + past - lag) % past * In + c];
+            }
+            kernels::conv1d_forward<shape>(p, saved + taps, out, saved);
             saved[slot] = static_cast<T>(next);
             for (std::size_t c = 0; c < In; ++c)
                 ring[next * In + c] = in[c];
@@ -123,20 +117,19 @@ struct conv1d {
         template <class T>
         static void forward_simd(T const* p, T const* in, T* out,
                                  T* saved) requires(past == 0 && G == 1) {
-            convolve_simd(p, out, saved, [&](std::size_t) HARDWIRED_INLINE_LAMBDA { return in; });
+            kernels::conv1d_forward_simd<shape>(p, in, out, saved);
         }
         template <class T, bool Training>
         static void forward_simd(T const* p, T const* in, T* out, T* saved, T* state, bool reversed,
                                  std::bool_constant<Training>) requires(past > 0 && G == 1) {
             T* ring = state;
             const auto next = static_cast<std::size_t>(state[past * In]);
-            convolve_simd(
-                p, out, saved,
-                [&](std::size_t k) HARDWIRED_INLINE_LAMBDA {
-                    const std::size_t lag = (K - 1 - k) * D;
-                    return lag == 0 ? in : ring + (next + past - lag) % past * In;
-                },
-                reversed);
+            for (std::size_t k = 0; k < K; ++k) {
+                const std::size_t lag = (K - 1 - k) * D;
+                kernels::detail::copy<In>(lag == 0 ? in : ring + (next + past - lag) % past * In,
+                                          saved + taps + k * In);
+            }
+            kernels::conv1d_forward_simd<shape>(p, saved + taps, out, saved, reversed);
             saved[slot] = static_cast<T>(next);
             kernels::detail::copy<In>(in, ring + next * In);
             state[past * In] = static_cast<T>((next + 1) % past);
@@ -177,28 +170,14 @@ struct conv1d {
         template <class T>
         static void forward_chunk(T const* p, T const* in, T* out, T* saved, std::size_t nv,
                                   bool) requires(past == 0 && G == 1) {
-            convolve_chunk(p, in, out, saved, nv);
+            kernels::conv1d_forward_chunk<shape>(p, in, out, saved, nv);
         }
         template <class T>
         static void forward_chunk(T const* p, T const* in, T* out, T* saved, T* state,
                                   std::size_t nv, bool) requires(past > 0 && G == 1) {
             constexpr std::size_t C = kernels::chunk_samples;
-            T* ring = state;
-            T* slots = state + past * In * C;
-            by_slot(slots, nv, [&]<class V>(std::size_t next, std::size_t at) {
-                using detail::load_as, detail::store_as;
-                for (std::size_t k = 0; k < K; ++k) {
-                    const std::size_t lag = (K - 1 - k) * D;
-                    T const* from = lag == 0 ? in : ring + (next + past - lag) % past * In * C;
-                    for (std::size_t c = 0; c < In; ++c)
-                        store_as(saved + (taps + k * In + c) * C, at, load_as<V>(from + c * C, at));
-                }
-                for (std::size_t c = 0; c < In; ++c)
-                    store_as(ring + (next * In + c) * C, at, load_as<V>(in + c * C, at));
-                store_as(saved + slot * C, at, V(static_cast<T>(next)));
-                store_as(slots, at, V(static_cast<T>((next + 1) % past)));
-            });
-            convolve_chunk(p, saved + taps * C, out, saved, nv);
+            ring_chunk<T>{state, past, D}.gather(in, saved + taps * C, saved + slot * C, nv);
+            kernels::conv1d_forward_chunk<shape>(p, saved + taps * C, out, saved, nv);
         }
 
         /// Back through one step of independent sequences in lanes, each value a row (one
@@ -212,44 +191,24 @@ struct conv1d {
                                    bool overwrite, Epi const& epi) requires(past == 0 && G == 1) {
             using B = xsimd::batch<T>;
             constexpr std::size_t C = kernels::chunk_samples, L = B::size;
-            convolve_backward_chunk(p, dp, in, out, saved, delta, scratch, nv, overwrite,
-                                    delta_in != nullptr, [&](std::size_t c, std::size_t v, B acc) {
-                                        const std::size_t at = c * C + v * L;
-                                        epi(at, acc).store_aligned(delta_in + at);
-                                    });
+            kernels::conv1d_backward_chunk<shape>(p, dp, in, out, saved, delta, scratch, nv,
+                                                  overwrite, delta_in != nullptr,
+                                                  [&](std::size_t c, std::size_t v, B acc) {
+                                                      const std::size_t at = c * C + v * L;
+                                                      epi(at, acc).store_aligned(delta_in + at);
+                                                  });
         }
         template <class T, class Epi>
         static void backward_chunk(T const* p, T* dp, T const*, T const* out, T const* saved,
                                    T const* delta, T* delta_in, T* scratch, T* dstate,
                                    std::size_t nv, Epi const& epi) requires(past > 0 && G == 1) {
             using B = xsimd::batch<T>;
-            constexpr std::size_t C = kernels::chunk_samples, L = B::size;
+            constexpr std::size_t C = kernels::chunk_samples;
             T* d_taps = scratch + 2 * Out * C;
-            convolve_backward_chunk(p, dp, saved + taps * C, out, saved, delta, scratch, nv, false,
-                                    true, [&](std::size_t q, std::size_t v, B acc) {
-                                        acc.store_aligned(d_taps + q * C + v * L);
-                                    });
-            by_slot(saved + slot * C, nv, [&]<class V>(std::size_t next, std::size_t at) {
-                using detail::load_as, detail::store_as;
-                // x_t went into the slot of the oldest input, which tap 0 read.
-                for (std::size_t c = 0; c < In; ++c) {
-                    T* d_next = dstate + (next * In + c) * C;
-                    if (delta_in)
-                        store_as(delta_in + c * C, at,
-                                 load_as<V>(d_taps + ((K - 1) * In + c) * C, at) +
-                                     load_as<V>(d_next, at));
-                    store_as(d_next, at, V(T(0)));
-                }
-                for (std::size_t k = 0; k + 1 < K; ++k) {
-                    const std::size_t ring_at = (next + past - (K - 1 - k) * D) % past;
-                    for (std::size_t c = 0; c < In; ++c) {
-                        T* d = dstate + (ring_at * In + c) * C;
-                        store_as(d, at,
-                                 load_as<V>(d, at) + load_as<V>(d_taps + (k * In + c) * C, at));
-                    }
-                }
-                store_as(dstate + past * In * C, at, V(T(0)));
-            });
+            kernels::conv1d_backward_chunk<shape>(p, dp, saved + taps * C, out, saved, delta,
+                                                  scratch, nv, false, true,
+                                                  kernels::detail::store_rows<T>{d_taps});
+            ring_chunk<T>{dstate, past, D}.scatter(d_taps, saved + slot * C, delta_in, nv);
             if (delta_in)
                 kernels::for_each_chunk_vector<T>(In, nv, [&](std::size_t at) {
                     epi(at, B::load_aligned(delta_in + at)).store_aligned(delta_in + at);
@@ -257,136 +216,27 @@ struct conv1d {
         }
 
     private:
-        /// out[o] = f(b[o] + Σ W[o, c, k]·x(lag of tap k, input channel c)), keeping in `saved`
-        /// what the backward pass reads (see saved_count).
-        template <class T, class Input>
-        static constexpr void convolve(T const* p, T* out, T* saved, Input const& x) {
-            if constexpr (past > 0)
-                for (std::size_t k = 0; k < K; ++k)
-                    for (std::size_t c = 0; c < In; ++c)
-                        saved[taps + k * In + c] = x((K - 1 - k) * D, c);
-            for (std::size_t o = 0; o < Out; ++o) {
-                const std::size_t first = o / group_out * group_in;
-                T acc = Bias ? p[weights + o] : T(0);
-                for (std::size_t c = 0; c < group_in; ++c)
-                    for (std::size_t k = 0; k < K; ++k)
-                        acc += p[weight_at(o, c, k)] *
-                               (past > 0 ? saved[taps + k * In + first + c] : x(0, first + c));
-                if constexpr (keeps_pre)
-                    saved[pre + o] = acc;
-                out[o] = Activation(acc);
-            }
-        }
-        /// Where the taps' inputs lie (with history in `saved`, else the input itself) and where
-        /// the pre-activations do (where they are not kept, the outputs stand in for them:
-        /// activation_derivative then reads only those), for one sample (width 1) or rows of a
-        /// chunk.
         template <class T>
-        static constexpr T const* taps_of(T const* in, T const* saved, std::size_t width = 1) {
-            return past > 0 ? saved + taps * width : in;
-        }
-        template <class T>
-        static constexpr T const* pre_of(T const* out, T const* saved, std::size_t width = 1) {
-            return keeps_pre ? saved + pre * width : out;
-        }
-        /// convolve with one group, tap k's In inputs at tap(k); `reversed` as column_product's.
-        /// The sums go to the pre-activations where they are kept, else to `out`, where the
-        /// activation (unless the identity) then replaces them.
-        template <class T, class Tap>
-        HARDWIRED_ALWAYS_INLINE static void convolve_simd(T const* p, T* out, T* saved,
-                                                          Tap const& tap, bool reversed = false) {
-            T const* inputs = tap(0);
-            if constexpr (past > 0) {
-                for (std::size_t k = 0; k < K; ++k)
-                    kernels::detail::copy<In>(tap(k), saved + taps + k * In);
-                inputs = saved + taps;
-            }
-            T* z = keeps_pre ? saved + pre : out;
-            if constexpr (Bias)
-                kernels::detail::copy<Out>(p + weights, z);
-            else
-                kernels::detail::zero<Out>(z);
-            kernels::detail::column_product<K * In, Out>(p, inputs, z, reversed);
-            if constexpr (keeps_pre || !identity)
-                kernels::detail::apply<Activation, Out>(z, out);
-        }
-        /// f(next, at) for each vector of sequences in lanes whose rings' next slots (a row at
-        /// `slots`) agree, with V the SIMD vector and `at` its first lane, and for each sequence
-        /// of any other vector alone, with V = T.
-        template <class T, class F>
-        static void by_slot(T const* slots, std::size_t nv, F const& f) {
-            using B = xsimd::batch<T>;
-            for (std::size_t at = 0; at < nv * B::size; at += B::size) {
-                if (xsimd::all(B::load_aligned(slots + at) == B(slots[at])))
-                    f.template operator()<B>(static_cast<std::size_t>(slots[at]), at);
-                else
-                    for (std::size_t s = at; s < at + B::size; ++s)
-                        f.template operator()<T>(static_cast<std::size_t>(slots[s]), s);
-            }
-        }
-        /// convolve for sequences in lanes (one group), the K·In rows at `x` the taps: the
-        /// pre-activations to `out` through the activation and, where they are kept, to
-        /// `saved`.
-        template <class T>
-        static void convolve_chunk(T const* p, T const* x, T* out, T* saved, std::size_t nv) {
-            using B = xsimd::batch<T>;
-            constexpr std::size_t C = kernels::chunk_samples, L = B::size;
-            kernels::detail::chunk_product<Out, K * In, 1, Out>(
-                p, x, nv, [&](std::size_t o) { return Bias ? p[weights + o] : T(0); },
-                [&](std::size_t o, std::size_t v, B acc) {
-                    const std::size_t at = o * C + v * L;
-                    if constexpr (keeps_pre)
-                        acc.store_aligned(saved + pre * C + at);
-                    Activation(acc).store_aligned(out + at);
-                });
-        }
-        /// Back through convolve_chunk, given the taps x: δ of the pre-activations to scratch
-        /// (unless the identity: then δ itself), the parameters' gradients added to dp (written
-        /// when `overwrite`) and, when `taps_too`, δ of each tap row q and sample vector v to
-        /// `store(q, v, δ)`.
-        template <class T, class Store>
-        static void convolve_backward_chunk(T const* p, T* dp, T const* x, T const* out,
-                                            T const* saved, T const* delta, T* scratch,
-                                            std::size_t nv, bool overwrite, bool taps_too,
-                                            Store const& store) {
-            using B = xsimd::batch<T>;
-            constexpr std::size_t C = kernels::chunk_samples;
-            T const* dz = delta; // δ of the pre-activations: δ itself under the identity
-            if constexpr (!identity) {
-                T const* z = pre_of(out, saved, C);
-                kernels::for_each_chunk_vector<T>(Out, nv, [&](std::size_t at) {
-                    const B d = B::load_aligned(delta + at) *
-                                detail::activation_derivative<Activation>(
-                                    B::load_aligned(z + at), B::load_aligned(out + at));
-                    d.store_aligned(scratch + at);
-                });
-                dz = scratch;
-            }
-            kernels::detail::chunk_weight_gradients<K * In, Out>(
-                x, dz, scratch + Out * C, nv, dp, Bias ? dp + weights : nullptr, overwrite);
-            if (taps_too)
-                kernels::detail::chunk_product<K * In, Out, Out, 1>(
-                    p, dz, nv, [](std::size_t) { return T(0); }, store);
-        }
-        /// Back through one step, by convolve_backward or (Simd) convolve_backward_simd; with
-        /// history, δ of the ring's inputs is carried in dstate.
+        using ring_chunk = kernels::conv1d_ring_chunk<In, K, T>;
+        /// Back through one step, by the scalar or (Simd) the SIMD kernel; with history, δ of
+        /// the ring's inputs is carried in dstate.
         template <bool Simd, class T>
         static constexpr void backward_step(T const* p, T* dp, T const* in, T const* out,
                                             T const* saved, T const* delta, T* delta_in,
                                             T* dstate) {
             std::array<T, K * In> d_taps;
+            T const* x = shape::taps_of(in, saved);
+            T const* z = shape::pre_of(out, saved);
             if constexpr (Simd && past == 0) {
                 // Without history the one tap is the input itself: δ of it is δ_in.
-                convolve_backward_simd(p, dp, taps_of(in, saved), pre_of(out, saved), out, delta,
-                                       delta_in ? delta_in : d_taps.data());
+                kernels::conv1d_backward_simd<shape>(p, dp, x, z, out, delta,
+                                                     delta_in ? delta_in : d_taps.data());
             } else {
                 if constexpr (Simd) {
-                    convolve_backward_simd(p, dp, taps_of(in, saved), pre_of(out, saved), out,
-                                           delta, d_taps.data());
+                    kernels::conv1d_backward_simd<shape>(p, dp, x, z, out, delta, d_taps.data());
                 } else {
                     d_taps.fill(T(0));
-                    convolve_backward(p, dp, taps_of(in, saved), pre_of(out, saved), out, delta,
-                                      d_taps);
+                    kernels::conv1d_backward<shape>(p, dp, x, z, out, delta, d_taps.data());
                 }
                 if constexpr (past == 0) {
                     if (delta_in)
@@ -407,46 +257,6 @@ struct conv1d {
                     }
                     dstate[past * In] = T(0);
                 }
-            }
-        }
-        /// convolve_backward with one group: δ of the pre-activations in lanes, then the
-        /// weights' gradients and δ of the taps (written, not added) column by column.
-        template <class T>
-        static void convolve_backward_simd(T const* p, T* dp, T const* x, T const* z, T const* out,
-                                           T const* delta, T* d_taps) {
-            using detail::load_as, detail::store_as;
-            alignas(64) std::array<T, Out> scaled;
-            T const* dz = delta; // δ of the pre-activations: δ itself under the identity
-            if constexpr (!identity) {
-                kernels::detail::for_each_batch<Out, T>(
-                    [&]<class V>(std::size_t o) HARDWIRED_INLINE_LAMBDA {
-                        store_as(scaled.data(), o,
-                                 load_as<V>(delta, o) * detail::activation_derivative<Activation>(
-                                                            load_as<V>(z, o), load_as<V>(out, o)));
-                    });
-                dz = scaled.data();
-            }
-            if constexpr (Bias)
-                kernels::detail::add_into<Out>(dz, dp + weights);
-            kernels::detail::column_product_backward<K * In, Out>(p, dp, x, dz, d_taps);
-        }
-        /// The parameters' gradients, and δ of what each tap read (d_taps, tap k at k·In), from
-        /// the taps' inputs x and the pre-activations z (taps_of, pre_of).
-        template <class T>
-        static constexpr void convolve_backward(T const* p, T* dp, T const* x, T const* z,
-                                                T const* out, T const* delta,
-                                                std::array<T, K * In>& d_taps) {
-            for (std::size_t o = 0; o < Out; ++o) {
-                const T dz = delta[o] * detail::activation_derivative<Activation>(z[o], out[o]);
-                const std::size_t first = o / group_out * group_in;
-                if constexpr (Bias)
-                    dp[weights + o] += dz;
-                for (std::size_t c = 0; c < group_in; ++c)
-                    for (std::size_t k = 0; k < K; ++k) {
-                        const std::size_t w = weight_at(o, c, k);
-                        dp[w] += dz * x[k * In + first + c];
-                        d_taps[k * In + first + c] += p[w] * dz;
-                    }
             }
         }
     };

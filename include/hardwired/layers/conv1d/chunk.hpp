@@ -1,0 +1,161 @@
+#pragma once
+// The causal convolution's chunk kernels (one group): independent sequences in SIMD lanes, each
+// value a row of kernels::chunk_samples (kernels/chunk_simd.hpp has the machinery and its
+// layout). Forward: the pre-activations as one register-blocked product of the weights with
+// the K·In rows of the taps' inputs, then the activation on whole vectors. Backward: dz = δ·f′,
+// then the weights' gradients and δ of the taps as chunk products.
+
+#include "../../sym/intrinsics.hpp" // before any intrinsics or xsimd header: see there
+
+#include <cstddef>
+#include <xsimd/xsimd.hpp>
+
+#include "../../kernels/chunk_simd.hpp"
+#include "scalar.hpp"
+
+namespace hardwired::kernels {
+
+/// conv1d_forward for sequences in lanes (shape S of one group), the K·In rows at `x` the taps'
+/// inputs: the pre-activations to `out` through the activation and, where they are kept, to
+/// `saved`.
+template <class S, class T>
+void conv1d_forward_chunk(T const* p, T const* x, T* out, T* saved, std::size_t nv) {
+    static_assert(S::one_group);
+    using B = xsimd::batch<T>;
+    constexpr std::size_t C = chunk_samples, L = B::size, Out = S::outputs;
+    detail::chunk_product<Out, S::kernel * S::inputs, 1, Out>(
+        p, x, nv, [&](std::size_t o) { return S::bias ? p[S::weights + o] : T(0); },
+        [&](std::size_t o, std::size_t v, B acc) {
+            const std::size_t at = o * C + v * L;
+            if constexpr (S::keeps_pre)
+                acc.store_aligned(saved + S::pre * C + at);
+            S::activation(acc).store_aligned(out + at);
+        });
+}
+
+namespace detail {
+
+/// Stores δ of tap row q and sample vector v at row q of `rows` (conv1d_backward_chunk's
+/// `store` where δ of the taps is wanted as rows).
+template <class T>
+struct store_rows {
+    T* rows;
+    void operator()(std::size_t q, std::size_t v, xsimd::batch<T> acc) const {
+        acc.store_aligned(rows + q * chunk_samples + v * xsimd::batch<T>::size);
+    }
+};
+
+} // namespace detail
+
+/// Back through conv1d_forward_chunk (shape S of one group), given the taps x: δ of the
+/// pre-activations to scratch (unless the identity: then δ itself), the parameters' gradients
+/// added to dp (written when `overwrite`) and, when `taps_too`, δ of each tap row q and sample
+/// vector v to `store(q, v, δ)`. Scratch: 2·Out rows.
+template <class S, class T, class Store>
+void conv1d_backward_chunk(T const* p, T* dp, T const* x, T const* out, T const* saved,
+                           T const* delta, T* scratch, std::size_t nv, bool overwrite,
+                           bool taps_too, Store const& store) {
+    static_assert(S::one_group);
+    using B = xsimd::batch<T>;
+    constexpr std::size_t C = chunk_samples, Out = S::outputs, Taps = S::kernel * S::inputs;
+    T const* dz = delta; // δ of the pre-activations: δ itself under the identity
+    if constexpr (!S::identity) {
+        T const* z = S::pre_of(out, saved, C);
+        for_each_chunk_vector<T>(Out, nv, [&](std::size_t at) {
+            const B d = B::load_aligned(delta + at) *
+                        hardwired::detail::activation_derivative<S::activation>(
+                            B::load_aligned(z + at), B::load_aligned(out + at));
+            d.store_aligned(scratch + at);
+        });
+        dz = scratch;
+    }
+    detail::chunk_weight_gradients<Taps, Out>(x, dz, scratch + Out * C, nv, dp,
+                                              S::bias ? dp + S::weights : nullptr, overwrite);
+    if (taps_too)
+        detail::chunk_product<Taps, Out, Out, 1>(
+            p, dz, nv, [](std::size_t) { return T(0); }, store);
+}
+
+namespace detail {
+
+/// f(next, at) for each vector of sequences in lanes whose rings' next slots (a row at `slots`)
+/// agree, with V the SIMD vector and `at` its first lane, and for each sequence of any other
+/// vector alone, with V = T.
+template <class T, class F>
+void by_slot(T const* slots, std::size_t nv, F const& f) {
+    using B = xsimd::batch<T>;
+    for (std::size_t at = 0; at < nv * B::size; at += B::size) {
+        if (xsimd::all(B::load_aligned(slots + at) == B(slots[at])))
+            f.template operator()<B>(static_cast<std::size_t>(slots[at]), at);
+        else
+            for (std::size_t s = at; s < at + B::size; ++s)
+                f.template operator()<T>(static_cast<std::size_t>(slots[s]), s);
+    }
+}
+
+} // namespace detail
+
+/// The ring of In channels of sequences in lanes (a convolution's state, layers/conv1d.hpp): its
+/// `past` inputs, each sequence's input of time t − j at ring slot (next − j) mod past, then the
+/// row of each sequence's next slot. `dilation` and `past` are arguments, not template
+/// parameters, so that the convolutions of a stack share this code.
+template <std::size_t In, std::size_t K, class T>
+struct conv1d_ring_chunk {
+    T* ring;
+    std::size_t past, dilation;
+
+    /// The slot of tap k (k < K − 1) for a ring whose next slot is `next`.
+    std::size_t tap_slot(std::size_t next, std::size_t k) const {
+        const std::size_t lag = (K - 1 - k) * dilation;
+        return next >= lag ? next - lag : next + past - lag;
+    }
+    T* slots() const { return ring + past * In * chunk_samples; }
+
+    /// What each tap reads (tap k's In rows at taps + k·In rows; the last tap reads the input)
+    /// copied out, the input put in the oldest input's slot, the next slot kept in `slot` and
+    /// advanced.
+    void gather(T const* in, T* taps, T* slot, std::size_t nv) const {
+        constexpr std::size_t C = chunk_samples;
+        detail::by_slot(slots(), nv, [&]<class V>(std::size_t next, std::size_t at) {
+            using hardwired::detail::load_as, hardwired::detail::store_as;
+            for (std::size_t k = 0; k < K; ++k) {
+                T const* from = k + 1 == K ? in : ring + tap_slot(next, k) * In * C;
+                for (std::size_t c = 0; c < In; ++c)
+                    store_as(taps + (k * In + c) * C, at, load_as<V>(from + c * C, at));
+            }
+            for (std::size_t c = 0; c < In; ++c)
+                store_as(ring + (next * In + c) * C, at, load_as<V>(in + c * C, at));
+            store_as(slot, at, V(static_cast<T>(next)));
+            store_as(slots(), at, V(static_cast<T>(next + 1 == past ? 0 : next + 1)));
+        });
+    }
+
+    /// Back through gather, this ring being δ of the ring after the step (left holding δ of
+    /// the ring before it): δ of the taps (d_taps, as gather's taps) spread over the slots
+    /// they read, δ of the input (unless delta_in is null) from the last tap and the slot the
+    /// input went into, the next slots' δ zero.
+    void scatter(T const* d_taps, T const* slot, T* delta_in, std::size_t nv) const {
+        constexpr std::size_t C = chunk_samples;
+        detail::by_slot(slot, nv, [&]<class V>(std::size_t next, std::size_t at) {
+            using hardwired::detail::load_as, hardwired::detail::store_as;
+            // x_t went into the slot of the oldest input, which tap 0 read.
+            for (std::size_t c = 0; c < In; ++c) {
+                T* d_next = ring + (next * In + c) * C;
+                if (delta_in)
+                    store_as(delta_in + c * C, at,
+                             load_as<V>(d_taps + ((K - 1) * In + c) * C, at) +
+                                 load_as<V>(d_next, at));
+                store_as(d_next, at, V(T(0)));
+            }
+            for (std::size_t k = 0; k + 1 < K; ++k) {
+                T* d = ring + tap_slot(next, k) * In * C;
+                for (std::size_t c = 0; c < In; ++c)
+                    store_as(d + c * C, at,
+                             load_as<V>(d + c * C, at) + load_as<V>(d_taps + (k * In + c) * C, at));
+            }
+            store_as(slots(), at, V(T(0)));
+        });
+    }
+};
+
+} // namespace hardwired::kernels
