@@ -29,4 +29,5 @@
 #include "state.hpp"
 #include "sym.hpp"
 #include "train/fit.hpp"
+#include "train/fit_sequence.hpp"
 #include "train/optimizers.hpp"
