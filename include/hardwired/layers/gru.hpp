@@ -131,11 +131,7 @@ struct gru {
             T* rz = saved + hidden_side * C;            // r's and z's whole pre-activations
             T* n_in = saved + (input_side + 2 * H) * C; // n's input side
             T* n_h = saved + (hidden_side + 2 * H) * C; // n's hidden side
-            kernels::for_each_chunk_vector<T>(
-                In, nv, [&](std::size_t at) { B::load_aligned(in + at).store_aligned(xh + at); });
-            kernels::for_each_chunk_vector<T>(H, nv, [&](std::size_t at) {
-                B::load_aligned(h + at).store_aligned(xh + In * C + at);
-            });
+            base::copy_xh_chunk(in, h, xh, nv);
             const auto to = [&](T* rows) {
                 return [=](std::size_t r, std::size_t v, B acc) {
                     acc.store_aligned(rows + r * C + v * L);

@@ -131,11 +131,7 @@ struct lstm {
             T* c = state + H * C;
             T* xh = saved + x_in * C;
             T* z = saved + pre * C;
-            kernels::for_each_chunk_vector<T>(
-                In, nv, [&](std::size_t at) { B::load_aligned(in + at).store_aligned(xh + at); });
-            kernels::for_each_chunk_vector<T>(H, nv, [&](std::size_t at) {
-                B::load_aligned(h + at).store_aligned(xh + In * C + at);
-            });
+            base::copy_xh_chunk(in, h, xh, nv);
             kernels::detail::chunk_product<4 * H, In + H, 1, 4 * H>(
                 p + base::w_ih, xh, nv,
                 [&](std::size_t r) { return p[base::b_ih + r] + p[base::b_hh + r]; },

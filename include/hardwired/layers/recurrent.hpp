@@ -75,6 +75,19 @@ struct recurrent_parameters {
         }
     }
 
+    /// The input x (In rows) and h (H rows) of sequences in lanes copied into one array xh of
+    /// In + H rows, for one chunk product of the gate rows with [x, h] (W_hh's columns follow
+    /// W_ih's).
+    template <class T>
+    static void copy_xh_chunk(T const* x, T const* h, T* xh, std::size_t nv) {
+        using B = xsimd::batch<T>;
+        kernels::for_each_chunk_vector<T>(
+            In, nv, [&](std::size_t at) { B::load_aligned(x + at).store_aligned(xh + at); });
+        kernels::for_each_chunk_vector<T>(H, nv, [&](std::size_t at) {
+            B::load_aligned(h + at).store_aligned(xh + In * kernels::chunk_samples + at);
+        });
+    }
+
     /// gate_sums_backward with SIMD, on the columns of the weights (rows in lanes).
     template <class T>
     static void gate_sums_backward_simd(T const* p, T* dp, T const* x, T const* h, T const* dzi,
