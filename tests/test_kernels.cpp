@@ -241,6 +241,9 @@ TEST_CASE("the recurrent and convolution layers' simd backward pass equals their
     backward_both_precisions<hw::gru<5>, 2>();
     backward_both_precisions<hw::gru<20, swish>, 7>();
     backward_both_precisions<hw::gru<64>, 1>();
+    backward_both_precisions<hw::rnn<5>, 2>();
+    backward_both_precisions<hw::rnn<20, swish>, 7>();
+    backward_both_precisions<hw::rnn<64, hw::relu>, 1>();
     backward_both_precisions<hw::conv1d<17, 3, 2, 1, hw::tanh>, 5>();
     backward_both_precisions<hw::conv1d<16, 2, 4>, 16>();
 }

@@ -80,6 +80,8 @@ void check_lanes() {
 
 using lstm = hw::network<hw::input<2>, hw::lstm<12>, hw::lstm<5>, hw::dense<2>>;
 using gru = hw::network<hw::input<3>, hw::gru<9>, hw::gru<16>, hw::dense<1>>;
+using rnn = hw::network<hw::input<3>, hw::rnn<9>, hw::rnn<16, hw::relu>, hw::rnn<5, hw::swish>,
+                        hw::dense<1>>;
 using mixed = hw::network<hw::input<2>, hw::conv1d<3, 3, 2, 1, hw::tanh>, hw::residual<hw::gru<3>>,
                           hw::concat<hw::lstm<2>, hw::dense<2>>, hw::conv1d<4, 2, 1, 2>,
                           hw::conv1d<3, 2, 1, 1, hw::swish>, hw::dense<1>>;
@@ -93,6 +95,9 @@ TEST_CASE("step_lanes equals step on each sequence: LSTM", "[lanes][lstm]") {
 }
 TEST_CASE("step_lanes equals step on each sequence: GRU", "[lanes][gru]") {
     check_lanes<gru>();
+}
+TEST_CASE("step_lanes equals step on each sequence: plain recurrent layers", "[lanes][rnn]") {
+    check_lanes<rnn>();
 }
 TEST_CASE("step_lanes equals step on each sequence: convolution and blocks", "[lanes][conv1d]") {
     check_lanes<mixed>();

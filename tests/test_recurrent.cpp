@@ -1,5 +1,5 @@
 // Layers with state against real PyTorch: the fixtures of tests/torch/fixtures, written by
-// tests/torch/make_recurrent_fixtures.py from nn.LSTM, nn.GRU, nn.Conv1d and nn.Linear
+// tests/torch/make_recurrent_fixtures.py from nn.LSTM, nn.GRU, nn.RNN, nn.Conv1d and nn.Linear
 // (weights, initial states, inputs, outputs, final states, autograd gradients of
 // Σ output ⊙ upstream). Each model runs here one time step at a time through hw::step with its
 // state in a hw::state, and through time by hw::sequence_gradient; outputs, final states, the
@@ -201,6 +201,21 @@ TEST_CASE("Two stacked GRU layers equal PyTorch's nn.GRU(num_layers=2)", "[gru][
     using net = hw::network<hw::input<2>, hw::gru<12>, hw::gru<12>, hw::dense<3>>;
     check_recurrent<net, double, 2, 12, 1>("gru_2_12_stacked_f64", 1e-10);
     check_recurrent<net, float, 2, 12, 1>("gru_2_12_stacked_f32", 1e-5);
+}
+
+TEST_CASE("RNN 1-8 with a dense head equals PyTorch's nn.RNN + nn.Linear", "[rnn][torch]") {
+    using net = hw::network<hw::input<1>, hw::rnn<8>, hw::dense<1>>;
+    for (std::string t : {"T1", "T2", "T17"}) {
+        check_recurrent<net, double, 1, 8, 1>("rnn_1_8_dense_" + t + "_f64", 1e-10);
+        check_recurrent<net, float, 1, 8, 1>("rnn_1_8_dense_" + t + "_f32", 1e-5);
+    }
+}
+
+TEST_CASE("Two stacked relu RNN layers equal PyTorch's nn.RNN(num_layers=2, nonlinearity='relu')",
+          "[rnn][torch]") {
+    using net = hw::network<hw::input<2>, hw::rnn<6, hw::relu>, hw::rnn<6, hw::relu>, hw::dense<2>>;
+    check_recurrent<net, double, 2, 6, 1>("rnn_2_6_relu_stacked_f64", 1e-10);
+    check_recurrent<net, float, 2, 6, 1>("rnn_2_6_relu_stacked_f32", 1e-5);
 }
 
 TEST_CASE("Causal conv1d equals PyTorch's nn.Conv1d on a left-padded input", "[conv1d][torch]") {

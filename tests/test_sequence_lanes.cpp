@@ -155,6 +155,8 @@ void check_net() {
 
 using lstm = hw::network<hw::input<2>, hw::lstm<12>, hw::lstm<5>, hw::dense<2>>;
 using gru = hw::network<hw::input<3>, hw::gru<9>, hw::gru<16>, hw::dense<1, hw::tanh>>;
+using rnn = hw::network<hw::input<3>, hw::rnn<9>, hw::rnn<16, hw::relu>, hw::rnn<5, hw::swish>,
+                        hw::dense<1, hw::tanh>>;
 // A layer with parameters before the convolution, so that ∂L/∂ of the convolution's state (its
 // past inputs) reaches a gradient.
 using mixed = hw::network<hw::input<2>, hw::dense<3, hw::tanh>, hw::conv1d<3, 3, 2, 1, hw::tanh>,
@@ -178,6 +180,10 @@ TEST_CASE("training in lanes equals the mean over the sequences alone: LSTM",
 TEST_CASE("training in lanes equals the mean over the sequences alone: GRU",
           "[sequence_lanes][gru]") {
     check_net<gru>();
+}
+TEST_CASE("training in lanes equals the mean over the sequences alone: plain recurrent layers",
+          "[sequence_lanes][rnn]") {
+    check_net<rnn>();
 }
 TEST_CASE("training in lanes equals the mean over the sequences alone: convolution and blocks",
           "[sequence_lanes][conv1d]") {

@@ -151,6 +151,11 @@ TEST_CASE("Through time: a GRU with a dense head", "[through_time][gru]") {
     check_lengths<hw::network<hw::input<2>, hw::gru<3>, hw::dense<2>>>();
 }
 
+TEST_CASE("Through time: plain recurrent layers, tanh and relu, stacked", "[through_time][rnn]") {
+    check_lengths<hw::network<hw::input<2>, hw::rnn<3>, hw::dense<2>>>();
+    check_lengths<hw::network<hw::input<2>, hw::rnn<4, hw::relu>, hw::rnn<3>, hw::dense<2>>>();
+}
+
 TEST_CASE("Through time: a causal convolution, dilated, with an activation",
           "[through_time][conv1d]") {
     // kernel 3, dilation 2: a ring of 4 inputs of 2 values, then its next slot (index 8).
@@ -187,7 +192,7 @@ TEST_CASE("Through time: the reference kernels and the SIMD ones agree", "[throu
     constexpr auto half_tanh = hw::c<1, 2> * hw::tanh(hw::x) + hw::c<1, 2>;
     using net =
         hw::network<hw::input<2>, hw::gru<20, swish, half_tanh>, hw::lstm<9, swish, half_tanh>,
-                    hw::conv1d<17, 3, 2, 1, hw::tanh>, hw::dense<2>>;
+                    hw::rnn<19, swish>, hw::conv1d<17, 3, 2, 1, hw::tanh>, hw::dense<2>>;
     hw::params<net, double> p;
     hw::init::defaults(p, 5);
     hw::params<net, long double> q;
@@ -390,4 +395,5 @@ TEST_CASE("Through time: gate and cell nonlinearities of the user's choosing", "
     check_lengths<hw::network<hw::input<2>, hw::lstm<3, half_tanh, swish>, hw::dense<2>>>();
     check_lengths<hw::network<hw::input<2>, hw::gru<3, half_tanh, swish>, hw::dense<2>>>();
     check_lengths<hw::network<hw::input<2>, hw::gru<3, swish, half_tanh>, hw::dense<2>>>();
+    check_lengths<hw::network<hw::input<2>, hw::rnn<3, swish>, hw::dense<2>>>();
 }

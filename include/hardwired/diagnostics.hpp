@@ -170,7 +170,8 @@ inline constexpr bool holds = false;
     "hardwired: training sequences in SIMD lanes needs float or double parameters (other value "   \
     "types train one sequence at a time: hw::sequence_gradient with a hw::state)"
 #define HARDWIRED_MSG_RECURRENT_HIDDEN                                                             \
-    "hardwired::lstm<H> / hw::gru<H>: a recurrent layer needs at least one hidden unit (H)"
+    "hardwired::lstm<H> / hw::gru<H> / hw::rnn<H>: a recurrent layer needs at least one hidden "   \
+    "unit (H)"
 
 // The algebra (sym/).
 #define HARDWIRED_MSG_COMPOSE_POSITIONS                                                            \

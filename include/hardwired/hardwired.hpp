@@ -19,6 +19,7 @@
 #include "layers/layer_norm.hpp"
 #include "layers/lstm.hpp"
 #include "layers/prelu.hpp"
+#include "layers/rnn.hpp"
 #include "layers/slice.hpp"
 #include "layers/softmax_layer.hpp"
 #include "loss.hpp"

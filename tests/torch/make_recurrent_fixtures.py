@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Write PyTorch reference fixtures for LSTM, GRU and causal Conv1d tests.
+"""Write PyTorch reference fixtures for LSTM, GRU, plain RNN and causal Conv1d tests.
 
 Usage:  python3 tests/torch/make_recurrent_fixtures.py [-q] [outdir]
 
@@ -10,8 +10,8 @@ The output is deterministic: running the script twice gives byte-identical
 files.  See fixtures/README.md for the file format and the conventions.
 
 Before writing anything the script checks, in float64, that a manual
-re-implementation of the LSTM, GRU and causal-convolution equations in
-plain tensor ops (no nn.LSTM / nn.GRU / nn.Conv1d) reproduces the
+re-implementation of the LSTM, GRU, RNN and causal-convolution equations in
+plain tensor ops (no nn.LSTM / nn.GRU / nn.RNN / nn.Conv1d) reproduces the
 PyTorch modules' outputs, final states and gradients to 1e-12.
 """
 
@@ -34,7 +34,7 @@ MAX_PREACT = 4.0     # no gate pre-activation may exceed this (no saturation)
 # ----------------------------------------------------------------------------
 
 class RecurrentDense(nn.Module):
-    """Module 0: nn.LSTM or nn.GRU (time major, batch 1).
+    """Module 0: nn.LSTM, nn.GRU or nn.RNN (time major, batch 1).
     Module 1: nn.Linear applied to every time step."""
 
     def __init__(self, rnn, dense):
@@ -102,34 +102,47 @@ def manual_lstm(lstm, x, h0, c0):
     return layer_in, torch.stack(hs), torch.stack(cs), max_pre
 
 
-def manual_gru(gru, x, h0):
-    """PyTorch GRU equations; gate rows in order r, z, n.
-    n = tanh(W_in x + b_in + r * (W_hn h + b_hn)),  h' = (1 - z) * n + z * h."""
+def manual_layers(module, x, h0, cell):
+    """The layers of a GRU or RNN module over x [T, I] from h0 [L, H]: cell(w_ih, w_hh, b_ih,
+    b_hh, x_t, h) gives (h', the pre-activations).  -> (out [T, H], h_n [L, H], max|preact|)."""
     layer_in = x
     hs = []
     max_pre = 0.0
-    for l in range(gru.num_layers):
-        w_ih = getattr(gru, "weight_ih_l%d" % l)
-        w_hh = getattr(gru, "weight_hh_l%d" % l)
-        b_ih = getattr(gru, "bias_ih_l%d" % l)
-        b_hh = getattr(gru, "bias_hh_l%d" % l)
+    for l in range(module.num_layers):
+        weights = [getattr(module, "%s_l%d" % (n, l))
+                   for n in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")]
         h = h0[l]
         outs = []
         for t in range(layer_in.shape[0]):
-            gi = w_ih @ layer_in[t] + b_ih
-            gh = w_hh @ h + b_hh
-            i_r, i_z, i_n = gi.chunk(3)
-            h_r, h_z, h_n = gh.chunk(3)
-            r = torch.sigmoid(i_r + h_r)
-            z = torch.sigmoid(i_z + h_z)
-            n_pre = i_n + r * h_n
-            max_pre = max(max_pre, float(torch.cat([i_r + h_r, i_z + h_z, n_pre]).detach().abs().max()))
-            n = torch.tanh(n_pre)
-            h = (1 - z) * n + z * h
+            h, pre = cell(*weights, layer_in[t], h)
+            max_pre = max(max_pre, float(pre.detach().abs().max()))
             outs.append(h)
         layer_in = torch.stack(outs)
         hs.append(h)
     return layer_in, torch.stack(hs), max_pre
+
+
+def manual_gru(gru, x, h0):
+    """PyTorch GRU equations; gate rows in order r, z, n.
+    n = tanh(W_in x + b_in + r * (W_hn h + b_hn)),  h' = (1 - z) * n + z * h."""
+    def cell(w_ih, w_hh, b_ih, b_hh, x_t, h):
+        i_r, i_z, i_n = (w_ih @ x_t + b_ih).chunk(3)
+        h_r, h_z, h_n = (w_hh @ h + b_hh).chunk(3)
+        r = torch.sigmoid(i_r + h_r)
+        z = torch.sigmoid(i_z + h_z)
+        n_pre = i_n + r * h_n
+        n = torch.tanh(n_pre)
+        return (1 - z) * n + z * h, torch.cat([i_r + h_r, i_z + h_z, n_pre])
+    return manual_layers(gru, x, h0, cell)
+
+
+def manual_rnn(rnn, x, h0):
+    """PyTorch RNN equation: h' = act(W_ih x + b_ih + W_hh h + b_hh), act tanh or relu."""
+    act = torch.tanh if rnn.nonlinearity == "tanh" else torch.relu
+    def cell(w_ih, w_hh, b_ih, b_hh, x_t, h):
+        pre = w_ih @ x_t + b_ih + w_hh @ h + b_hh
+        return act(pre), pre
+    return manual_layers(rnn, x, h0, cell)
 
 
 def manual_causal_conv(conv, x):
@@ -171,6 +184,11 @@ CASES = [
     dict(name="gru_1_8_dense_T2", kind="gru", rnn=(1, 8, 1), dense=(8, 1), T=2, seed=202, state="zeros"),
     dict(name="gru_1_8_dense_T17", kind="gru", rnn=(1, 8, 1), dense=(8, 1), T=17, seed=203, state="random"),
     dict(name="gru_2_12_stacked", kind="gru", rnn=(2, 12, 2), dense=(12, 3), T=17, seed=204, state="zeros"),
+    dict(name="rnn_1_8_dense_T1", kind="rnn", rnn=(1, 8, 1), dense=(8, 1), T=1, seed=401, state="random"),
+    dict(name="rnn_1_8_dense_T2", kind="rnn", rnn=(1, 8, 1), dense=(8, 1), T=2, seed=402, state="zeros"),
+    dict(name="rnn_1_8_dense_T17", kind="rnn", rnn=(1, 8, 1), dense=(8, 1), T=17, seed=403, state="random"),
+    dict(name="rnn_2_6_relu_stacked", kind="rnn", rnn=(2, 6, 2), dense=(6, 2), T=17, seed=404,
+         state="random", nonlinearity="relu"),
     # conv: (in_channels, out_channels, kernel_size, dilation, groups)
     dict(name="conv1d_causal", kind="conv", conv=(4, 6, 3, 2, 2), T=17, seed=301),
     dict(name="conv1d_causal_k3_d4", kind="conv", conv=(3, 3, 3, 4, 1), T=17, seed=302),
@@ -188,10 +206,14 @@ def build(case):
     torch.manual_seed(case["seed"])
     T = case["T"]
     data = {}
-    if case["kind"] in ("lstm", "gru"):
+    if case["kind"] in ("lstm", "gru", "rnn"):
         I, H, L = case["rnn"]
-        cls = nn.LSTM if case["kind"] == "lstm" else nn.GRU
-        rnn = cls(input_size=I, hidden_size=H, num_layers=L)
+        if case["kind"] == "rnn":
+            rnn = nn.RNN(input_size=I, hidden_size=H, num_layers=L,
+                         nonlinearity=case.get("nonlinearity", "tanh"))
+        else:
+            cls = nn.LSTM if case["kind"] == "lstm" else nn.GRU
+            rnn = cls(input_size=I, hidden_size=H, num_layers=L)
         dense = nn.Linear(*case["dense"])
         model = RecurrentDense(rnn, dense)
         data["input"] = uniform((T, I))
@@ -226,7 +248,7 @@ def run(case, model, data, dtype):
                                           (leaves["h0"].unsqueeze(1), leaves["c0"].unsqueeze(1)))
         output = model.dense()(rnn_out.squeeze(1))
         states = {"h_n": h_n.squeeze(1), "c_n": c_n.squeeze(1)}
-    elif case["kind"] == "gru":
+    elif case["kind"] in ("gru", "rnn"):
         rnn_out, h_n = model.rnn()(x.unsqueeze(1), leaves["h0"].unsqueeze(1))
         output = model.dense()(rnn_out.squeeze(1))
         states = {"h_n": h_n.squeeze(1)}
@@ -270,8 +292,9 @@ def manual_check(case, model, data):
         seq, h_n, c_n, max_pre = manual_lstm(m.rnn(), x, leaves["h0"], leaves["c0"])
         output = seq @ m.dense().weight.t() + m.dense().bias
         got.update({"h_n": h_n, "c_n": c_n})
-    elif case["kind"] == "gru":
-        seq, h_n, max_pre = manual_gru(m.rnn(), x, leaves["h0"])
+    elif case["kind"] in ("gru", "rnn"):
+        manual = manual_gru if case["kind"] == "gru" else manual_rnn
+        seq, h_n, max_pre = manual(m.rnn(), x, leaves["h0"])
         output = seq @ m.dense().weight.t() + m.dense().bias
         got["h_n"] = h_n
     else:
@@ -307,12 +330,15 @@ def fmt_values(t, dtype):
 
 
 def describe(case):
-    if case["kind"] in ("lstm", "gru"):
+    if case["kind"] in ("lstm", "gru", "rnn"):
         I, H, L = case["rnn"]
-        cls = "nn.LSTM" if case["kind"] == "lstm" else "nn.GRU"
+        cls = {"lstm": "nn.LSTM", "gru": "nn.GRU", "rnn": "nn.RNN"}[case["kind"]]
+        extra = ""
+        if case["kind"] == "rnn":
+            extra = ", nonlinearity='%s'" % case.get("nonlinearity", "tanh")
         lines = [
-            "model: 0 = %s(input_size=%d, hidden_size=%d, num_layers=%d), "
-            "1 = nn.Linear(%d, %d) on every time step" % ((cls, I, H, L) + tuple(case["dense"])),
+            "model: 0 = %s(input_size=%d, hidden_size=%d, num_layers=%d%s), "
+            "1 = nn.Linear(%d, %d) on every time step" % ((cls, I, H, L, extra) + tuple(case["dense"])),
             "input [T, %d] time major (batch 1 squeezed); states [num_layers, hidden]" % I,
             "initial state: %s" % ("zeros" if case["state"] == "zeros"
                                    else "uniform in [-%g, %g]" % (STATE_SCALE, STATE_SCALE)),
@@ -391,8 +417,8 @@ python3 tests/torch/compare_fixtures.py tests/torch/fixtures /tmp/fx
 another PyTorch version or BLAS.
 
 Before it writes anything, the script checks every case in float64: the
-LSTM equations, the GRU equations and the causal convolution (a loop over
-taps), written in plain tensor ops rather than `nn.LSTM`/`nn.GRU`/`nn.Conv1d`,
+LSTM, GRU and RNN equations and the causal convolution (a loop over taps),
+written in plain tensor ops rather than `nn.LSTM`/`nn.GRU`/`nn.RNN`/`nn.Conv1d`,
 must match PyTorch's outputs, final states, loss and all gradients (autograd
 through the manual code) to 1e-12. The largest difference is @MANUAL_DIFF@.
 It also asserts that no gate pre-activation exceeds 4 in absolute value, so
@@ -431,13 +457,13 @@ Records come in this order:
      Linear;
    - convolution models: `0.weight 0.bias`.
    Shapes are PyTorch's: `weight_ih_l<k>` [G*H, in_k], `weight_hh_l<k>`
-   [G*H, H], biases [G*H] (G = 4 for LSTM, 3 for GRU; in_0 = input size,
+   [G*H, H], biases [G*H] (G = 4 for LSTM, 3 for GRU, 1 for RNN; in_0 = input size,
    in_k = H for k >= 1), Linear `weight` [out, in], `bias` [out], Conv1d
    `weight` [C_out, C_in/groups, K], `bias` [C_out].
 2. `input`, shape [T, features], time major (PyTorch batch of 1 squeezed).
-3. `h0` (LSTM and GRU), `c0` (LSTM only): initial states [num_layers, hidden].
+3. `h0` (LSTM, GRU and RNN), `c0` (LSTM only): initial states [num_layers, hidden].
 4. `output`, shape [T, out_features].
-5. `h_n` (LSTM and GRU), `c_n` (LSTM only): final states [num_layers, hidden].
+5. `h_n` (LSTM, GRU and RNN), `c_n` (LSTM only): final states [num_layers, hidden].
 6. `upstream`, a fixed random tensor with the shape of `output`.
 7. `loss` = `sum(output * upstream)`, shape [1].
 8. `grad.<param name>` for every parameter (same order and shapes as 1),
@@ -447,7 +473,7 @@ Records come in this order:
 ## Data
 
 - Weights use PyTorch's default initialisation (uniform in ±1/sqrt(hidden)
-  for LSTM/GRU; the usual Kaiming-uniform for Linear and Conv1d).
+  for LSTM/GRU/RNN; the usual Kaiming-uniform for Linear and Conv1d).
 - `input` and `upstream` are uniform in [-1, 1). Random initial states are
   uniform in [-0.5, 0.5).
 - The `_f32` and `_f64` files of a case hold the same parameters, inputs,
@@ -469,6 +495,10 @@ Records come in this order:
 | `gru_1_8_dense_T2`   | same | 2  | zeros |
 | `gru_1_8_dense_T17`  | same | 17 | random |
 | `gru_2_12_stacked`   | `nn.GRU(2, 12, num_layers=2)` → `nn.Linear(12, 3)` | 17 | zeros |
+| `rnn_1_8_dense_T1`   | `nn.RNN(1, 8)` → `nn.Linear(8, 1)` per step | 1  | random |
+| `rnn_1_8_dense_T2`   | same | 2  | zeros |
+| `rnn_1_8_dense_T17`  | same | 17 | random |
+| `rnn_2_6_relu_stacked` | `nn.RNN(2, 6, num_layers=2, nonlinearity='relu')` → `nn.Linear(6, 2)` | 17 | random |
 | `conv1d_causal`       | `nn.Conv1d(4, 6, kernel_size=3, dilation=2, groups=2)`, causal | 17 | – |
 | `conv1d_causal_k3_d4` | `nn.Conv1d(3, 3, kernel_size=3, dilation=4)`, causal | 17 | – |
 
@@ -512,6 +542,16 @@ the r and z rows, `b_ih` and `b_hh` act only through their sum, so their
 gradients are equal up to rounding. For the n rows they are not. (In the
 LSTM, `grad.bias_ih` and `grad.bias_hh` are equal up to rounding in every
 row.)
+
+### RNN (`nn.RNN`)
+
+One block of H rows, and the nonlinearity (`tanh`, or `relu` where the case says so):
+
+```
+h_t = tanh(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh)
+```
+
+`b_ih` and `b_hh` act only through their sum, so their gradients are equal up to rounding.
 
 ### Causal Conv1d
 
