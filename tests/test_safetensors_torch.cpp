@@ -156,10 +156,11 @@ TEST_CASE("A concat block is an nn.ModuleList of its branches", "[safetensors][t
                       hw::dense<1>>>("concat");
 }
 
-TEST_CASE("PyTorch LSTM, GRU and causal Conv1d models load and stream step by step",
-          "[safetensors][torch][lstm][gru][conv1d]") {
+TEST_CASE("PyTorch LSTM, GRU, RNN and causal Conv1d models load and stream step by step",
+          "[safetensors][torch][lstm][gru][rnn][conv1d]") {
     check<hw::network<hw::input<1>, hw::lstm<8>, hw::dense<1>>>("lstm", true);
     check<hw::network<hw::input<1>, hw::gru<8>, hw::dense<1>>>("gru", true);
+    check<hw::network<hw::input<1>, hw::rnn<8, hw::relu>, hw::rnn<4>, hw::dense<1>>>("rnn", true);
     check<hw::network<hw::input<2>, hw::conv1d<4, 3, 2, 1, hw::tanh>, hw::conv1d<1, 1>>>("conv1d",
                                                                                          true);
 }

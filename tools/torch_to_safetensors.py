@@ -25,8 +25,9 @@ and the containers that give PyTorch models of hardwired's blocks and sequences:
     Residual(*layers)     # hw::residual<...>: y = x + layers(x)
     Concat(*branches)     # hw::concat<...>: the branches' outputs concatenated
     Sequence(*layers)     # an nn.Sequential run over one sequence [T, features], time major,
-                          # from the zero state: nn.LSTM / nn.GRU over the steps, nn.Conv1d
-                          # causal (hw::conv1d), as hw::step runs the network step by step
+                          # from the zero state: nn.LSTM / nn.GRU / nn.RNN over the steps,
+                          # nn.Conv1d causal (hw::conv1d), as hw::step runs the network step by
+                          # step
 
 File format (https://github.com/huggingface/safetensors): 8 bytes of little-endian header
 length N, N bytes of JSON header {"__metadata__": {str: str}, name: {"dtype": "F32",
@@ -227,10 +228,10 @@ def load_safetensors(path):
 # ----------------------------------------------------------------------------
 
 def _apply(module, x):
-    """One module on x: nn.LSTM and nn.GRU run over x as one sequence [T, features] from the
-    zero state, nn.Conv1d causally over it (left-padded with (K - 1)·dilation zeros); a
-    plain nn.Sequential runs its modules so; any other module is called."""
-    if isinstance(module, (nn.LSTM, nn.GRU)):
+    """One module on x: nn.LSTM, nn.GRU and nn.RNN run over x as one sequence [T, features]
+    from the zero state, nn.Conv1d causally over it (left-padded with (K - 1)·dilation zeros);
+    a plain nn.Sequential runs its modules so; any other module is called."""
+    if isinstance(module, (nn.LSTM, nn.GRU, nn.RNN)):
         axis = 0 if module.batch_first else 1
         return module(x.unsqueeze(axis))[0].squeeze(axis)
     if isinstance(module, nn.Conv1d):
@@ -249,9 +250,9 @@ def _run(modules, x):
 
 class Sequence(nn.Sequential):
     """An nn.Sequential whose input is one sequence [T, features], time major, run as
-    hardwired's hw::step runs the network one step at a time from the zero state: nn.LSTM and
-    nn.GRU over the steps, nn.Conv1d causally (the input left-padded with (K - 1)·dilation
-    zeros, hw::conv1d), other modules on each step. Without such layers it is nn.Sequential."""
+    hardwired's hw::step runs the network one step at a time from the zero state: nn.LSTM,
+    nn.GRU and nn.RNN over the steps, nn.Conv1d causally (the input left-padded with
+    (K - 1)·dilation zeros, hw::conv1d), other modules on each step. Without such layers it is nn.Sequential."""
 
     hardwired_block = "sequence"
 
@@ -371,7 +372,7 @@ def _conv1d_type(m, size, where, act):
 
 
 def _recurrent_type(m, size, where):
-    kind = "lstm" if isinstance(m, nn.LSTM) else "gru"
+    kind = "lstm" if isinstance(m, nn.LSTM) else "gru" if isinstance(m, nn.GRU) else "rnn"
     if m.input_size != size:
         raise UnsupportedModule("%s: nn.%s takes %d inputs, but the layer before gives %d"
                                 % (where, type(m).__name__, m.input_size, size))
@@ -380,6 +381,8 @@ def _recurrent_type(m, size, where):
                            "proj_size=%d (hw::%s is one layer, one direction, with biases; "
                            "stack one-layer modules)" % (m.num_layers, m.bidirectional, m.bias,
                                                          getattr(m, "proj_size", 0), kind))
+    if kind == "rnn" and m.nonlinearity == "relu":
+        return "hw::rnn<%d, hw::relu>" % m.hidden_size, m.hidden_size
     return "hw::%s<%d>" % (kind, m.hidden_size), m.hidden_size
 
 
@@ -455,7 +458,7 @@ def _layer_type(m, size, where):
         return types[0], size
     if isinstance(m, nn.Conv1d):
         return _conv1d_type(m, size, where, None)
-    if isinstance(m, (nn.LSTM, nn.GRU)):
+    if isinstance(m, (nn.LSTM, nn.GRU, nn.RNN)):
         return _recurrent_type(m, size, where)
     if isinstance(m, nn.LayerNorm):
         if tuple(m.normalized_shape) != (size,) or not m.elementwise_affine:

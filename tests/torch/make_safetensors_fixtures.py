@@ -127,6 +127,10 @@ CASES = [
     dict(name="gru", seed=15, sequence=True,
          model=lambda: Sequence(nn.GRU(1, 8), nn.Linear(8, 1)),
          type="hw::network<hw::input<1>, hw::gru<8>, hw::dense<1>>"),
+    # hw::network<hw::input<1>, hw::rnn<8, hw::relu>, hw::rnn<4>, hw::dense<1>>
+    dict(name="rnn", seed=17, sequence=True,
+         model=lambda: Sequence(nn.RNN(1, 8, nonlinearity="relu"), nn.RNN(8, 4), nn.Linear(4, 1)),
+         type="hw::network<hw::input<1>, hw::rnn<8, hw::relu>, hw::rnn<4>, hw::dense<1>>"),
     # hw::network<hw::input<2>, hw::conv1d<4, 3, 2, 1, hw::tanh>, hw::conv1d<1, 1>>
     dict(name="conv1d", seed=16, sequence=True,
          model=lambda: Sequence(nn.Conv1d(2, 4, kernel_size=3, dilation=2), nn.Tanh(),
@@ -159,6 +163,7 @@ PYTORCH_MODELS = {
               "ReLU(), Linear(4, 2))), Linear(5, 1))`",
     "lstm": "`Sequence(LSTM(1, 8), Linear(8, 1))`",
     "gru": "`Sequence(GRU(1, 8), Linear(8, 1))`",
+    "rnn": "`Sequence(RNN(1, 8, nonlinearity='relu'), RNN(8, 4), Linear(4, 1))`",
     "conv1d": "`Sequence(Conv1d(2, 4, kernel_size=3, dilation=2), Tanh(), "
               "Conv1d(4, 1, kernel_size=1))`, causal",
     "mlp_tanh_f16": "`mlp_tanh`'s model, weights rounded to float16",
@@ -173,7 +178,7 @@ def uniform(shape, lo, hi):
 
 def in_out(model):
     """The model's numbers of inputs and outputs (its first and last layers')."""
-    layers = [m for m in model.modules() if isinstance(m, (nn.Linear, nn.Conv1d, nn.LSTM, nn.GRU))]
+    layers = [m for m in model.modules() if isinstance(m, (nn.Linear, nn.Conv1d, nn.RNNBase))]
     first, last = layers[0], layers[-1]
     inputs = getattr(first, "in_features", getattr(first, "in_channels",
                                                    getattr(first, "input_size", None)))
