@@ -27,7 +27,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "..", "tools"))
 from make_safetensors_fixtures import CASES  # noqa: E402
 from torch_to_safetensors import hardwired_type, read_safetensors  # noqa: E402
 
-NAMES = ["mlp_tanh", "residual", "concat", "lstm", "conv1d"]
+NAMES = ["mlp_tanh", "residual", "concat", "lstm", "gru", "rnn", "conv1d"]
 RELATIVE, ABSOLUTE = 1e-5, 1e-6
 
 

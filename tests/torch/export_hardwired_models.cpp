@@ -170,6 +170,9 @@ int main(int argc, char** argv) {
                         hw::concat<hw::dense<3>, hw::chain<hw::dense<4, hw::relu>, hw::dense<2>>>,
                         hw::dense<1>>>(dir, "concat", 3);
         sequence_case<hw::network<hw::input<1>, hw::lstm<8>, hw::dense<1>>>(dir, "lstm", 4);
+        sequence_case<hw::network<hw::input<1>, hw::gru<8>, hw::dense<1>>>(dir, "gru", 6);
+        sequence_case<hw::network<hw::input<1>, hw::rnn<8, hw::relu>, hw::rnn<4>, hw::dense<1>>>(
+            dir, "rnn", 7);
         sequence_case<
             hw::network<hw::input<2>, hw::conv1d<4, 3, 2, 1, hw::tanh>, hw::conv1d<1, 1>>>(
             dir, "conv1d", 5);
