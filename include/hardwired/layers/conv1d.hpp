@@ -100,12 +100,10 @@ struct conv1d {
                                       T* state) requires(past > 0) {
             T* ring = state;
             const auto next = static_cast<std::size_t>(state[past * In]);
-            for (std::size_t k = 0; k < K; ++k) {
-                const std::size_t lag = (K - 1 - k) * D;
+            for (std::size_t k = 0; k < K; ++k)
                 for (std::size_t c = 0; c < In; ++c)
                     saved[taps + k * In + c] =
-                        lag == 0 ? in[c] : ring[(next + past - lag) % past * In + c];
-            }
+                        k + 1 == K ? in[c] : ring[tap_slot(next, k) * In + c];
             kernels::conv1d_forward<shape>(p, saved + taps, out, saved);
             saved[slot] = static_cast<T>(next);
             for (std::size_t c = 0; c < In; ++c)
@@ -124,11 +122,9 @@ struct conv1d {
                                  std::bool_constant<Training>) requires(past > 0 && G == 1) {
             T* ring = state;
             const auto next = static_cast<std::size_t>(state[past * In]);
-            for (std::size_t k = 0; k < K; ++k) {
-                const std::size_t lag = (K - 1 - k) * D;
-                kernels::detail::copy<In>(lag == 0 ? in : ring + (next + past - lag) % past * In,
+            for (std::size_t k = 0; k < K; ++k)
+                kernels::detail::copy<In>(k + 1 == K ? in : ring + tap_slot(next, k) * In,
                                           saved + taps + k * In);
-            }
             kernels::conv1d_forward_simd<shape>(p, saved + taps, out, saved, reversed);
             saved[slot] = static_cast<T>(next);
             kernels::detail::copy<In>(in, ring + next * In);
@@ -216,6 +212,12 @@ struct conv1d {
         }
 
     private:
+        /// The ring slot tap k (k < K − 1) reads when the ring's next slot is `next`: the input
+        /// of (K − 1 − k)·D steps ago (kernels::conv1d_ring_chunk::tap_slot for sequences in
+        /// lanes, where the dilation is a run-time value).
+        static constexpr std::size_t tap_slot(std::size_t next, std::size_t k) {
+            return (next + past - (K - 1 - k) * D) % past;
+        }
         template <class T>
         using ring_chunk = kernels::conv1d_ring_chunk<In, K, T>;
         /// Back through one step, by the scalar or (Simd) the SIMD kernel; with history, δ of
@@ -251,7 +253,7 @@ struct conv1d {
                         dstate[next * In + c] = T(0);
                     }
                     for (std::size_t k = 0; k + 1 < K; ++k) {
-                        const std::size_t at = (next + past - (K - 1 - k) * D) % past;
+                        const std::size_t at = tap_slot(next, k);
                         for (std::size_t c = 0; c < In; ++c)
                             dstate[at * In + c] += d_taps[k * In + c];
                     }
