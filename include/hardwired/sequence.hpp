@@ -1,6 +1,7 @@
 #pragma once
 /// Training through time: the loss and gradients of a network with state (hw::lstm, hw::gru,
-/// hw::conv1d, mixed with any other layers) over a sequence, by back-propagation through time.
+/// hw::rnn, hw::conv1d, mixed with any other layers) over a sequence, by back-propagation
+/// through time.
 ///
 ///     using amp = hw::network<hw::input<1>, hw::lstm<16>, hw::dense<1>>;
 ///     hw::sequence_workspace<amp> ws(2048);     // room for 2048 steps, made once

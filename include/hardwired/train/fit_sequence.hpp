@@ -24,12 +24,12 @@
 
 namespace hardwired {
 
-/// Options of hw::fit_sequence (a network with state: hw::lstm, hw::gru, hw::conv1d), the
-/// recipe recurrent audio models are trained with: each epoch starts from the zero state (or a
-/// given initial state, which can be learned too), runs
-/// the first `warmup` steps without gradients to settle it, then trains on chunks of `chunk`
-/// steps by back-propagation through time (truncated at the chunk's start), one update after
-/// each chunk, the state carried from one chunk into the next.
+/// Options of hw::fit_sequence (a network with state: hw::lstm, hw::gru, hw::rnn, hw::conv1d),
+/// the recipe recurrent audio models are trained with: each epoch starts from the zero state (or
+/// a given initial state, which can be learned too), runs the first `warmup` steps without
+/// gradients to settle it, then trains on chunks of `chunk` steps by back-propagation through
+/// time (truncated at the chunk's start), one update after each chunk, the state carried from
+/// one chunk into the next.
 struct sequence_options {
     std::size_t epochs = 100;
     /// Steps at the start of the sequence that only settle the state (no loss, no gradient).
