@@ -109,6 +109,7 @@ HARDWIRED_ALWAYS_INLINE T chunk_loss(T const* yhat, T const* saved, T const* y, 
         lane[i] = T(i);
     const B lanes = B::load_aligned(lane.data());
     B losses(T(0));
+    HARDWIRED_SAMPLE_VECTOR_LOOP
     for (std::size_t v = 0; v < nv; ++v) {
         const bool padded = (v + 1) * L > n;
         const auto only_valid = [&](B x) { // zero in the lanes past the n samples

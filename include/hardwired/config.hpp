@@ -86,6 +86,17 @@
 #endif
 #undef HARDWIRED_UNDER_ASAN_
 
+// Internal. HARDWIRED_SAMPLE_VECTOR_LOOP, before a loop over the sample vectors of a chunk
+// (v < nv, at most kernels::chunk_samples / lanes: two on AVX-512): Clang does not unroll it.
+// Its trip count is known only at run time, and Clang unrolled each such loop four or eight
+// times with a remainder loop, code that no chunk runs. GCC does not unroll these loops by
+// itself, and is left as it is.
+#if defined(__clang__)
+#define HARDWIRED_SAMPLE_VECTOR_LOOP _Pragma("clang loop unroll(disable)")
+#else
+#define HARDWIRED_SAMPLE_VECTOR_LOOP
+#endif
+
 #include <cstddef>
 
 namespace hardwired::kernels {

@@ -32,9 +32,11 @@ template <class T, std::size_t Rows, class Mode, class F>
 inline void for_each_vector(Mode const& m, F&& f) {
     if constexpr (Mode::chunked) {
         using B = xsimd::batch<T>;
-        for (std::size_t r = 0; r < Rows; ++r)
+        for (std::size_t r = 0; r < Rows; ++r) {
+            HARDWIRED_SAMPLE_VECTOR_LOOP
             for (std::size_t v = 0; v < m.nv; ++v)
                 f(B{}, r * Mode::width + v * B::size);
+        }
     } else if constexpr (std::is_same_v<Mode, simd_mode>) {
         kernels::detail::for_each_batch<Rows, T>([&]<class V>(std::size_t at) { f(V{}, at); });
     } else {

@@ -117,6 +117,7 @@ HARDWIRED_ALWAYS_INLINE void chunk_product(T const* w, T const* src, std::size_t
     constexpr std::size_t rows = block_rows<xsimd::batch<T>>;
     constexpr std::size_t full = Rows / rows * rows;
     constexpr std::size_t tail = Rows - full;
+    HARDWIRED_SAMPLE_VECTOR_LOOP
     for (std::size_t v = 0; v < nv; v += block_vectors) {
         for (std::size_t r = 0; r < full; r += rows)
             chunk_block<rows, block_vectors, Red, RS, QS>(w, src, r, v, init, store);
@@ -315,6 +316,7 @@ inline void add_row_sums(T const* delta, std::size_t nv, T* db, bool overwrite) 
 #pragma GCC unroll 16
         for (std::size_t i = 0; i < L; ++i) {
             sums[i] = B::load_aligned(delta + (j0 + i) * chunk_samples);
+            HARDWIRED_SAMPLE_VECTOR_LOOP
             for (std::size_t v = 1; v < nv; ++v)
                 sums[i] += B::load_aligned(delta + (j0 + i) * chunk_samples + v * L);
         }
@@ -322,6 +324,7 @@ inline void add_row_sums(T const* delta, std::size_t nv, T* db, bool overwrite) 
     }
     for (std::size_t j = whole; j < Rows; ++j) {
         B sum(T(0));
+        HARDWIRED_SAMPLE_VECTOR_LOOP
         for (std::size_t v = 0; v < nv; ++v)
             sum += B::load_aligned(delta + j * chunk_samples + v * L);
         add_to(xsimd::hadd(sum), db + j, overwrite);
@@ -343,10 +346,12 @@ inline void chunk_weight_gradients(T const* a_in, T const* delta, T* scratch, st
     constexpr bool transposed = Out % L == 0 && has_transpose<B>;
     if constexpr (transposed) {
         // Δᵀ into scratch (sample s's δ at s·Out), then the gradients from it.
-        for (std::size_t j = 0; j < Out; j += L)
+        for (std::size_t j = 0; j < Out; j += L) {
+            HARDWIRED_SAMPLE_VECTOR_LOOP
             for (std::size_t v = 0; v < nv; ++v)
                 transpose_block<B>(delta + j * chunk_samples + v * L, chunk_samples,
                                    scratch + v * L * Out + j, Out);
+        }
         transposed_gradients<In, Out>(a_in, scratch, nv * L, flat, db, overwrite);
     } else {
         if (db)
@@ -361,6 +366,7 @@ inline void chunk_weight_gradients(T const* a_in, T const* delta, T* scratch, st
             if constexpr (Out % L == 0) {
                 T const* in = a_in + f0 / Out * chunk_samples;
                 T const* d = delta + f0 % Out * chunk_samples;
+                HARDWIRED_SAMPLE_VECTOR_LOOP
                 for (std::size_t v = 0; v < nv; ++v) {
                     const B x = B::load_aligned(in + v * L);
 #pragma GCC unroll 16
@@ -374,6 +380,7 @@ inline void chunk_weight_gradients(T const* a_in, T const* delta, T* scratch, st
                     const std::size_t f = f0 + i;
                     T const* in = a_in + f / Out * chunk_samples;
                     T const* d = delta + f % Out * chunk_samples;
+                    HARDWIRED_SAMPLE_VECTOR_LOOP
                     for (std::size_t v = 0; v < nv; ++v)
                         acc[i] = hardwired::detail::madd(B::load_aligned(d + v * L),
                                                          B::load_aligned(in + v * L), acc[i]);

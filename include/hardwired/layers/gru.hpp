@@ -227,12 +227,14 @@ struct gru {
             constexpr std::size_t C = kernels::chunk_samples, L = xsimd::batch<T>::size;
             T* dzi = scratch;
             T* dzh = scratch + 3 * H * C;
-            for (std::size_t j = 0; j < H; ++j)
+            for (std::size_t j = 0; j < H; ++j) {
+                HARDWIRED_SAMPLE_VECTOR_LOOP
                 for (std::size_t v = 0; v < nv; ++v) {
                     const std::size_t at = v * L;
                     gate_deltas<xsimd::batch<T>, C>(saved + at, delta + at, dstate + at, dzi + at,
                                                     dzh + at, j);
                 }
+            }
             base::gate_sums_backward_chunk(p, dp, saved + x_in * C, saved + h_prev * C, dzi, dzh,
                                            delta_in, dstate, scratch + 6 * H * C, nv, epi);
         }

@@ -100,9 +100,11 @@ using default_kernel =
 /// nv vectors of xsimd::batch<T> per row of chunk_samples. The loop of element-wise chunk kernels.
 template <class T, class F>
 HARDWIRED_ALWAYS_INLINE void for_each_chunk_vector(std::size_t rows, std::size_t nv, F&& f) {
-    for (std::size_t r = 0; r < rows; ++r)
+    for (std::size_t r = 0; r < rows; ++r) {
+        HARDWIRED_SAMPLE_VECTOR_LOOP
         for (std::size_t v = 0; v < nv; ++v)
             f(r * chunk_samples + v * xsimd::batch<T>::size);
+    }
 }
 
 namespace detail {
@@ -302,11 +304,13 @@ HARDWIRED_ALWAYS_INLINE void apply_epilogue(Mode const& m, T* delta, std::size_t
     if constexpr (!std::is_same_v<Epi, no_epilogue>) {
         if constexpr (Mode::chunked) {
             using B = xsimd::batch<T>;
-            for (std::size_t r = 0; r < rows; ++r)
+            for (std::size_t r = 0; r < rows; ++r) {
+                HARDWIRED_SAMPLE_VECTOR_LOOP
                 for (std::size_t v = 0; v < m.nv; ++v) {
                     const std::size_t at = r * Mode::width + v * B::size;
                     epi(at, B::load_aligned(delta + at)).store_aligned(delta + at);
                 }
+            }
         } else {
             for (std::size_t r = 0; r < rows; ++r)
                 delta[r] = epi(r, delta[r]);

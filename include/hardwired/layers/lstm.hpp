@@ -222,12 +222,14 @@ struct lstm {
                                    std::size_t nv, Epi const& epi) {
             constexpr std::size_t C = kernels::chunk_samples, L = xsimd::batch<T>::size;
             T* dz = scratch;
-            for (std::size_t j = 0; j < H; ++j)
+            for (std::size_t j = 0; j < H; ++j) {
+                HARDWIRED_SAMPLE_VECTOR_LOOP
                 for (std::size_t v = 0; v < nv; ++v) {
                     const std::size_t at = v * L;
                     gate_deltas<xsimd::batch<T>, C>(saved + at, delta + at, dstate + at,
                                                     dstate + H * C + at, dz + at, j);
                 }
+            }
             base::shared_gate_sums_backward_chunk(p, dp, saved + x_in * C, dz, delta_in, dstate,
                                                   scratch + 4 * H * C, nv, epi);
         }

@@ -170,12 +170,14 @@ struct rnn {
                                    std::size_t nv, Epi const& epi) {
             constexpr std::size_t C = kernels::chunk_samples, L = xsimd::batch<T>::size;
             T* dz = scratch;
-            for (std::size_t j = 0; j < H; ++j)
+            for (std::size_t j = 0; j < H; ++j) {
+                HARDWIRED_SAMPLE_VECTOR_LOOP
                 for (std::size_t v = 0; v < nv; ++v) {
                     const std::size_t at = v * L;
                     deltas<xsimd::batch<T>, C>(saved + at, out + at, delta + at, dstate + at,
                                                dz + at, j);
                 }
+            }
             base::shared_gate_sums_backward_chunk(p, dp, saved + x_in * C, dz, delta_in, dstate,
                                                   scratch + H * C, nv, epi);
         }

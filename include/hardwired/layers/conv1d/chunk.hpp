@@ -84,6 +84,7 @@ namespace detail {
 template <class T, class F>
 void by_slot(T const* slots, std::size_t nv, F const& f) {
     using B = xsimd::batch<T>;
+    HARDWIRED_SAMPLE_VECTOR_LOOP
     for (std::size_t at = 0; at < nv * B::size; at += B::size) {
         if (xsimd::all(B::load_aligned(slots + at) == B(slots[at])))
             f.template operator()<B>(static_cast<std::size_t>(slots[at]), at);

@@ -51,11 +51,13 @@ inline void dense_forward_chunk(layer_view<const T, In, Out, Bias> w, T const* a
             w.data, a_in, nv, bias, [&](std::size_t j, std::size_t v, B acc) {
                 acc.store_aligned(zs + j * chunk_samples + v * L);
             });
-        for (std::size_t j = 0; j < Out; ++j)
+        for (std::size_t j = 0; j < Out; ++j) {
+            HARDWIRED_SAMPLE_VECTOR_LOOP
             for (std::size_t v = 0; v < nv; ++v) {
                 const std::size_t at = j * chunk_samples + v * L;
                 Act(B::load_aligned(zs + at)).store_aligned(a_out + at);
             }
+        }
     }
 }
 
