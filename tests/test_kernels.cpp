@@ -125,16 +125,17 @@ TEST_CASE("forward uses the simd kernel for float and double, the scalar one oth
 
 namespace {
 
-/// The recurrent layers' SIMD step (hw::step) against their reference kernel, over 40 steps
-/// from a non-zero state: outputs and the final state, within `tolerance` of the largest value.
+/// The layers with state: their SIMD step (hw::step) against their reference kernel, over 40
+/// steps from a non-zero state (NonZeroState; else from the start, where a convolution's ring
+/// holds its next slot): outputs and the final state, within `tolerance` of the largest value.
 /// The steps alternate the order of reading the larger weight products (state::reversed); a
 /// second sequence of steps, begun in the other order, must give the same bits.
-template <class Net, class T>
+template <class Net, class T, bool NonZeroState = true>
 void compare_recurrent_kernels() {
     hw::params<Net, T> p;
     hw::init::defaults(p, 23);
     hw::state<Net, T> fast, other_order, reference;
-    for (std::size_t i = 0; i < Net::state_count; ++i)
+    for (std::size_t i = 0; NonZeroState && i < Net::state_count; ++i)
         fast.values[i] = reference.values[i] = T(0.1) * T(i % 7) - T(0.3);
     other_order.values = fast.values;
     other_order.reversed = true;
@@ -174,6 +175,19 @@ TEST_CASE("the LSTM's and GRU's simd step equals their reference kernel", "[kern
     compare_recurrent_kernels<lstms, double>();
     compare_recurrent_kernels<grus, float>();
     compare_recurrent_kernels<grus, double>();
+}
+
+TEST_CASE("grouped and depthwise convolutions' simd step equals their reference kernel",
+          "[kernels][conv1d]") {
+    // 2 groups of 4 inputs and 8 outputs; 4 of 4 and 3 (rows past whole batches in every group;
+    // swish keeps its pre-activations); depthwise, 12 channels (element-wise, with tails);
+    // without history, 3 groups of 4 and 2.
+    constexpr auto swish = hw::x * hw::sigmoid(hw::x);
+    using convs =
+        hw::network<hw::input<8>, hw::conv1d<16, 3, 2, 2, hw::tanh>, hw::conv1d<12, 2, 1, 4, swish>,
+                    hw::conv1d<12, 3, 1, 12>, hw::conv1d<6, 1, 1, 3, hw::tanh>, hw::dense<2>>;
+    compare_recurrent_kernels<convs, float, false>();
+    compare_recurrent_kernels<convs, double, false>();
 }
 
 namespace {
@@ -251,6 +265,10 @@ TEST_CASE("the recurrent and convolution layers' simd backward pass equals their
     backward_both_precisions<hw::rnn<64, hw::relu>, 1>();
     backward_both_precisions<hw::conv1d<17, 3, 2, 1, hw::tanh>, 5>();
     backward_both_precisions<hw::conv1d<16, 2, 4>, 16>();
+    // Grouped: 2 groups of 4 inputs and 8 outputs; 4 of 5 and 3; depthwise, 19 channels.
+    backward_both_precisions<hw::conv1d<16, 3, 2, 2, hw::tanh>, 8>();
+    backward_both_precisions<hw::conv1d<12, 2, 2, 4, swish>, 20>();
+    backward_both_precisions<hw::conv1d<19, 3, 4, 19, hw::tanh>, 19>();
 }
 
 TEST_CASE("the recurrent steps read weights beyond L1 in parts, in either order, to the same bits",

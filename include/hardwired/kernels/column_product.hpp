@@ -40,7 +40,7 @@ inline constexpr std::size_t max_block_batches = 24;
 inline constexpr std::size_t max_block_batches = 12;
 #endif
 
-/// Σ_k W(r, k)·a[k] for the rows r in [First, Rows), W(r, k) = w[k·Rows + r], in batches of B,
+/// Σ_k W(r, k)·a[k] for the rows r in [First, Rows), W(r, k) = w[k·Stride + r], in batches of B,
 /// each batch V of rows at r starting from init.template operator()<V>(r) and its sum handed to
 /// fin.template operator()<V>(r, sum): whole batches of outputs in blocks of up to `step_chains`
 /// batches (accumulate, with step_chains independent chains), or all of them as one block when
@@ -49,9 +49,10 @@ inline constexpr std::size_t max_block_batches = 12;
 /// adds its whole latency.) The rows past the last whole batch go to the batch of half as many
 /// lanes, down to two lanes, and what is left by scalar sums (V = T): every load stays inside the
 /// rows. (With 16 float lanes, a GRU of 8 or 40 units has 8 gate rows past its whole batches, which
-/// as scalar sums took longer than all the others.)
-template <std::size_t In, std::size_t Rows, std::size_t First, class B, class T, class Init,
-          class Fin>
+/// as scalar sums took longer than all the others.) Stride is Rows but where the rows are one
+/// group's share of longer columns (a grouped convolution).
+template <std::size_t In, std::size_t Rows, std::size_t First, class B, std::size_t Stride = Rows,
+          class T, class Init, class Fin>
 HARDWIRED_ALWAYS_INLINE void column_rows(T const* w, T const* a, Init const& init, Fin const& fin) {
     constexpr std::size_t L = B::size, full = First + (Rows - First) / L * L,
                           batches = (full - First) / L, C = step_chains<T, In, Rows>;
@@ -64,7 +65,7 @@ HARDWIRED_ALWAYS_INLINE void column_rows(T const* w, T const* a, Init const& ini
 #pragma GCC unroll 64
         for (std::size_t v = 0; v < N; ++v)
             acc[v] = init.template operator()<B>(j + v * L);
-        accumulate<In, Rows, C>(acc, w + j, a);
+        accumulate<In, Stride, C>(acc, w + j, a);
 #pragma GCC unroll 64
         for (std::size_t v = 0; v < N; ++v)
             fin.template operator()<B>(j + v * L, acc[v]);
@@ -76,12 +77,12 @@ HARDWIRED_ALWAYS_INLINE void column_rows(T const* w, T const* a, Init const& ini
         rows(j, std::integral_constant<std::size_t, (full - First) % block / L>{});
     if constexpr (full < Rows) {
         if constexpr (!std::is_void_v<half_batch<T, B>>) {
-            column_rows<In, Rows, full, half_batch<T, B>>(w, a, init, fin);
+            column_rows<In, Rows, full, half_batch<T, B>, Stride>(w, a, init, fin);
         } else {
             for (std::size_t r = full; r < Rows; ++r) {
                 T sum = init.template operator()<T>(r);
                 for (std::size_t k = 0; k < In; ++k)
-                    sum += w[k * Rows + r] * a[k];
+                    sum += w[k * Stride + r] * a[k];
                 fin.template operator()<T>(r, sum);
             }
         }
@@ -202,13 +203,14 @@ template <class T, std::size_t In, std::size_t Rows>
 inline constexpr bool halves_product = false;
 #endif
 
-/// column_rows<In, Rows, 0, batch<T>>, or column_rows_halves where it serves and w starts on a
-/// batch boundary or half a batch past one.
-template <std::size_t In, std::size_t Rows, class T, class Init, class Fin>
+/// column_rows<In, Rows, 0, batch<T>, Stride>, or column_rows_halves where it serves (columns
+/// of Rows values one after the other) and w starts on a batch boundary or half a batch past one.
+template <std::size_t In, std::size_t Rows, std::size_t Stride = Rows, class T, class Init,
+          class Fin>
 HARDWIRED_ALWAYS_INLINE void column_rows_all(T const* w, T const* a, Init const& init,
                                              Fin const& fin) {
 #if defined(__AVX512F__)
-    if constexpr (halves_product<T, In, Rows>) {
+    if constexpr (Stride == Rows && halves_product<T, In, Rows>) {
         constexpr std::size_t L = batch<T>::size;
         const std::size_t phase = reinterpret_cast<std::uintptr_t>(w) / sizeof(T) % L;
         if (phase == 0)
@@ -217,7 +219,7 @@ HARDWIRED_ALWAYS_INLINE void column_rows_all(T const* w, T const* a, Init const&
             return column_rows_halves<In, Rows, false, batch<T>>(w, a, init, fin);
     }
 #endif
-    column_rows<In, Rows, 0, batch<T>>(w, a, init, fin);
+    column_rows<In, Rows, 0, batch<T>, Stride>(w, a, init, fin);
 }
 
 /// The parts column_product splits a product of In columns of Rows values of T into: one where
@@ -247,7 +249,7 @@ HARDWIRED_ALWAYS_INLINE T const* from_memory(T const* p) {
     return p;
 }
 
-/// z[r] += Σ_k W(r, k)·a[k] for the Rows outputs r, W(r, k) = w[k·Rows + r] (column_rows, or
+/// z[r] += Σ_k W(r, k)·a[k] for the Rows outputs r, W(r, k) = w[k·Stride + r] (column_rows, or
 /// column_rows_halves where it serves), each a[k] broadcast from memory (from_memory).
 ///
 /// A product whose weights exceed the L1 data cache is split into parts of columns
@@ -258,7 +260,7 @@ HARDWIRED_ALWAYS_INLINE T const* from_memory(T const* p) {
 /// part i's sum: S_0 is added to z, every other part sums from zero into a buffer of its own,
 /// and the part read last adds up all of them as it stores its sums, so the results do not
 /// depend on `reversed`, bit for bit.
-template <std::size_t In, std::size_t Rows, class T>
+template <std::size_t In, std::size_t Rows, std::size_t Stride = Rows, class T>
 HARDWIRED_ALWAYS_INLINE void column_product(T const* w, T const* a, T* z, bool reversed) {
     a = from_memory(a);
     constexpr std::size_t n = product_parts<T, In, Rows>;
@@ -267,14 +269,14 @@ HARDWIRED_ALWAYS_INLINE void column_product(T const* w, T const* a, T* z, bool r
     const auto to_z = [z]<class V>(std::size_t r, V sum)
                           HARDWIRED_INLINE_LAMBDA { store_as(z, r, sum); };
     if constexpr (n == 1) {
-        column_rows_all<In, Rows>(w, a, from_z, to_z);
+        column_rows_all<In, Rows, Stride>(w, a, from_z, to_z);
     } else {
         alignas(64) std::array<std::array<T, Rows>, n - 1> sums;
         const auto part = [&](auto index, auto last) HARDWIRED_INLINE_LAMBDA {
             constexpr std::size_t I = decltype(index)::value;
             constexpr bool Last = decltype(last)::value;
             constexpr std::size_t first = I * In / n, cols = (I + 1) * In / n - first;
-            T const* wp = w + first * Rows;
+            T const* wp = w + first * Stride;
             const auto from_zero = []<class V>(std::size_t)
                                        HARDWIRED_INLINE_LAMBDA { return V(T(0)); };
             // z's value and the sums of parts 1, 2, … at r, this part's `sum` in its place.
@@ -290,13 +292,13 @@ HARDWIRED_ALWAYS_INLINE void column_product(T const* w, T const* a, T* z, bool r
                 store_as(sums[I - 1].data(), r, sum);
             };
             if constexpr (I == 0 && Last)
-                column_rows_all<cols, Rows>(wp, a + first, from_z, add_up);
+                column_rows_all<cols, Rows, Stride>(wp, a + first, from_z, add_up);
             else if constexpr (I == 0)
-                column_rows_all<cols, Rows>(wp, a + first, from_z, to_z);
+                column_rows_all<cols, Rows, Stride>(wp, a + first, from_z, to_z);
             else if constexpr (Last)
-                column_rows_all<cols, Rows>(wp, a + first, from_zero, add_up);
+                column_rows_all<cols, Rows, Stride>(wp, a + first, from_zero, add_up);
             else
-                column_rows_all<cols, Rows>(wp, a + first, from_zero, to_sums);
+                column_rows_all<cols, Rows, Stride>(wp, a + first, from_zero, to_sums);
         };
         [&]<std::size_t... I>(std::index_sequence<I...>) HARDWIRED_INLINE_LAMBDA {
             if (reversed)
@@ -365,14 +367,14 @@ inline constexpr std::size_t lanes_or_one = B::size;
 template <>
 inline constexpr std::size_t lanes_or_one<void> = 1;
 
-/// Back through a product z = W·a of In columns of Rows values, W(r, k) = w[k·Rows + r], given
+/// Back through a product z = W·a of In columns of Rows values, W(r, k) = w[k·Stride + r], given
 /// δ = ∂L/∂z: column k of dW gains δ·a[k], and g[k] = Σ_r W(r, k)·δ[r] (added to g[k] when Add;
 /// not computed where g is null). Each column's sum is taken in the lanes of the widest batch B
 /// that its rows fill (column_backward); the sums of L = B::size columns are then reduced across
 /// their lanes together (row_sums: about one shuffle and one add per column, where one column's
 /// own reduction takes a shuffle and an add per halving of the lanes). Columns past the last
 /// whole group are reduced one by one.
-template <std::size_t In, std::size_t Rows, bool Add = false, class T>
+template <std::size_t In, std::size_t Rows, bool Add = false, std::size_t Stride = Rows, class T>
 void column_product_backward(T const* w, T* dw, T const* a, T const* delta, T* g) {
     using B = typename widest_within<T, Rows>::type;
     constexpr std::size_t L = lanes_or_one<B>, grouped = std::is_void_v<B> ? 0 : In / L * L;
@@ -385,9 +387,9 @@ void column_product_backward(T const* w, T* dw, T const* a, T const* delta, T* g
             for (std::size_t i = 0; i < L; ++i) {
                 const std::size_t k = k0 + i;
                 if constexpr (full < Rows)
-                    rest[i] =
-                        column_backward<Rows, T, B, full>(w + k * Rows, dw + k * Rows, a[k], delta);
-                back[i] = column_lanes<full, B>(w + k * Rows, dw + k * Rows, a[k], delta);
+                    rest[i] = column_backward<Rows, T, B, full>(w + k * Stride, dw + k * Stride,
+                                                                a[k], delta);
+                back[i] = column_lanes<full, B>(w + k * Stride, dw + k * Stride, a[k], delta);
             }
             if (g) {
                 const B sums = row_sums(back) + B::load_aligned(rest.data());
@@ -396,7 +398,7 @@ void column_product_backward(T const* w, T* dw, T const* a, T const* delta, T* g
         }
     }
     for (std::size_t k = grouped; k < In; ++k) {
-        const T back = column_backward<Rows>(w + k * Rows, dw + k * Rows, a[k], delta);
+        const T back = column_backward<Rows>(w + k * Stride, dw + k * Stride, a[k], delta);
         if (g)
             g[k] = Add ? g[k] + back : back;
     }

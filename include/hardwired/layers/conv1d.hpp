@@ -111,15 +111,14 @@ struct conv1d {
             state[past * In] = static_cast<T>((next + 1) % past);
         }
 
-        /// The same steps with SIMD, outputs in lanes (one group).
+        /// The same steps with SIMD, outputs in lanes.
         template <class T>
-        static void forward_simd(T const* p, T const* in, T* out,
-                                 T* saved) requires(past == 0 && G == 1) {
+        static void forward_simd(T const* p, T const* in, T* out, T* saved) requires(past == 0) {
             kernels::conv1d_forward_simd<shape>(p, in, out, saved);
         }
         template <class T, bool Training>
         static void forward_simd(T const* p, T const* in, T* out, T* saved, T* state, bool reversed,
-                                 std::bool_constant<Training>) requires(past > 0 && G == 1) {
+                                 std::bool_constant<Training>) requires(past > 0) {
             T* ring = state;
             const auto next = static_cast<std::size_t>(state[past * In]);
             for (std::size_t k = 0; k < K; ++k)
@@ -145,32 +144,32 @@ struct conv1d {
             backward_step<false>(p, dp, in, out, saved, delta, delta_in, dstate);
         }
 
-        /// The same steps back with SIMD (one group): the product's columns one by one.
+        /// The same steps back with SIMD: the product's columns one by one.
         template <class T>
         static void backward_simd(T const* p, T* dp, T const* in, T const* out, T const* saved,
-                                  T const* delta, T* delta_in) requires(past == 0 && G == 1) {
+                                  T const* delta, T* delta_in) requires(past == 0) {
             backward_step<true>(p, dp, in, out, saved, delta, delta_in, static_cast<T*>(nullptr));
         }
         template <class T>
         static void backward_simd(T const* p, T* dp, T const* in, T const* out, T const* saved,
-                                  T const* delta, T* delta_in,
-                                  T* dstate) requires(past > 0 && G == 1) {
+                                  T const* delta, T* delta_in, T* dstate) requires(past > 0) {
             backward_step<true>(p, dp, in, out, saved, delta, delta_in, dstate);
         }
 
         /// One time step of independent sequences in lanes (hw::step_lanes, training in lanes),
-        /// each value a row (one group): without history, one chunk product with the input; with
-        /// it, what each tap reads copied to `saved` from the ring of each sequence, then one
-        /// product. Each sequence's ring has its next slot of its own; a vector of sequences
-        /// whose slots agree moves whole vectors, any other one sequence at a time.
+        /// each value a row: without history, the chunk product with the input; with it, what
+        /// each tap reads copied to `saved` from the ring of each sequence, then the product
+        /// (conv1d_forward_chunk; with several groups, one per group and tap). Each sequence's
+        /// ring has its next slot of its own; a vector of sequences whose slots agree moves
+        /// whole vectors, any other one sequence at a time.
         template <class T>
         static void forward_chunk(T const* p, T const* in, T* out, T* saved, std::size_t nv,
-                                  bool) requires(past == 0 && G == 1) {
+                                  bool) requires(past == 0) {
             kernels::conv1d_forward_chunk<shape>(p, in, out, saved, nv);
         }
         template <class T>
         static void forward_chunk(T const* p, T const* in, T* out, T* saved, T* state,
-                                  std::size_t nv, bool) requires(past > 0 && G == 1) {
+                                  std::size_t nv, bool) requires(past > 0) {
             constexpr std::size_t C = kernels::chunk_samples;
             ring_chunk<T>{state, past, D}.gather(in, saved + taps * C, saved + slot * C, nv);
             kernels::conv1d_forward_chunk<shape>(p, saved + taps * C, out, saved, nv);

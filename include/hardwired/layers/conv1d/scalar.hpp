@@ -23,14 +23,18 @@ struct conv1d_shape {
     static constexpr auto activation = Activation;
     static constexpr bool bias = Bias;
     /// Input and output channels of a group; whether the layer keeps past inputs (K > 1).
-    static constexpr std::size_t group_in = In / (G > 0 ? G : 1), group_out = Out / (G > 0 ? G : 1);
-    static constexpr bool history = K > 1, one_group = G == 1;
+    static constexpr std::size_t groups = G > 0 ? G : 1, group_in = In / groups,
+                                 group_out = Out / groups;
+    /// One group; one input and one output channel per group (depthwise: In = Out = G).
+    static constexpr bool history = K > 1, one_group = G == 1,
+                          depthwise = G > 1 && group_in == 1 && group_out == 1;
     /// The weights, then the biases (none without bias).
     static constexpr std::size_t weights = Out * group_in * K;
 
     /// W[o, c, k] (c within o's group) lies at (k·group_in + c)·Out + o: for each tap and
     /// input channel, the column of the output channels, so that with one group a step is
-    /// one product of an [Out, K·In] matrix stored by columns with the taps' inputs.
+    /// one product of an [Out, K·In] matrix stored by columns with the taps' inputs, and with
+    /// several each group's is one of its group_out rows of those columns.
     static constexpr std::size_t weight_at(std::size_t o, std::size_t c, std::size_t k) {
         return (k * group_in + c) * Out + o;
     }
