@@ -1,8 +1,9 @@
 // Independent sequences in SIMD lanes: hw::step_lanes with hw::state_lanes against hw::step on
 // each sequence alone (which tests/test_recurrent.cpp and tests/test_wavenet.cpp check against
 // PyTorch), for the layers' own kernels for sequences in lanes (LSTM, GRU, conv1d, in blocks and
-// a gated WaveNet) and the lane-by-lane fallback to the reference kernel (a grouped conv1d), with
-// more sequences than one chunk holds; the state's accessors; bad sizes; no heap.
+// a gated WaveNet) and the lane-by-lane fallback to the one-sample kernels (a layer kind with
+// state defined in the tests, without chunk kernels), with more sequences than one chunk holds;
+// the state's accessors; bad sizes; no heap.
 
 #include <catch2/catch.hpp>
 
@@ -16,6 +17,7 @@
 #include <hardwired/hardwired.hpp>
 
 #include "support/counting_new.hpp"
+#include "support/leaky_integrator.hpp"
 #include "support/small_wavenet.hpp"
 
 namespace hw = hardwired;
@@ -86,6 +88,8 @@ using mixed = hw::network<hw::input<2>, hw::conv1d<3, 3, 2, 1, hw::tanh>, hw::re
                           hw::concat<hw::lstm<2>, hw::dense<2>>, hw::conv1d<4, 2, 1, 2>,
                           hw::conv1d<3, 2, 1, 1, hw::swish>, hw::dense<1>>;
 using wavenet = test::small_wavenet;
+using leaky =
+    hw::network<hw::input<3>, hw::dense<4, hw::tanh>, test::leaky_integrator, hw::dense<2>>;
 using stateless = hw::network<hw::input<3>, hw::dense<8, hw::tanh>, hw::dense<2>>;
 
 } // namespace
@@ -104,6 +108,22 @@ TEST_CASE("step_lanes equals step on each sequence: convolution and blocks", "[l
 }
 TEST_CASE("step_lanes equals step on each sequence: a gated WaveNet", "[lanes][wavenet]") {
     check_lanes<wavenet>();
+}
+TEST_CASE("step_lanes steps a layer kind without chunk kernels through its one-sample kernels",
+          "[lanes]") {
+    check_lanes<leaky>();
+    // Its one-sample SIMD kernel for every sequence (and for the padding lanes of the last SIMD
+    // vector), not the reference kernel.
+    hw::params<leaky> p;
+    hw::init::defaults(p, 5);
+    hw::state_lanes<leaky, float, 7> s;
+    std::vector<std::array<float, 3>> xs(7);
+    std::vector<std::array<float, 2>> ys(7);
+    for (std::size_t q = 0; q < 7; ++q)
+        xs[q] = signal<float, 3>(q, 1);
+    test::leaky_integrator::simd_forward_calls = 0;
+    hw::step_lanes(p, xs, ys, s);
+    CHECK(test::leaky_integrator::simd_forward_calls >= 7);
 }
 TEST_CASE("step_lanes on a network without state is forward_batch", "[lanes]") {
     hw::params<stateless> p;

@@ -2,7 +2,8 @@
 // against the mean of hw::sequence_gradient on each sequence alone (which test_through_time
 // checks against float64 central differences and test_recurrent against PyTorch), for the
 // kernels for sequences in lanes (LSTM, GRU, conv1d: forward_chunk and backward_chunk) and the
-// lane-by-lane fallback (a grouped conv1d), in blocks and a gated WaveNet; sequences that start at
+// lane-by-lane fallback to the one-sample kernels (a grouped conv1d's backward pass; a layer kind
+// with state defined in the tests), in blocks and a gated WaveNet; sequences that start at
 // different points of the convolution's ring and at the same one; partial vectors and more
 // sequences than one chunk holds; losses at every step and on the last; class indices.
 // hw::fit_sequences against
@@ -23,6 +24,7 @@
 #include <hardwired/hardwired.hpp>
 
 #include "support/counting_new.hpp"
+#include "support/leaky_integrator.hpp"
 #include "support/small_wavenet.hpp"
 
 namespace hw = hardwired;
@@ -161,7 +163,8 @@ using rnn = hw::network<hw::input<3>, hw::rnn<9>, hw::rnn<16, hw::relu>, hw::rnn
 // past inputs) reaches a gradient.
 using mixed = hw::network<hw::input<2>, hw::dense<3, hw::tanh>, hw::conv1d<3, 3, 2, 1, hw::tanh>,
                           hw::residual<hw::gru<3>>, hw::concat<hw::lstm<2>, hw::dense<2>>,
-                          hw::conv1d<4, 2, 1, 2>, hw::conv1d<3, 2, 1, 1, hw::swish>, hw::dense<1>>;
+                          hw::conv1d<4, 2, 1, 2>, test::leaky_integrator,
+                          hw::conv1d<3, 2, 1, 1, hw::swish>, hw::dense<1>>;
 using wavenet = test::small_wavenet;
 
 } // namespace

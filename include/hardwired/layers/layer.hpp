@@ -66,10 +66,10 @@
 ///                                                        δ_in vector v at element index `at`
 ///                                                        goes through epilogue(at, v)
 ///
-/// A missing fast kernel falls back, per layer, to the reference kernel (for chunks, one sample
-/// at a time, gathered from and scattered to the rows; the chunk backward pass to the one-sample
-/// SIMD kernel where the layer has one). Blocks (graph/) are layers too: they implement the
-/// mode-generic `run_forward` and `run_backward` of their children instead.
+/// A missing fast kernel falls back, per layer, to the reference kernel; a missing chunk kernel
+/// to the one-sample kernels, one sample at a time, gathered from and scattered to the rows (the
+/// SIMD ones where the layer has them, else the reference ones). Blocks (graph/) are layers too:
+/// they implement the mode-generic `run_forward` and `run_backward` of their children instead.
 
 #include "../sym/intrinsics.hpp" // before any intrinsics or xsimd header: see there
 
@@ -344,7 +344,12 @@ inline void forward_kernel(Mode const& m, T const* p, T const* in, T* out, T* sa
             std::array<T, saved_count<L>> sv;
             for (std::size_t s = 0; s < m.lanes(); ++s) {
                 gather(in, s, x);
-                L::forward(r.lane(s)..., p, x.data(), y.data(), sv.data());
+                if constexpr (requires {
+                                  L::forward_simd(r.lane(s)..., p, x.data(), y.data(), sv.data());
+                              })
+                    L::forward_simd(r.lane(s)..., p, x.data(), y.data(), sv.data());
+                else
+                    L::forward(r.lane(s)..., p, x.data(), y.data(), sv.data());
                 scatter(y, s, out);
                 scatter(sv, s, saved);
             }
@@ -378,7 +383,18 @@ inline void run_forward(Mode const& m, T const* p, T const* in, T* out, T* saved
                 for (std::size_t s = 0; s < m.lanes(); ++s) {
                     gather(in, s, x);
                     gather(state, s, st);
-                    L::forward(p, x.data(), y.data(), sv.data(), st.data());
+                    if constexpr (requires {
+                                      L::forward_simd(p, x.data(), y.data(), sv.data(), st.data(),
+                                                      false, std::true_type{});
+                                  }) {
+                        if (m.training)
+                            L::forward_simd(p, x.data(), y.data(), sv.data(), st.data(), false,
+                                            std::true_type{});
+                        else
+                            L::forward_simd(p, x.data(), y.data(), sv.data(), st.data(), false,
+                                            std::false_type{});
+                    } else
+                        L::forward(p, x.data(), y.data(), sv.data(), st.data());
                     scatter(y, s, out);
                     scatter(sv, s, saved);
                     scatter(st, s, state);

@@ -1,9 +1,10 @@
 #pragma once
-// The causal convolution's chunk kernels (one group): independent sequences in SIMD lanes, each
-// value a row of kernels::chunk_samples (kernels/chunk_simd.hpp has the machinery and its
-// layout). Forward: the pre-activations as one register-blocked product of the weights with
-// the K·In rows of the taps' inputs, then the activation on whole vectors. Backward: dz = δ·f′,
-// then the weights' gradients and δ of the taps as chunk products.
+// The causal convolution's chunk kernels: independent sequences in SIMD lanes, each value a row
+// of kernels::chunk_samples (kernels/chunk_simd.hpp has the machinery and its layout). Forward:
+// the pre-activations as one register-blocked product of the weights with the K·In rows of the
+// taps' inputs (with several groups, one per group and tap, added up), then the activation on
+// whole vectors. Backward (one group): dz = δ·f′, then the weights' gradients and δ of the taps
+// as chunk products.
 
 #include "../../sym/intrinsics.hpp" // before any intrinsics or xsimd header: see there
 
@@ -15,22 +16,49 @@
 
 namespace hardwired::kernels {
 
-/// conv1d_forward for sequences in lanes (shape S of one group), the K·In rows at `x` the taps'
-/// inputs: the pre-activations to `out` through the activation and, where they are kept, to
-/// `saved`.
+/// conv1d_forward for sequences in lanes (shape S), the K·In rows at `x` the taps' inputs: the
+/// pre-activations to `out` through the activation and, where they are kept, to `saved`. With
+/// several groups, each group's rows are the sum of one product per tap (the group's In/G rows
+/// of that tap), stored by the first and added to by the others, then the activation in a pass
+/// of its own.
 template <class S, class T>
 void conv1d_forward_chunk(T const* p, T const* x, T* out, T* saved, std::size_t nv) {
-    static_assert(S::one_group);
     using B = xsimd::batch<T>;
-    constexpr std::size_t C = chunk_samples, L = B::size, Out = S::outputs;
-    detail::chunk_product<Out, S::kernel * S::inputs, 1, Out>(
-        p, x, nv, [&](std::size_t o) { return S::bias ? p[S::weights + o] : T(0); },
-        [&](std::size_t o, std::size_t v, B acc) {
-            const std::size_t at = o * C + v * L;
-            if constexpr (S::keeps_pre)
-                acc.store_aligned(saved + S::pre * C + at);
-            S::activation(acc).store_aligned(out + at);
-        });
+    constexpr std::size_t C = chunk_samples, L = B::size, In = S::inputs, Out = S::outputs;
+    const auto bias = [&](std::size_t o) { return S::bias ? p[S::weights + o] : T(0); };
+    if constexpr (S::one_group) {
+        detail::chunk_product<Out, S::kernel * In, 1, Out>(
+            p, x, nv, bias, [&](std::size_t o, std::size_t v, B acc) {
+                const std::size_t at = o * C + v * L;
+                if constexpr (S::keeps_pre)
+                    acc.store_aligned(saved + S::pre * C + at);
+                S::activation(acc).store_aligned(out + at);
+            });
+    } else {
+        constexpr std::size_t Ig = S::group_in, Og = S::group_out;
+        T* z = S::keeps_pre ? saved + S::pre * C : out;
+        for (std::size_t g = 0; g < S::groups; ++g) {
+            T* zg = z + g * Og * C;
+            T const* w = p + g * Og;
+            detail::chunk_product<Og, Ig, 1, Out>(
+                w, x + g * Ig * C, nv, [&](std::size_t r) { return bias(g * Og + r); },
+                [&](std::size_t r, std::size_t v, B acc) {
+                    acc.store_aligned(zg + r * C + v * L);
+                });
+            for (std::size_t k = 1; k < S::kernel; ++k)
+                detail::chunk_product<Og, Ig, 1, Out>(
+                    w + k * Ig * Out, x + (k * In + g * Ig) * C, nv,
+                    [](std::size_t) { return T(0); },
+                    [&](std::size_t r, std::size_t v, B acc) {
+                        T* at = zg + r * C + v * L;
+                        (B::load_aligned(at) + acc).store_aligned(at);
+                    });
+        }
+        if constexpr (S::keeps_pre || !S::identity)
+            for_each_chunk_vector<T>(Out, nv, [&](std::size_t at) {
+                S::activation(B::load_aligned(z + at)).store_aligned(out + at);
+            });
+    }
 }
 
 namespace detail {
