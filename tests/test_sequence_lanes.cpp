@@ -2,8 +2,8 @@
 // against the mean of hw::sequence_gradient on each sequence alone (which test_through_time
 // checks against float64 central differences and test_recurrent against PyTorch), for the
 // kernels for sequences in lanes (LSTM, GRU, conv1d: forward_chunk and backward_chunk) and the
-// lane-by-lane fallback to the one-sample kernels (a grouped conv1d's backward pass; a layer kind
-// with state defined in the tests), in blocks and a gated WaveNet; sequences that start at
+// lane-by-lane fallback to the one-sample kernels (a layer kind with state defined in the tests),
+// in blocks and a gated WaveNet (convolutions of one group and of two); sequences that start at
 // different points of the convolution's ring and at the same one; partial vectors and more
 // sequences than one chunk holds; losses at every step and on the last; class indices.
 // hw::fit_sequences against

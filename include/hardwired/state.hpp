@@ -128,10 +128,10 @@ private:
 
 /// One time step of N independent sequences: outputs[q] = hw::step(p, inputs[q], sequence q's
 /// state) for every q, computed together with the sequences in SIMD lanes (the batched kernels;
-/// the recurrent layers' own kernels for sequences in lanes, the reference kernel lane by lane
-/// for a layer without one). `inputs` and `outputs` are contiguous ranges of N arrays, else
-/// std::invalid_argument with nothing changed. `ws` holds one chunk's values; without it one is
-/// made on the stack. Allocates nothing.
+/// the recurrent and convolution layers' own kernels for sequences in lanes, the one-sample
+/// kernel lane by lane for a layer without one). `inputs` and `outputs` are contiguous ranges of N
+/// arrays, else std::invalid_argument with nothing changed. `ws` holds one chunk's values; without
+/// it one is made on the stack. Allocates nothing.
 template <class Net, class T, std::size_t N, class Inputs, class Outputs>
 void step_lanes(params<Net, T> const& p, Inputs const& inputs, Outputs&& outputs,
                 state_lanes<Net, T, N>& s, batch_workspace<Net, T>& ws) {

@@ -175,15 +175,17 @@ struct conv1d {
             kernels::conv1d_forward_chunk<shape>(p, saved + taps * C, out, saved, nv);
         }
 
-        /// Back through one step of independent sequences in lanes, each value a row (one
-        /// group): δ of the pre-activations, then the weights' gradients and δ of the taps as
-        /// chunk products (scratch: δ, δ transposed, δ of the taps). Without history δ of the
-        /// taps is δ of the input; with it, each sequence's ring takes them as `backward` does.
-        static constexpr std::size_t chunk_scratch = 2 * Out + (past > 0 ? K * In : 0);
+        /// Back through one step of independent sequences in lanes, each value a row: δ of the
+        /// pre-activations, then the weights' gradients and δ of the taps as chunk products
+        /// (conv1d_backward_chunk; scratch: its own, then δ of the taps). Without history δ of
+        /// the taps is δ of the input; with it, each sequence's ring takes them as `backward`
+        /// does.
+        static constexpr std::size_t chunk_scratch =
+            kernels::conv1d_chunk_scratch<shape> + (past > 0 ? K * In : 0);
         template <class T, class Epi>
         static void backward_chunk(T const* p, T* dp, T const* in, T const* out, T const* saved,
                                    T const* delta, T* delta_in, T* scratch, std::size_t nv,
-                                   bool overwrite, Epi const& epi) requires(past == 0 && G == 1) {
+                                   bool overwrite, Epi const& epi) requires(past == 0) {
             using B = xsimd::batch<T>;
             constexpr std::size_t C = kernels::chunk_samples, L = B::size;
             kernels::conv1d_backward_chunk<shape>(p, dp, in, out, saved, delta, scratch, nv,
@@ -196,10 +198,10 @@ struct conv1d {
         template <class T, class Epi>
         static void backward_chunk(T const* p, T* dp, T const*, T const* out, T const* saved,
                                    T const* delta, T* delta_in, T* scratch, T* dstate,
-                                   std::size_t nv, Epi const& epi) requires(past > 0 && G == 1) {
+                                   std::size_t nv, Epi const& epi) requires(past > 0) {
             using B = xsimd::batch<T>;
             constexpr std::size_t C = kernels::chunk_samples;
-            T* d_taps = scratch + 2 * Out * C;
+            T* d_taps = scratch + kernels::conv1d_chunk_scratch<shape> * C;
             kernels::conv1d_backward_chunk<shape>(p, dp, saved + taps * C, out, saved, delta,
                                                   scratch, nv, false, true,
                                                   kernels::detail::store_rows<T>{d_taps});

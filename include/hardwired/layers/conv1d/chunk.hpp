@@ -3,8 +3,8 @@
 // of kernels::chunk_samples (kernels/chunk_simd.hpp has the machinery and its layout). Forward:
 // the pre-activations as one register-blocked product of the weights with the K·In rows of the
 // taps' inputs (with several groups, one per group and tap, added up), then the activation on
-// whole vectors. Backward (one group): dz = δ·f′, then the weights' gradients and δ of the taps
-// as chunk products.
+// whole vectors. Backward: dz = δ·f′, then the weights' gradients and δ of the taps as chunk
+// products (with several groups, per group and tap).
 
 #include "../../sym/intrinsics.hpp" // before any intrinsics or xsimd header: see there
 
@@ -75,17 +75,26 @@ struct store_rows {
 
 } // namespace detail
 
-/// Back through conv1d_forward_chunk (shape S of one group), given the taps x: δ of the
-/// pre-activations to scratch (unless the identity: then δ itself), the parameters' gradients
-/// added to dp (written when `overwrite`) and, when `taps_too`, δ of each tap row q and sample
-/// vector v to `store(q, v, δ)`. Scratch: 2·Out rows.
+/// Rows of chunk scratch conv1d_backward_chunk takes for shape S: δ of the pre-activations, δ
+/// transposed (chunk_weight_gradients) and, with several groups, one group and tap's weight
+/// gradients, which chunk_weight_gradients writes one column after the other (each column
+/// Out/G values, where the layer's columns are Out apart).
+template <class S>
+inline constexpr std::size_t conv1d_chunk_scratch =
+    2 * S::outputs +
+    (S::one_group ? 0 : (S::group_in * S::group_out + chunk_samples - 1) / chunk_samples);
+
+/// Back through conv1d_forward_chunk (shape S), given the taps x: δ of the pre-activations to
+/// scratch (unless the identity: then δ itself), the parameters' gradients added to dp (written
+/// when `overwrite`) and, when `taps_too`, δ of each tap row q and sample vector v to
+/// `store(q, v, δ)`. Scratch: conv1d_chunk_scratch<S> rows.
 template <class S, class T, class Store>
 void conv1d_backward_chunk(T const* p, T* dp, T const* x, T const* out, T const* saved,
                            T const* delta, T* scratch, std::size_t nv, bool overwrite,
                            bool taps_too, Store const& store) {
-    static_assert(S::one_group);
     using B = xsimd::batch<T>;
-    constexpr std::size_t C = chunk_samples, Out = S::outputs, Taps = S::kernel * S::inputs;
+    constexpr std::size_t C = chunk_samples, In = S::inputs, Out = S::outputs,
+                          Taps = S::kernel * In;
     T const* dz = delta; // δ of the pre-activations: δ itself under the identity
     if constexpr (!S::identity) {
         T const* z = S::pre_of(out, saved, C);
@@ -97,11 +106,33 @@ void conv1d_backward_chunk(T const* p, T* dp, T const* x, T const* out, T const*
         });
         dz = scratch;
     }
-    detail::chunk_weight_gradients<Taps, Out>(x, dz, scratch + Out * C, nv, dp,
-                                              S::bias ? dp + S::weights : nullptr, overwrite);
-    if (taps_too)
-        detail::chunk_product<Taps, Out, Out, 1>(
-            p, dz, nv, [](std::size_t) { return T(0); }, store);
+    const auto zero = [](std::size_t) { return T(0); };
+    if constexpr (S::one_group) {
+        detail::chunk_weight_gradients<Taps, Out>(x, dz, scratch + Out * C, nv, dp,
+                                                  S::bias ? dp + S::weights : nullptr, overwrite);
+        if (taps_too)
+            detail::chunk_product<Taps, Out, Out, 1>(p, dz, nv, zero, store);
+    } else {
+        constexpr std::size_t Ig = S::group_in, Og = S::group_out;
+        if constexpr (S::bias)
+            detail::add_row_sums<Out>(dz, nv, dp + S::weights, overwrite);
+        T* grads = scratch + 2 * Out * C;
+        for (std::size_t g = 0; g < S::groups; ++g)
+            for (std::size_t k = 0; k < S::kernel; ++k) {
+                const std::size_t first = k * In + g * Ig; // the group's first row of tap k
+                detail::chunk_weight_gradients<Ig, Og>(x + first * C, dz + g * Og * C,
+                                                       scratch + Out * C, nv, grads, nullptr, true);
+                for (std::size_t c = 0; c < Ig; ++c) {
+                    T* column = dp + (k * Ig + c) * Out + g * Og;
+                    for (std::size_t r = 0; r < Og; ++r)
+                        column[r] = overwrite ? grads[c * Og + r] : column[r] + grads[c * Og + r];
+                }
+                if (taps_too)
+                    detail::chunk_product<Ig, Og, Out, 1>(
+                        p + k * Ig * Out + g * Og, dz + g * Og * C, nv, zero,
+                        [&](std::size_t c, std::size_t v, B acc) { store(first + c, v, acc); });
+            }
+    }
 }
 
 namespace detail {
