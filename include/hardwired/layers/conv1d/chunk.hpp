@@ -12,6 +12,7 @@
 #include <xsimd/xsimd.hpp>
 
 #include "../../kernels/chunk_simd.hpp"
+#include "../../kernels/one_sample_simd.hpp"
 #include "scalar.hpp"
 
 namespace hardwired::kernels {
@@ -124,8 +125,10 @@ void conv1d_backward_chunk(T const* p, T* dp, T const* x, T const* out, T const*
                                                        scratch + Out * C, nv, grads, nullptr, true);
                 for (std::size_t c = 0; c < Ig; ++c) {
                     T* column = dp + (k * Ig + c) * Out + g * Og;
-                    for (std::size_t r = 0; r < Og; ++r)
-                        column[r] = overwrite ? grads[c * Og + r] : column[r] + grads[c * Og + r];
+                    if (overwrite)
+                        detail::copy<Og>(grads + c * Og, column);
+                    else
+                        detail::add_into<Og>(grads + c * Og, column);
                 }
                 if (taps_too)
                     detail::chunk_product<Ig, Og, Out, 1>(
