@@ -160,10 +160,11 @@ using gru = hw::network<hw::input<3>, hw::gru<9>, hw::gru<16>, hw::dense<1, hw::
 using rnn = hw::network<hw::input<3>, hw::rnn<9>, hw::rnn<16, hw::relu>, hw::rnn<5, hw::swish>,
                         hw::dense<1, hw::tanh>>;
 // A layer with parameters before the convolution, so that ∂L/∂ of the convolution's state (its
-// past inputs) reaches a gradient.
+// past inputs) reaches a gradient. The grouped convolution's groups of 6 inputs and 6 outputs
+// have more weights than a chunk has samples: their gradients take more than one scratch row.
 using mixed = hw::network<hw::input<2>, hw::dense<3, hw::tanh>, hw::conv1d<3, 3, 2, 1, hw::tanh>,
-                          hw::residual<hw::gru<3>>, hw::concat<hw::lstm<2>, hw::dense<2>>,
-                          hw::conv1d<4, 2, 1, 2>, test::leaky_integrator,
+                          hw::residual<hw::gru<3>>, hw::concat<hw::lstm<6>, hw::dense<6>>,
+                          hw::conv1d<12, 2, 1, 2>, test::leaky_integrator,
                           hw::conv1d<3, 2, 1, 1, hw::swish>, hw::dense<1>>;
 using wavenet = test::small_wavenet;
 
