@@ -98,8 +98,8 @@ constexpr T madd(T const& a, T const& b, T const& c) {
 /// last, to ¼·x + x·s·q, measured 1.75 ULP and was one operation longer on a recurrent step's path.
 /// A wider range does not pay: on [−2, 2] the sum cancels to 4 ULP even with q of degree 8.
 template <class T>
-constexpr T sigmoid_polynomial(T const& x) {
-    const T s = x * x, s2 = s * s;
+constexpr T sigmoid_polynomial(T const& x, T const& s) {
+    const T s2 = s * s;
     const T q01 = madd(T(0.0020833093180089061f), s, T(-0.020833332585223176f));
     const T q23 = madd(T(2.110870986146345e-5f), s, T(-0.00021068692793199123f));
     const T q45 = madd(T(1.1654678052164644e-7f), s, T(-1.9369647517697151e-6f));
@@ -111,17 +111,21 @@ constexpr T sigmoid_polynomial(T const& x) {
 /// sample would otherwise wait for an exp and a division, layer after layer), the exp form
 /// beyond; a batch computes the exp form only when some lane needs it. Both take the same path,
 /// so the batch and scalar results agree to the rounding of FMA. Everything else: the exp form.
+/// The range test is x² < 2.25, the polynomial's own x², exactly |x| < 1.5 for every float (1.5²
+/// is exact, and x² of the float below 1.5 rounds below it).
 template <class T>
 constexpr T sigmoid(T const& x) {
-    using std::abs;
-    if constexpr (std::is_same_v<T, float>) {
-        return abs(x) < 1.5f ? sigmoid_polynomial(x) : sigmoid_exp_form(x);
-    } else if constexpr (is_float_batch<T>) {
-        const T small = sigmoid_polynomial(x);
-        const auto in_range = abs(x) < T(1.5f);
-        if (all(in_range))
-            return small;
-        return detail::select(in_range, small, sigmoid_exp_form(x));
+    if constexpr (std::is_same_v<T, float> || is_float_batch<T>) {
+        const T s = x * x;
+        if constexpr (std::is_same_v<T, float>) {
+            return s < 2.25f ? sigmoid_polynomial(x, s) : sigmoid_exp_form(x);
+        } else {
+            const T small = sigmoid_polynomial(x, s);
+            const auto in_range = s < T(2.25f);
+            if (all(in_range))
+                return small;
+            return detail::select(in_range, small, sigmoid_exp_form(x));
+        }
     } else {
         return sigmoid_exp_form(x);
     }
