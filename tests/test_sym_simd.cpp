@@ -144,11 +144,13 @@ TEST_CASE("xsimd::batch<double> evaluation matches scalar: values 4 ULP, derivat
 
 namespace {
 
-// |a − r| in units of the float ULP at r (r exact enough: float64).
+// |a − r| in units of the float ULP at r (r exact enough: float64); below the normal floats
+// that unit is the spacing of the subnormals, std::numeric_limits<float>::denorm_min().
 double ulps_from(float a, double r) {
     if (r == 0)
         return a == 0 ? 0 : INFINITY;
-    const double ulp = std::ldexp(1.0, std::ilogb(static_cast<float>(r)) - 23);
+    const double ulp = std::max(std::ldexp(1.0, std::ilogb(static_cast<float>(r)) - 23),
+                                double(std::numeric_limits<float>::denorm_min()));
     return std::abs(static_cast<double>(a) - r) / ulp;
 }
 
@@ -249,6 +251,28 @@ TEST_CASE("float tanh on batches: within 2 ULP of float64", "[sym][simd]") {
 
 TEST_CASE("float tanh of recurrent steps: within 2 ULP of float64", "[sym][simd]") {
     check_float_tanh([](auto x) { return hw::detail::tanh_low_latency(x); });
+}
+
+// o·tanh(x) with o multiplied in before the polynomial's last step (an LSTM's h′ = o ⊙ tanh(c′),
+// kernels::detail::scaled): within 2 ULP of float64 for gate values o across (0, 1], on every
+// fourth point of the tanh tests' (batches that mix both ranges, so each lane's result is its
+// own); the special values give o times the C library's tanh exactly, with its sign.
+TEST_CASE("float o·tanh of recurrent steps: within 2 ULP of float64", "[sym][simd]") {
+    std::vector<float> xs;
+    const std::vector<float> all = near_and_beyond(1.0f, 20.0f);
+    for (std::size_t i = 0; i < all.size(); i += 4)
+        xs.push_back(all[i]);
+    for (const float o : {1.0f, 0.7310586f, 0.0179862f}) {
+        const auto scaled = [o](auto x) {
+            return hw::detail::scaled_tanh_low_latency(x, decltype(x)(o));
+        };
+        const auto [worst, at] = worst_against_float64(
+            scaled, [o](double x) { return o * std::tanh(x); }, xs);
+        INFO("arch " << xsimd::default_arch::name() << ", o = " << o << ": worst " << worst
+                     << " ULP at x = " << at);
+        CHECK(worst <= 2);
+        check_special_values(scaled, [o](float x) { return o * std::tanh(x); });
+    }
 }
 
 // Recurrent steps evaluate their gate and cell formulas with every tanh replaced by the

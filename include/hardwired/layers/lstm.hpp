@@ -75,9 +75,11 @@ struct lstm {
 
         /// The same step with SIMD: the gate rows in lanes, W_ih·x and then W_hh·h added to the
         /// biases as two products, the second reading h where the step before stored it (a copy
-        /// beside x for one product of [x, h] put a second store and load on each step's path).
-        /// Outside training nothing goes to `saved`: the gate sums and values and C(c') to an
-        /// array of the step's own that the compiler may keep in registers, and c and c' nowhere.
+        /// beside x for one product of [x, h] put a second store and load on each step's path);
+        /// h' as one o·C(c') (kernels::detail::scaled: with the default tanh, ready when C(c')
+        /// alone would be). Outside training nothing goes to `saved`: the gate sums and values to
+        /// an array of the step's own that the compiler may keep in registers, and c, c' and
+        /// C(c') nowhere.
         template <class T, bool Training>
         static void forward_simd(T const* p, T const* in, T* out, T* saved, T* state, bool reversed,
                                  std::bool_constant<Training>) {
@@ -85,10 +87,9 @@ struct lstm {
                 kernels::detail::load_as, kernels::detail::store_as;
             T* h = state;
             T* c = state + H;
-            alignas(64) std::array<T, Training ? 1 : 9 * H> own;
+            alignas(64) std::array<T, Training ? 1 : 8 * H> own;
             T* z = Training ? saved + pre : own.data();
             T* a = Training ? saved + act : own.data() + 4 * H;
-            T* cell_out = Training ? saved + cell : own.data() + 8 * H;
             if constexpr (Training) {
                 copy<H>(h, saved + h_prev);
                 copy<H>(c, saved + c_prev);
@@ -110,9 +111,11 @@ struct lstm {
                 if constexpr (Training)
                     store_as(saved + c_next, j, c_new);
             });
-            apply<C, H>(c, cell_out);
+            if constexpr (Training)
+                apply<C, H>(c, saved + cell);
             for_each_batch<H, T>([&]<class V>(std::size_t j) HARDWIRED_INLINE_LAMBDA {
-                const V h_next = load_as<V>(a + 3 * H, j) * load_as<V>(cell_out, j);
+                const V h_next =
+                    kernels::detail::scaled<C>(load_as<V>(c, j), load_as<V>(a + 3 * H, j));
                 store_as(h, j, h_next);
                 store_as(out, j, h_next);
             });

@@ -153,6 +153,17 @@ constexpr T madd_keeping_zeros(T const& a, T const& b, T const& x) {
         return detail::select(x == T(0), x, madd(a, b, x));
 }
 
+/// tanh(x) = 1 − 2/(e^{2|x|} + 1) with the sign of x: the form of the float batches' tanh for
+/// |x| ≥ 1, where it cannot overflow.
+template <class T>
+constexpr T tanh_exp_form(T const& x) {
+    using std::abs;
+    using std::copysign;
+    using std::exp;
+    const T ax = abs(x);
+    return copysign(T(1) - T(2) / (exp(ax + ax) + T(1)), x);
+}
+
 /// tanh of a float batch: x + x·s·r(s), s = x², where |x| < 1, and 1 − 2/(e^{2|x|} + 1) with
 /// the sign of x above, computed only when some lane needs it. xsimd's own float tanh switches
 /// at |x| = 0.625, so a 16-lane batch of typical hidden-layer pre-activations took the slow path,
@@ -162,17 +173,12 @@ constexpr T madd_keeping_zeros(T const& a, T const& b, T const& x) {
 /// of x afterwards put the copy on a recurrent step's path.) r: the even factor, r(s).
 template <class T, class Even>
 constexpr T tanh_float_batch(T const& x, Even const& r) {
-    using std::abs;
-    using std::copysign;
-    using std::exp;
     const T s = x * x;
     const T small = madd_keeping_zeros(x * s, r(s), x);
     const auto in_range = s < T(1); // |x| < 1 exactly: x² rounds below 1 for every such float
     if (all(in_range))
         return small;
-    const T ax = abs(x);
-    const T large = T(1) - T(2) / (exp(ax + ax) + T(1));
-    return detail::select(in_range, small, copysign(large, x));
+    return detail::select(in_range, small, tanh_exp_form(x));
 }
 
 /// tanh(x). Float SIMD batches (tanh_float_batch): x + x·s·n(s)/d(s), s = x², for |x| < 1, n of
@@ -197,26 +203,51 @@ constexpr T tanh(T const& x) {
     }
 }
 
+/// The even factor q(s) of tanh_low_latency, tanh x = x + x·s·q(s) with s = x², |x| < 1.
+template <class T>
+constexpr T tanh_low_latency_even(T const& s) {
+    const T s2 = s * s, s4 = s2 * s2;
+    const T p01 = madd(T(0.13333191254509735f), s, T(-0.33333328908623483f));
+    const T p23 = madd(T(0.021781847655690176f), s, T(-0.05395236061269681f));
+    const T p45 = madd(T(0.003071458718163081f), s, T(-0.00858901911466528f));
+    const T p67 = madd(T(0.00012039187314762398f), s, T(-0.0008367857552864259f));
+    return madd(madd(p67, s2, p45), s4, madd(p23, s2, p01));
+}
+
 /// tanh(x) for kernels that wait on each value, as a recurrent step does (an LSTM's for its
 /// cell's tanh, then for tanh(c′), and the next step for both). Float SIMD batches
-/// (tanh_float_batch): x + x·s·q(s), s = x², for |x| < 1, q of degree 7 (a least-squares fit of
-/// (tanh x − x)/(x·s) at Chebyshev nodes of s in [0, 1], within 0.04 ULP of tanh; every float of
-/// [0, 1) within 1.00 ULP of float64 with FMA, 1.10 without) by Estrin's scheme: five
-/// multiplications or multiply-adds deep where the rational form waits for a division, but
-/// twelve in all. Everything else: tanh.
+/// (tanh_float_batch): x + x·s·q(s), s = x², for |x| < 1, q of degree 7
+/// (tanh_low_latency_even: a least-squares fit of (tanh x − x)/(x·s) at Chebyshev nodes of s in
+/// [0, 1], within 0.04 ULP of tanh; every float of [0, 1) within 1.00 ULP of float64 with FMA,
+/// 1.10 without) by Estrin's scheme: five multiplications or multiply-adds deep where the
+/// rational form waits for a division, but twelve in all. Everything else: tanh.
 template <class T>
 constexpr T tanh_low_latency(T const& x) {
-    if constexpr (is_float_batch<T>) {
-        return detail::tanh_float_batch(x, [](T const& s) {
-            const T s2 = s * s, s4 = s2 * s2;
-            const T p01 = madd(T(0.13333191254509735f), s, T(-0.33333328908623483f));
-            const T p23 = madd(T(0.021781847655690176f), s, T(-0.05395236061269681f));
-            const T p45 = madd(T(0.003071458718163081f), s, T(-0.00858901911466528f));
-            const T p67 = madd(T(0.00012039187314762398f), s, T(-0.0008367857552864259f));
-            return madd(madd(p67, s2, p45), s4, madd(p23, s2, p01));
-        });
-    } else {
+    if constexpr (is_float_batch<T>)
+        return detail::tanh_float_batch(x, [](T const& s) { return tanh_low_latency_even(s); });
+    else
         return detail::tanh(x);
+}
+
+/// o·tanh(x) for kernels that wait on the product, as an LSTM's step does for h′ = o ⊙ tanh(c′).
+/// Float SIMD batches: y + y·s·q(s) with y = o·x, s = x² and tanh_low_latency's q, for |x| < 1:
+/// o·x is formed beside the polynomial, so the product is ready when tanh x alone would be,
+/// where o times tanh_low_latency(x) waits for one multiplication more (within 1.79 ULP of
+/// float64 for the gate values tests/test_sym_simd.cpp tries, with FMA, where o times
+/// tanh_low_latency(x) is within 1.60); o times the exp form beyond, lane by lane (a lane's
+/// result does not depend on the others). ±0 for x = ±0, as o·tanh(±0). Everything else:
+/// o·tanh_low_latency(x).
+template <class T>
+constexpr T scaled_tanh_low_latency(T const& x, T const& o) {
+    if constexpr (is_float_batch<T>) {
+        const T s = x * x, y = x * o;
+        const T small = madd_keeping_zeros(y * s, tanh_low_latency_even(s), y);
+        const auto in_range = s < T(1);
+        if (all(in_range))
+            return small;
+        return detail::select(in_range, small, o * tanh_exp_form(x));
+    } else {
+        return o * tanh_low_latency(x);
     }
 }
 
