@@ -108,14 +108,11 @@ struct lstm {
                 const V c_new = load_as<V>(a + H, j) * load_as<V>(c, j) +
                                 load_as<V>(a, j) * load_as<V>(a + 2 * H, j);
                 store_as(c, j, c_new);
-                if constexpr (Training)
+                if constexpr (Training) {
                     store_as(saved + c_next, j, c_new);
-            });
-            if constexpr (Training)
-                apply<C, H>(c, saved + cell);
-            for_each_batch<H, T>([&]<class V>(std::size_t j) HARDWIRED_INLINE_LAMBDA {
-                const V h_next =
-                    kernels::detail::scaled<C>(load_as<V>(c, j), load_as<V>(a + 3 * H, j));
+                    store_as(saved + cell, j, V(C(c_new)));
+                }
+                const V h_next = kernels::detail::scaled<C>(c_new, load_as<V>(a + 3 * H, j));
                 store_as(h, j, h_next);
                 store_as(out, j, h_next);
             });

@@ -164,21 +164,31 @@ constexpr T tanh_exp_form(T const& x) {
     return copysign(T(1) - T(2) / (exp(ax + ax) + T(1)), x);
 }
 
-/// tanh of a float batch: x + x·s·r(s), s = x², where |x| < 1, and 1 − 2/(e^{2|x|} + 1) with
-/// the sign of x above, computed only when some lane needs it. xsimd's own float tanh switches
-/// at |x| = 0.625, so a 16-lane batch of typical hidden-layer pre-activations took the slow path,
-/// and a mispredicted branch, often. x + x·s·r(s) is odd, and since rounding to
-/// nearest is symmetric, its value at −x is minus its value at x bit for bit, except that it
-/// maps −0 to +0, which madd_keeping_zeros keeps. (Computing it from |x| and copying the sign
-/// of x afterwards put the copy on a recurrent step's path.) r: the even factor, r(s).
-template <class T, class Even>
-constexpr T tanh_float_batch(T const& x, Even const& r) {
-    const T s = x * x;
-    const T small = madd_keeping_zeros(x * s, r(s), x);
+/// The scale of tanh_float_batch that leaves tanh x as it is: `unscaled{} * v` is v.
+struct unscaled {
+    template <class T>
+    friend constexpr T operator*(T const& v, unscaled) {
+        return v;
+    }
+};
+
+/// o·tanh x of a float batch: y + y·s·r(s), y = x·o, s = x², where |x| < 1, and o times
+/// 1 − 2/(e^{2|x|} + 1) with the sign of x above, computed only when some lane needs it (a
+/// lane's result does not depend on the others). xsimd's own float tanh switches at |x| = 0.625,
+/// so a 16-lane batch of typical hidden-layer pre-activations took the slow path, and a
+/// mispredicted branch, often. x + x·s·r(s) is odd, and since rounding to nearest is symmetric,
+/// its value at −x is minus its value at x bit for bit, except that it maps −0 to +0, which
+/// madd_keeping_zeros keeps. (Computing it from |x| and copying the sign of x afterwards put the
+/// copy on a recurrent step's path.) r: the even factor, r(s); o: `unscaled` for tanh x itself,
+/// or a batch, whose product x·o is formed beside the polynomial.
+template <class T, class Even, class Scale>
+constexpr T tanh_float_batch(T const& x, Even const& r, Scale const& o) {
+    const T s = x * x, y = x * o;
+    const T small = madd_keeping_zeros(y * s, r(s), y);
     const auto in_range = s < T(1); // |x| < 1 exactly: x² rounds below 1 for every such float
     if (all(in_range))
         return small;
-    return detail::select(in_range, small, tanh_exp_form(x));
+    return detail::select(in_range, small, tanh_exp_form(x) * o);
 }
 
 /// tanh(x). Float SIMD batches (tanh_float_batch): x + x·s·n(s)/d(s), s = x², for |x| < 1, n of
@@ -193,11 +203,15 @@ template <class T>
 constexpr T tanh(T const& x) {
     using std::tanh;
     if constexpr (is_float_batch<T>) {
-        return detail::tanh_float_batch(x, [](T const& s) {
-            const T n = madd(T(-0.014686569693273034f), s, T(-0.33333332752488877f));
-            const T d = madd(madd(T(0.015719700369576241f), s, T(0.44405952105723598f)), s, T(1));
-            return n / d;
-        });
+        return detail::tanh_float_batch(
+            x,
+            [](T const& s) {
+                const T n = madd(T(-0.014686569693273034f), s, T(-0.33333332752488877f));
+                const T d =
+                    madd(madd(T(0.015719700369576241f), s, T(0.44405952105723598f)), s, T(1));
+                return n / d;
+            },
+            unscaled{});
     } else {
         return tanh(x);
     }
@@ -224,31 +238,25 @@ constexpr T tanh_low_latency_even(T const& s) {
 template <class T>
 constexpr T tanh_low_latency(T const& x) {
     if constexpr (is_float_batch<T>)
-        return detail::tanh_float_batch(x, [](T const& s) { return tanh_low_latency_even(s); });
+        return detail::tanh_float_batch(
+            x, [](T const& s) { return tanh_low_latency_even(s); }, unscaled{});
     else
         return detail::tanh(x);
 }
 
 /// o·tanh(x) for kernels that wait on the product, as an LSTM's step does for h′ = o ⊙ tanh(c′).
-/// Float SIMD batches: y + y·s·q(s) with y = o·x, s = x² and tanh_low_latency's q, for |x| < 1:
-/// o·x is formed beside the polynomial, so the product is ready when tanh x alone would be,
-/// where o times tanh_low_latency(x) waits for one multiplication more (within 1.79 ULP of
-/// float64 for the gate values tests/test_sym_simd.cpp tries, with FMA, where o times
-/// tanh_low_latency(x) is within 1.60); o times the exp form beyond, lane by lane (a lane's
-/// result does not depend on the others). ±0 for x = ±0, as o·tanh(±0). Everything else:
-/// o·tanh_low_latency(x).
+/// Float SIMD batches: tanh_float_batch with tanh_low_latency's q and the scale o, whose product
+/// is ready when tanh x alone would be, where o times tanh_low_latency(x) waits for one
+/// multiplication more (within 1.79 ULP of float64 for the gate values tests/test_sym_simd.cpp
+/// tries, with FMA, where o times tanh_low_latency(x) is within 1.60). ±0 for x = ±0, as
+/// o·tanh(±0). Everything else: o·tanh_low_latency(x).
 template <class T>
 constexpr T scaled_tanh_low_latency(T const& x, T const& o) {
-    if constexpr (is_float_batch<T>) {
-        const T s = x * x, y = x * o;
-        const T small = madd_keeping_zeros(y * s, tanh_low_latency_even(s), y);
-        const auto in_range = s < T(1);
-        if (all(in_range))
-            return small;
-        return detail::select(in_range, small, o * tanh_exp_form(x));
-    } else {
+    if constexpr (is_float_batch<T>)
+        return detail::tanh_float_batch(
+            x, [](T const& s) { return tanh_low_latency_even(s); }, o);
+    else
         return o * tanh_low_latency(x);
-    }
 }
 
 /// softplus(x) = log(1 + e^x) = max(x, 0) + log1p(e^{-|x|}): exact for large |x|, never overflows.
