@@ -144,20 +144,23 @@ TEST_CASE("xsimd::batch<double> evaluation matches scalar: values 4 ULP, derivat
 
 namespace {
 
-// |a − r| in units of the float ULP at r (r exact enough: float64); below the normal floats
-// that unit is the spacing of the subnormals, std::numeric_limits<float>::denorm_min().
-double ulps_from(float a, double r) {
-    if (r == 0)
-        return a == 0 ? 0 : INFINITY;
-    const double ulp = std::max(std::ldexp(1.0, std::ilogb(static_cast<float>(r)) - 23),
+// |a − r| in units of the float ULP at m (r exact enough: float64; m: r, or the magnitude of
+// the terms a sum r is made of); below the normal floats that unit is the spacing of the
+// subnormals, std::numeric_limits<float>::denorm_min().
+double ulps_from(float a, double r, double m) {
+    if (m == 0)
+        return a == r ? 0 : INFINITY;
+    const double ulp = std::max(std::ldexp(1.0, std::ilogb(static_cast<float>(m)) - 23),
                                 double(std::numeric_limits<float>::denorm_min()));
     return std::abs(static_cast<double>(a) - r) / ulp;
 }
 
-// Largest error, in float ULPs against float64, of f on float batches over the points xs
-// (shuffled, every other one negated, so batches mix ranges and signs), and where it occurs.
-template <class F, class R>
-std::pair<double, float> worst_against_float64(F f, R reference, std::vector<float> xs) {
+// Largest error, in float ULPs at magnitude(x) against float64, of f on float batches over the
+// points xs (shuffled, every other one negated, so batches mix ranges and signs), and where it
+// occurs.
+template <class F, class R, class M>
+std::pair<double, float> worst_against_float64(F f, R reference, std::vector<float> xs,
+                                               M magnitude) {
     using batch = xsimd::batch<float>;
     constexpr std::size_t L = batch::size;
     std::mt19937 rng(11);
@@ -172,7 +175,8 @@ std::pair<double, float> worst_against_float64(F f, R reference, std::vector<flo
     for (std::size_t i = 0; i < xs.size(); i += L) {
         f(batch::load_unaligned(&xs[i])).store_aligned(out);
         for (std::size_t l = 0; l < L; ++l) {
-            const double e = ulps_from(out[l], reference(static_cast<double>(xs[i + l])));
+            const double x = xs[i + l];
+            const double e = ulps_from(out[l], reference(x), magnitude(x));
             if (e > worst) {
                 worst = e;
                 worst_at = xs[i + l];
@@ -180,6 +184,12 @@ std::pair<double, float> worst_against_float64(F f, R reference, std::vector<flo
         }
     }
     return {worst, worst_at};
+}
+
+// The same in float ULPs at the reference value itself.
+template <class F, class R>
+std::pair<double, float> worst_against_float64(F f, R reference, std::vector<float> xs) {
+    return worst_against_float64(f, reference, std::move(xs), reference);
 }
 
 // Every 64th float of [0, limit), and 2^20 evenly spaced points of [limit, top] if top > limit.
@@ -273,6 +283,40 @@ TEST_CASE("float o·tanh of recurrent steps: within 2 ULP of float64", "[sym][si
         CHECK(worst <= 2);
         check_special_values(scaled, [o](float x) { return o * std::tanh(x); });
     }
+}
+
+// o·tanh(x) + b with x·o + b formed beside the polynomial (a GRU's h′ = (1 − z) ⊙ tanh(a) +
+// z ⊙ h, kernels::detail::scaled), for gates z across (0, 1) and states h of both signs, against
+// float64 in ULPs at |o·tanh x| + |b| (where o·tanh x and b cancel, no float sum of the two is
+// closer than that), on every sixteenth point of the tanh tests': within 2 ULP where the target
+// has FMA (measured 1.79; o times tanh_low_latency(x), plus b: 1.52), 2.5 without (2.41, where
+// every multiply-add rounds twice; unfused 1.81). The special values give o·tanh(x) + b of the
+// C library's tanh exactly, with its sign.
+TEST_CASE("float o·tanh + b of recurrent steps: within 2 ULP of float64 with FMA", "[sym][simd]") {
+#if defined(__FMA__)
+    constexpr double bound = 2;
+#else
+    constexpr double bound = 2.5;
+#endif
+    std::vector<float> xs;
+    const std::vector<float> all = near_and_beyond(1.0f, 20.0f);
+    for (std::size_t i = 0; i < all.size(); i += 16)
+        xs.push_back(all[i]);
+    for (const float z : {0.2689414f, 0.7310586f, 0.9820138f})
+        for (const float h : {0.5f, -0.9f, 0.03f}) {
+            const float o = 1 - z, b = z * h;
+            const auto fused = [o, b](auto x) {
+                using V = decltype(x);
+                return hw::detail::scaled_tanh_low_latency(x, V(o), V(b));
+            };
+            const auto [worst, at] = worst_against_float64(
+                fused, [o, b](double x) { return o * std::tanh(x) + b; }, xs,
+                [o, b](double x) { return std::abs(o * std::tanh(x)) + std::abs(b); });
+            INFO("arch " << xsimd::default_arch::name() << ", o = " << o << ", b = " << b
+                         << ": worst " << worst << " ULP at x = " << at);
+            CHECK(worst <= bound);
+            check_special_values(fused, [o, b](float x) { return o * std::tanh(x) + b; });
+        }
 }
 
 // Recurrent steps evaluate their gate and cell formulas with every tanh replaced by the

@@ -33,16 +33,17 @@ template <auto F>
 inline constexpr auto
     low_latency = hardwired::detail::replace_op<ops::tanh, ops::tanh_low_latency>(F);
 
-/// o·F(x) for a one-sample kernel that waits on the product (an LSTM's h′ = o ⊙ C(c′)): where F
-/// is the low-latency tanh alone (low_latency<hw::tanh>), detail::scaled_tanh_low_latency, whose
-/// product is ready when the tanh alone would be; for any other formula, o times F(x).
-template <auto F, class V>
-HARDWIRED_ALWAYS_INLINE V scaled(V const& x, V const& o) {
+/// o·F(x) + b for a one-sample kernel that waits on the result (an LSTM's h′ = o ⊙ C(c′), a
+/// GRU's h′ = (1 − z) ⊙ C(a) + z ⊙ h): where F is the low-latency tanh alone
+/// (low_latency<hw::tanh>), detail::scaled_tanh_low_latency, whose result is ready when the tanh
+/// alone would be; for any other formula, o times F(x), plus b. b may be detail::absent.
+template <auto F, class V, class Addend = hardwired::detail::absent>
+HARDWIRED_ALWAYS_INLINE V scaled(V const& x, V const& o, Addend const& b = {}) {
     if constexpr (std::is_same_v<std::remove_cvref_t<decltype(F)>,
                                  expr<ops::tanh_low_latency, var<vars::x>>>)
-        return hardwired::detail::scaled_tanh_low_latency(x, o);
+        return hardwired::detail::scaled_tanh_low_latency(x, o, b);
     else
-        return o * F(x);
+        return hardwired::detail::times_plus(V(F(x)), o, b);
 }
 
 /// The narrowest batch of T with at least R lanes, or void.

@@ -78,9 +78,11 @@ struct gru {
         /// The same step with SIMD: the gate rows in lanes, W_ih·x and W_hh·h as two products.
         /// The product of r's and z's rows starts from their input side and hidden bias, so that
         /// their pre-activations are complete when it ends, as an LSTM's are, with no pass of
-        /// additions between it and the sigmoids; n's rows start from b_hn. Outside training
-        /// nothing goes to `saved`: the gate sums and values go to an array of the step's own that
-        /// the compiler may keep in registers, and h nowhere.
+        /// additions between it and the sigmoids; n's rows start from b_hn. h' as one
+        /// (1 − z)·C(a) + z·h, a = W_in x + b_in + r ⊙ (W_hn h + b_hn) (kernels::detail::scaled:
+        /// with the default tanh, ready when C(a) alone would be). Outside training nothing goes
+        /// to `saved`: the gate sums and values go to an array of the step's own that the compiler
+        /// may keep in registers, n and h nowhere.
         template <class T, bool Training>
         static void forward_simd(T const* p, T const* in, T* out, T* saved, T* state, bool reversed,
                                  std::bool_constant<Training>) {
@@ -101,16 +103,16 @@ struct gru {
             constexpr auto G = kernels::detail::low_latency<Gate>;
             constexpr auto C = kernels::detail::low_latency<Cell>;
             kernels::detail::apply<G, 2 * H>(zh, a);
-            for_each_batch<H, T>([&]<class V>(std::size_t j) HARDWIRED_INLINE_LAMBDA {
-                store_as(a + 2 * H, j,
-                         load_as<V>(zi + 2 * H, j) + load_as<V>(a, j) * load_as<V>(zh + 2 * H, j));
-            });
-            kernels::detail::apply<C, H>(a + 2 * H, a + 2 * H);
             if constexpr (Training)
                 kernels::detail::copy<H>(h, saved + h_prev);
             for_each_batch<H, T>([&]<class V>(std::size_t j) HARDWIRED_INLINE_LAMBDA {
-                const V u = load_as<V>(a + H, j);
-                const V h_next = (V(T(1)) - u) * load_as<V>(a + 2 * H, j) + u * load_as<V>(h, j);
+                const V n_sum =
+                    load_as<V>(zi + 2 * H, j) + load_as<V>(a, j) * load_as<V>(zh + 2 * H, j);
+                const V z = load_as<V>(a + H, j);
+                if constexpr (Training)
+                    store_as(a + 2 * H, j, V(C(n_sum)));
+                const V h_next =
+                    kernels::detail::scaled<C>(n_sum, V(T(1)) - z, z * load_as<V>(h, j));
                 store_as(h, j, h_next);
                 store_as(out, j, h_next);
             });

@@ -131,26 +131,26 @@ constexpr T sigmoid(T const& x) {
     }
 }
 
-/// a·b + x, and x itself where x is ±0 (where a·b + x with a·b = +0 would turn −0 into +0), for
-/// float batches. With AVX-512 one FMA masked by x ≠ 0, whose result is ready as soon as an
-/// FMA's; elsewhere a select after the FMA.
+/// a·b + c, and c itself where x is ±0 (where a·b, a multiple of x, is ±0, and adding it could
+/// turn c = −0 into +0), for float batches. With AVX-512 one FMA masked by x ≠ 0, whose result
+/// is ready as soon as an FMA's; elsewhere a select after the FMA.
 template <class T>
-constexpr T madd_keeping_zeros(T const& a, T const& b, T const& x) {
+constexpr T madd_keeping_zeros(T const& a, T const& b, T const& c, T const& x) {
     static_assert(std::is_same_v<scalar_of_t<T>, float>);
 #if defined(__AVX512F__)
     if constexpr (register_bytes<T> == 64)
-        return T(_mm512_mask3_fmadd_ps(a, b, x,
+        return T(_mm512_mask3_fmadd_ps(a, b, c,
                                        _mm512_cmp_ps_mask(x, _mm512_setzero_ps(), _CMP_NEQ_UQ)));
 #if defined(__AVX512VL__)
     else if constexpr (register_bytes<T> == 32)
-        return T(_mm256_mask3_fmadd_ps(a, b, x,
+        return T(_mm256_mask3_fmadd_ps(a, b, c,
                                        _mm256_cmp_ps_mask(x, _mm256_setzero_ps(), _CMP_NEQ_UQ)));
     else if constexpr (register_bytes<T> == 16)
-        return T(_mm_mask3_fmadd_ps(a, b, x, _mm_cmp_ps_mask(x, _mm_setzero_ps(), _CMP_NEQ_UQ)));
+        return T(_mm_mask3_fmadd_ps(a, b, c, _mm_cmp_ps_mask(x, _mm_setzero_ps(), _CMP_NEQ_UQ)));
 #endif
     else
 #endif
-        return detail::select(x == T(0), x, madd(a, b, x));
+        return detail::select(x == T(0), c, madd(a, b, c));
 }
 
 /// tanh(x) = 1 − 2/(e^{2|x|} + 1) with the sign of x: the form of the float batches' tanh for
@@ -164,31 +164,42 @@ constexpr T tanh_exp_form(T const& x) {
     return copysign(T(1) - T(2) / (exp(ax + ax) + T(1)), x);
 }
 
-/// The scale of tanh_float_batch that leaves tanh x as it is: `unscaled{} * v` is v.
-struct unscaled {
-    template <class T>
-    friend constexpr T operator*(T const& v, unscaled) {
-        return v;
-    }
-};
+/// An absent scale or addend of times_plus, tanh_float_batch and scaled_tanh_low_latency.
+struct absent {};
 
-/// o·tanh x of a float batch: y + y·s·r(s), y = x·o, s = x², where |x| < 1, and o times
-/// 1 − 2/(e^{2|x|} + 1) with the sign of x above, computed only when some lane needs it (a
-/// lane's result does not depend on the others). xsimd's own float tanh switches at |x| = 0.625,
-/// so a 16-lane batch of typical hidden-layer pre-activations took the slow path, and a
-/// mispredicted branch, often. x + x·s·r(s) is odd, and since rounding to nearest is symmetric,
-/// its value at −x is minus its value at x bit for bit, except that it maps −0 to +0, which
-/// madd_keeping_zeros keeps. (Computing it from |x| and copying the sign of x afterwards put the
-/// copy on a recurrent step's path.) r: the even factor, r(s); o: `unscaled` for tanh x itself,
-/// or a batch, whose product x·o is formed beside the polynomial.
-template <class T, class Even, class Scale>
-constexpr T tanh_float_batch(T const& x, Even const& r, Scale const& o) {
-    const T s = x * x, y = x * o;
-    const T small = madd_keeping_zeros(y * s, r(s), y);
+/// v·o + b rounded once (one FMA where the target has it), or v·o, v + b or v where o or b is
+/// `absent`.
+template <class T, class Scale, class Addend>
+constexpr T times_plus(T const& v, Scale const& o, Addend const& b) {
+    constexpr bool scaled = !std::is_same_v<Scale, absent>,
+                   shifted = !std::is_same_v<Addend, absent>;
+    if constexpr (scaled && shifted)
+        return madd(v, T(o), T(b));
+    else if constexpr (scaled)
+        return v * o;
+    else if constexpr (shifted)
+        return v + b;
+    else
+        return v;
+}
+
+/// o·tanh x + b of a float batch: y·s·r(s) + (x·o + b), y = x·o, s = x², where |x| < 1, with
+/// x·o + b one FMA beside the polynomial; o times 1 − 2/(e^{2|x|} + 1) with the sign of x, plus
+/// b, above, computed only when some lane needs it (a lane's result does not depend on the
+/// others). xsimd's own float tanh switches at |x| = 0.625, so a 16-lane batch of typical
+/// hidden-layer pre-activations took the slow path, and a mispredicted branch, often.
+/// x + x·s·r(s) is odd, and since rounding to nearest is symmetric, its value at −x is minus its
+/// value at x bit for bit, except that it maps −0 to +0, which madd_keeping_zeros keeps.
+/// (Computing it from |x| and copying the sign of x afterwards put the copy on a recurrent step's
+/// path.) r: the even factor, r(s); o and b: batches, or `absent` for tanh x itself.
+template <class T, class Even, class Scale, class Addend>
+constexpr T tanh_float_batch(T const& x, Even const& r, Scale const& o, Addend const& b) {
+    const T s = x * x, y = times_plus(x, o, absent{});
+    const T small = madd_keeping_zeros(y * s, r(s), times_plus(x, o, b), x);
     const auto in_range = s < T(1); // |x| < 1 exactly: x² rounds below 1 for every such float
     if (all(in_range))
         return small;
-    return detail::select(in_range, small, tanh_exp_form(x) * o);
+    return detail::select(in_range, small, times_plus(tanh_exp_form(x), o, b));
 }
 
 /// tanh(x). Float SIMD batches (tanh_float_batch): x + x·s·n(s)/d(s), s = x², for |x| < 1, n of
@@ -211,7 +222,7 @@ constexpr T tanh(T const& x) {
                     madd(madd(T(0.015719700369576241f), s, T(0.44405952105723598f)), s, T(1));
                 return n / d;
             },
-            unscaled{});
+            absent{}, absent{});
     } else {
         return tanh(x);
     }
@@ -239,24 +250,27 @@ template <class T>
 constexpr T tanh_low_latency(T const& x) {
     if constexpr (is_float_batch<T>)
         return detail::tanh_float_batch(
-            x, [](T const& s) { return tanh_low_latency_even(s); }, unscaled{});
+            x, [](T const& s) { return tanh_low_latency_even(s); }, absent{}, absent{});
     else
         return detail::tanh(x);
 }
 
-/// o·tanh(x) for kernels that wait on the product, as an LSTM's step does for h′ = o ⊙ tanh(c′).
-/// Float SIMD batches: tanh_float_batch with tanh_low_latency's q and the scale o, whose product
-/// is ready when tanh x alone would be, where o times tanh_low_latency(x) waits for one
-/// multiplication more (within 1.79 ULP of float64 for the gate values tests/test_sym_simd.cpp
-/// tries, with FMA, where o times tanh_low_latency(x) is within 1.60). ±0 for x = ±0, as
-/// o·tanh(±0). Everything else: o·tanh_low_latency(x).
-template <class T>
-constexpr T scaled_tanh_low_latency(T const& x, T const& o) {
+/// o·tanh(x) + b for kernels that wait on the result, as a recurrent step does for its output
+/// (an LSTM's h′ = o ⊙ tanh(c′), a GRU's h′ = (1 − z) ⊙ tanh(a) + z ⊙ h). Float SIMD batches:
+/// tanh_float_batch with tanh_low_latency's q, the scale o and the addend b, so the result is
+/// ready when tanh x alone would be, where o times tanh_low_latency(x), plus b, waits for one or
+/// two operations more. Accuracy against float64 (tests/test_sym_simd.cpp, the gate values and
+/// states it tries): o·tanh(x) within 2 ULP (o times tanh_low_latency(x) is closer, by a fraction
+/// of an ULP); with b, in ULPs at |o·tanh x| + |b|, within 2 with FMA and 2.5 without, where
+/// o times tanh_low_latency(x), plus b, is within 1.6 and 1.9. ±0 for x = ±0, as o·tanh(±0) + b.
+/// b may be `absent`. Everything else: o·tanh_low_latency(x) + b.
+template <class T, class Addend = absent>
+constexpr T scaled_tanh_low_latency(T const& x, T const& o, Addend const& b = {}) {
     if constexpr (is_float_batch<T>)
         return detail::tanh_float_batch(
-            x, [](T const& s) { return tanh_low_latency_even(s); }, o);
+            x, [](T const& s) { return tanh_low_latency_even(s); }, o, b);
     else
-        return o * tanh_low_latency(x);
+        return times_plus(tanh_low_latency(x), o, b);
 }
 
 /// softplus(x) = log(1 + e^x) = max(x, 0) + log1p(e^{-|x|}): exact for large |x|, never overflows.
