@@ -283,6 +283,14 @@ TEST_CASE("float o·tanh of recurrent steps: within 2 ULP of float64", "[sym][si
         CHECK(worst <= 2);
         check_special_values(scaled, [o](float x) { return o * std::tanh(x); });
     }
+    // A gate of exactly 0 (σ underflows below −103) gives o·tanh(x) = ±0 with the sign of x·o.
+    using batch = xsimd::batch<float>;
+    for (const float x : {-0.5f, 0.5f, -3.0f}) {
+        const float y = hw::detail::scaled_tanh_low_latency(batch(x), batch(0.0f)).get(0);
+        INFO("x = " << x);
+        CHECK(y == 0);
+        CHECK(std::signbit(y) == std::signbit(x));
+    }
 }
 
 // o·tanh(x) + b with x·o + b formed beside the polynomial (a GRU's h′ = (1 − z) ⊙ tanh(a) +

@@ -189,13 +189,14 @@ constexpr T times_plus(T const& v, Scale const& o, Addend const& b) {
 /// others). xsimd's own float tanh switches at |x| = 0.625, so a 16-lane batch of typical
 /// hidden-layer pre-activations took the slow path, and a mispredicted branch, often.
 /// x + x·s·r(s) is odd, and since rounding to nearest is symmetric, its value at −x is minus its
-/// value at x bit for bit, except that it maps −0 to +0, which madd_keeping_zeros keeps.
-/// (Computing it from |x| and copying the sign of x afterwards put the copy on a recurrent step's
-/// path.) r: the even factor, r(s); o and b: batches, or `absent` for tanh x itself.
+/// value at x bit for bit, except that it maps −0 to +0, which madd_keeping_zeros keeps (where
+/// y is ±0 the result is x·o + b itself, as o·tanh(x) + b). (Computing it from |x| and copying
+/// the sign of x afterwards put the copy on a recurrent step's path.) r: the even factor, r(s);
+/// o and b: batches, or `absent` for tanh x itself.
 template <class T, class Even, class Scale, class Addend>
 constexpr T tanh_float_batch(T const& x, Even const& r, Scale const& o, Addend const& b) {
     const T s = x * x, y = times_plus(x, o, absent{});
-    const T small = madd_keeping_zeros(y * s, r(s), times_plus(x, o, b), x);
+    const T small = madd_keeping_zeros(y * s, r(s), times_plus(x, o, b), y);
     const auto in_range = s < T(1); // |x| < 1 exactly: x² rounds below 1 for every such float
     if (all(in_range))
         return small;
