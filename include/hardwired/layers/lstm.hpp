@@ -73,11 +73,9 @@ struct lstm {
                 h[j] = out[j];
         }
 
-        /// The same step with SIMD: the gate rows in lanes, W_ih·x and then W_hh·h added to the
-        /// biases as two products, the second reading h where the step before stored it (a copy
-        /// beside x for one product of [x, h] put a second store and load on each step's path);
-        /// h' as one o·C(c') (kernels::detail::scaled: with the default tanh, ready when C(c')
-        /// alone would be). Outside training nothing goes to `saved`: the gate sums and values to
+        /// The same step with SIMD: the gate rows in lanes (base::shared_gate_sums_simd); h' as
+        /// one o·C(c') (kernels::detail::scaled: with the default tanh, ready when C(c') alone
+        /// would be). Outside training nothing goes to `saved`: the gate sums and values to
         /// an array of the step's own that the compiler may keep in registers, and c, c' and
         /// C(c') nowhere.
         template <class T, bool Training>
@@ -94,11 +92,7 @@ struct lstm {
                 copy<H>(h, saved + h_prev);
                 copy<H>(c, saved + c_prev);
             }
-            for_each_batch<4 * H, T>([&]<class V>(std::size_t r) HARDWIRED_INLINE_LAMBDA {
-                store_as(z, r, load_as<V>(p + base::b_ih, r) + load_as<V>(p + base::b_hh, r));
-            });
-            kernels::detail::column_product<In, 4 * H>(p + base::w_ih, in, z, reversed);
-            kernels::detail::column_product<H, 4 * H>(p + base::w_hh, h, z, reversed);
+            base::shared_gate_sums_simd(p, in, h, z, reversed);
             constexpr auto G = kernels::detail::low_latency<Gate>;
             constexpr auto C = kernels::detail::low_latency<Cell>;
             apply<G, 2 * H>(z, a);
@@ -129,12 +123,9 @@ struct lstm {
             constexpr std::size_t C = kernels::chunk_samples, L = B::size;
             T* h = state;
             T* c = state + H * C;
-            T* xh = saved + x_in * C;
             T* z = saved + pre * C;
-            base::copy_xh_chunk(in, h, xh, nv);
-            kernels::detail::chunk_product<4 * H, In + H, 1, 4 * H>(
-                p + base::w_ih, xh, nv,
-                [&](std::size_t r) { return p[base::b_ih + r] + p[base::b_hh + r]; },
+            base::shared_gate_sums_chunk(
+                p, in, h, saved + x_in * C, nv,
                 [&](std::size_t r, std::size_t v, B acc) { acc.store_aligned(z + r * C + v * L); });
             kernels::for_each_chunk_vector<T>(H, nv, [&](std::size_t at) {
                 const auto row = [&](std::size_t offset) { return saved + offset * C + at; };

@@ -1,6 +1,6 @@
 #pragma once
-/// What the recurrent layer kinds (lstm.hpp, gru.hpp) share: PyTorch's four tensors of a
-/// recurrent layer of G gate blocks of H units, their layout, and the gate pre-activations.
+/// What the recurrent layer kinds (lstm.hpp, gru.hpp, rnn.hpp) share: PyTorch's four tensors of
+/// a recurrent layer of G gate blocks of H units, their layout, and the gate pre-activations.
 
 #include <array>
 #include <cstddef>
@@ -75,6 +75,22 @@ struct recurrent_parameters {
         }
     }
 
+    /// z = W_ih·x + b_ih + W_hh·h + b_hh, both sides of every gate row in one sum (the LSTM's and
+    /// the plain RNN's), for one sample with SIMD, the rows in lanes: the biases' sum, then W_ih·x
+    /// and W_hh·h added as two products, the second reading h where the step before stored it (a
+    /// copy beside x for one product of [x, h] put a second store and load on each step's path).
+    template <class T>
+    HARDWIRED_ALWAYS_INLINE static void shared_gate_sums_simd(T const* p, T const* x, T const* h,
+                                                              T* z, bool reversed) {
+        using kernels::detail::load_as, kernels::detail::store_as;
+        kernels::detail::for_each_batch<rows, T>(
+            [&]<class V>(std::size_t r) HARDWIRED_INLINE_LAMBDA {
+                store_as(z, r, load_as<V>(p + b_ih, r) + load_as<V>(p + b_hh, r));
+            });
+        kernels::detail::column_product<In, rows>(p + w_ih, x, z, reversed);
+        kernels::detail::column_product<H, rows>(p + w_hh, h, z, reversed);
+    }
+
     /// The input x (In rows) and h (H rows) of sequences in lanes copied into one array xh of
     /// In + H rows, for one chunk product of the gate rows with [x, h] (W_hh's columns follow
     /// W_ih's).
@@ -86,6 +102,19 @@ struct recurrent_parameters {
         kernels::for_each_chunk_vector<T>(H, nv, [&](std::size_t at) {
             B::load_aligned(h + at).store_aligned(xh + In * kernels::chunk_samples + at);
         });
+    }
+
+    /// shared_gate_sums_simd for independent sequences in lanes, every value a row of
+    /// kernels::chunk_samples (nv sample vectors): x and h copied into xh (copy_xh_chunk), then
+    /// one register-blocked product of the gate rows with [x, h], starting from b_ih + b_hh;
+    /// fin(r, v, sum) takes row r's sums of sample vector v.
+    template <class T, class Fin>
+    HARDWIRED_ALWAYS_INLINE static void shared_gate_sums_chunk(T const* p, T const* x, T const* h,
+                                                               T* xh, std::size_t nv,
+                                                               Fin const& fin) {
+        copy_xh_chunk(x, h, xh, nv);
+        kernels::detail::chunk_product<rows, In + H, 1, rows>(
+            p + w_ih, xh, nv, [&](std::size_t r) { return p[b_ih + r] + p[b_hh + r]; }, fin);
     }
 
     /// gate_sums_backward with SIMD, on the columns of the weights (rows in lanes).

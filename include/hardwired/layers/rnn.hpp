@@ -65,8 +65,8 @@ struct rnn {
                 h[j] = out[j];
         }
 
-        /// The same step with SIMD: the units in lanes, W_ih·x and then W_hh·h added to the
-        /// biases as two products (as the LSTM's step). Outside training nothing goes to `saved`.
+        /// The same step with SIMD: the units in lanes (base::shared_gate_sums_simd). Outside
+        /// training nothing goes to `saved`.
         template <class T, bool Training>
         static void forward_simd(T const* p, T const* in, T* out, T* saved, T* state, bool reversed,
                                  std::bool_constant<Training>) {
@@ -78,11 +78,7 @@ struct rnn {
             T* z = keep ? saved + pre : own.data();
             if constexpr (Training)
                 kernels::detail::copy<H>(h, saved + h_prev);
-            for_each_batch<H, T>([&]<class V>(std::size_t j) HARDWIRED_INLINE_LAMBDA {
-                store_as(z, j, load_as<V>(p + base::b_ih, j) + load_as<V>(p + base::b_hh, j));
-            });
-            kernels::detail::column_product<In, H>(p + base::w_ih, in, z, reversed);
-            kernels::detail::column_product<H, H>(p + base::w_hh, h, z, reversed);
+            base::shared_gate_sums_simd(p, in, h, z, reversed);
             constexpr auto F = kernels::detail::low_latency<Activation>;
             for_each_batch<H, T>([&]<class V>(std::size_t j) HARDWIRED_INLINE_LAMBDA {
                 const V h_next = F(load_as<V>(z, j));
@@ -100,19 +96,15 @@ struct rnn {
             using B = xsimd::batch<T>;
             constexpr std::size_t C = kernels::chunk_samples, L = B::size;
             T* h = state;
-            T* xh = saved + x_in * C;
-            base::copy_xh_chunk(in, h, xh, nv);
-            kernels::detail::chunk_product<H, In + H, 1, H>(
-                p + base::w_ih, xh, nv,
-                [&](std::size_t j) { return p[base::b_ih + j] + p[base::b_hh + j]; },
-                [&](std::size_t j, std::size_t v, B acc) {
-                    const std::size_t at = j * C + v * L;
-                    if (keeps_pre && training)
-                        acc.store_aligned(saved + pre * C + at);
-                    const B h_next = Activation(acc);
-                    h_next.store_aligned(h + at);
-                    h_next.store_aligned(out + at);
-                });
+            base::shared_gate_sums_chunk(p, in, h, saved + x_in * C, nv,
+                                         [&](std::size_t j, std::size_t v, B acc) {
+                                             const std::size_t at = j * C + v * L;
+                                             if (keeps_pre && training)
+                                                 acc.store_aligned(saved + pre * C + at);
+                                             const B h_next = Activation(acc);
+                                             h_next.store_aligned(h + at);
+                                             h_next.store_aligned(out + at);
+                                         });
         }
 
         /// ∂L/∂ of the pre-activations, dz, at units [j, j + n), n the lanes of V (a number or a
