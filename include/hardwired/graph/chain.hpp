@@ -15,6 +15,14 @@
 namespace hardwired {
 
 namespace detail {
+/// The tuple type Tuple with T put first.
+template <class T, class Tuple>
+struct tuple_prepend;
+template <class T, class... Ts>
+struct tuple_prepend<T, std::tuple<Ts...>> {
+    using type = std::tuple<T, Ts...>;
+};
+
 /// The layers of a chain bound one after the other, from In inputs: a std::tuple of types.
 template <std::size_t In, class... S>
 struct bind_chain {
@@ -23,9 +31,8 @@ struct bind_chain {
 template <std::size_t In, class S, class... Rest>
 struct bind_chain<In, S, Rest...> {
     using first = bind<S, In>;
-    using type = decltype(std::tuple_cat(
-        std::declval<std::tuple<first>>(),
-        std::declval<typename bind_chain<first::outputs, Rest...>::type>()));
+    using type =
+        typename tuple_prepend<first, typename bind_chain<first::outputs, Rest...>::type>::type;
 };
 } // namespace detail
 
