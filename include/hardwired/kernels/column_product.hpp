@@ -237,10 +237,16 @@ inline constexpr std::size_t product_parts = [] {
 }();
 
 /// p, with what the compiler knows of where it points forgotten, so that what is read through
-/// it is loaded from memory. A step's product broadcasts its inputs one by one, and they were
-/// often just stored from a register (h by the step before, where a block of steps is one
-/// loop); where GCC sees that, it turns each broadcast from memory into a lane permutation of
-/// the register: three instructions, two of them on the port of the FMAs.
+/// it is loaded from memory. A product broadcasts its inputs one by one; where the compiler sees
+/// them stored from a register just before, it broadcasts each by a lane permutation of the
+/// register instead: two or three instructions, most of them on the ports of the FMAs, in place
+/// of one load. Which is faster depends on what a step waits for. A recurrent layer's step is
+/// bound by those ports (its gate product has several batches of rows per column), and its h was
+/// stored by the step before (in a block of steps, one loop, the compiler sees that store): the
+/// recurrent layers pass x and h through here. A convolution step of few channels waits on a
+/// chain of layers, each reading what the one before it has just computed (a WaveNet: its taps'
+/// newest input and the 1×1 layers' input), and there the permutations skip a store and a load
+/// on that chain: column_product itself broadcasts what it is given as the compiler sees fit.
 template <class T>
 HARDWIRED_ALWAYS_INLINE T const* from_memory(T const* p) {
 #if defined(__GNUC__) || defined(__clang__)
@@ -250,7 +256,7 @@ HARDWIRED_ALWAYS_INLINE T const* from_memory(T const* p) {
 }
 
 /// z[r] += Σ_k W(r, k)·a[k] for the Rows outputs r, W(r, k) = w[k·Stride + r] (column_rows, or
-/// column_rows_halves where it serves), each a[k] broadcast from memory (from_memory).
+/// column_rows_halves where it serves), each a[k] broadcast (from memory where a is from_memory's).
 ///
 /// A product whose weights exceed the L1 data cache is split into parts of columns
 /// (product_parts), read in order, or in reverse order when `reversed`: the consecutive steps of
@@ -262,7 +268,6 @@ HARDWIRED_ALWAYS_INLINE T const* from_memory(T const* p) {
 /// depend on `reversed`, bit for bit.
 template <std::size_t In, std::size_t Rows, std::size_t Stride = Rows, class T>
 HARDWIRED_ALWAYS_INLINE void column_product(T const* w, T const* a, T* z, bool reversed) {
-    a = from_memory(a);
     constexpr std::size_t n = product_parts<T, In, Rows>;
     const auto from_z = [z]<class V>(std::size_t r)
                             HARDWIRED_INLINE_LAMBDA { return load_as<V>(z, r); };

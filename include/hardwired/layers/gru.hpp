@@ -94,12 +94,14 @@ struct gru {
             T* zh = Training ? saved + hidden_side : own.data() + 3 * H;
             T* a = Training ? saved + act : own.data() + 6 * H;
             kernels::detail::copy<3 * H>(p + base::b_ih, zi);
-            kernels::detail::column_product<In, 3 * H>(p + base::w_ih, in, zi, reversed);
+            kernels::detail::column_product<In, 3 * H>(
+                p + base::w_ih, kernels::detail::from_memory(in), zi, reversed);
             for_each_batch<2 * H, T>([&]<class V>(std::size_t r) HARDWIRED_INLINE_LAMBDA {
                 store_as(zh, r, load_as<V>(zi, r) + load_as<V>(p + base::b_hh, r));
             });
             kernels::detail::copy<H>(p + base::b_hh + 2 * H, zh + 2 * H);
-            kernels::detail::column_product<H, 3 * H>(p + base::w_hh, h, zh, reversed);
+            kernels::detail::column_product<H, 3 * H>(
+                p + base::w_hh, kernels::detail::from_memory(h), zh, reversed);
             constexpr auto G = kernels::detail::low_latency<Gate>;
             constexpr auto C = kernels::detail::low_latency<Cell>;
             kernels::detail::apply<G, 2 * H>(zh, a);

@@ -78,7 +78,8 @@ struct recurrent_parameters {
     /// z = W_ih·x + b_ih + W_hh·h + b_hh, both sides of every gate row in one sum (the LSTM's and
     /// the plain RNN's), for one sample with SIMD, the rows in lanes: the biases' sum, then W_ih·x
     /// and W_hh·h added as two products, the second reading h where the step before stored it (a
-    /// copy beside x for one product of [x, h] put a second store and load on each step's path).
+    /// copy beside x for one product of [x, h] put a second store and load on each step's path),
+    /// both broadcasting their inputs from memory (kernels::detail::from_memory).
     template <class T>
     HARDWIRED_ALWAYS_INLINE static void shared_gate_sums_simd(T const* p, T const* x, T const* h,
                                                               T* z, bool reversed) {
@@ -87,8 +88,9 @@ struct recurrent_parameters {
             [&]<class V>(std::size_t r) HARDWIRED_INLINE_LAMBDA {
                 store_as(z, r, load_as<V>(p + b_ih, r) + load_as<V>(p + b_hh, r));
             });
-        kernels::detail::column_product<In, rows>(p + w_ih, x, z, reversed);
-        kernels::detail::column_product<H, rows>(p + w_hh, h, z, reversed);
+        using kernels::detail::column_product, kernels::detail::from_memory;
+        column_product<In, rows>(p + w_ih, from_memory(x), z, reversed);
+        column_product<H, rows>(p + w_hh, from_memory(h), z, reversed);
     }
 
     /// The input x (In rows) and h (H rows) of sequences in lanes copied into one array xh of
