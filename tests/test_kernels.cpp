@@ -190,6 +190,19 @@ TEST_CASE("grouped and depthwise convolutions' simd step equals their reference 
     compare_recurrent_kernels<convs, double, false>();
 }
 
+TEST_CASE("one-group convolutions' simd step equals their reference kernel", "[kernels][conv1d]") {
+    // A WaveNet's layers: kernel 3 with dilations, 16 channels (one AVX-512 float batch), 8 (half
+    // a batch) and a 1×1 layer, whose products take what the layer before has just computed as
+    // the compiler sees fit (from registers, where GCC sees it stored); 17 channels and kernel 2
+    // leave rows past whole batches; swish keeps its pre-activations.
+    constexpr auto swish = hw::x * hw::sigmoid(hw::x);
+    using convs = hw::network<hw::input<1>, hw::conv1d<16, 3, 1, 1, hw::tanh>,
+                              hw::conv1d<16, 3, 4, 1, hw::tanh>, hw::conv1d<8, 3, 2, 1, hw::tanh>,
+                              hw::conv1d<17, 2, 1, 1, swish>, hw::conv1d<8, 1, 1, 1>, hw::dense<2>>;
+    compare_recurrent_kernels<convs, float, false>();
+    compare_recurrent_kernels<convs, double, false>();
+}
+
 namespace {
 
 /// One step back through a layer kind with state, bound to In inputs: its backward_simd against
