@@ -83,12 +83,12 @@ struct recurrent_parameters {
     template <class T>
     HARDWIRED_ALWAYS_INLINE static void shared_gate_sums_simd(T const* p, T const* x, T const* h,
                                                               T* z, bool reversed) {
-        using kernels::detail::load_as, kernels::detail::store_as;
+        using kernels::detail::column_product, kernels::detail::from_memory,
+            kernels::detail::load_as, kernels::detail::store_as;
         kernels::detail::for_each_batch<rows, T>(
             [&]<class V>(std::size_t r) HARDWIRED_INLINE_LAMBDA {
                 store_as(z, r, load_as<V>(p + b_ih, r) + load_as<V>(p + b_hh, r));
             });
-        using kernels::detail::column_product, kernels::detail::from_memory;
         column_product<In, rows>(p + w_ih, from_memory(x), z, reversed);
         column_product<H, rows>(p + w_hh, from_memory(h), z, reversed);
     }
