@@ -51,16 +51,6 @@
 
 namespace rnn {
 
-/// f.template operator()<K, H>() for both kinds and every hidden size, LSTMs first.
-template <class F>
-void for_each_cell(F&& f) {
-    [&]<std::size_t... I>(std::index_sequence<I...>) {
-        (f.template operator()<cell::lstm, hidden_sizes[I]>(), ...);
-        (f.template operator()<cell::gru, hidden_sizes[I]>(), ...);
-    }
-    (std::make_index_sequence<hidden_sizes.size()>{});
-}
-
 /// One sample per call of the model `make()` returns, over the signal, cycled.
 template <class Make>
 void run_samples(benchmark::State& state, Make const& make) {

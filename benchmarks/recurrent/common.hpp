@@ -15,6 +15,9 @@
 //
 // Every value is drawn from U(±1/√H) (PyTorch's initialisation of all of them) by splitmix64
 // from a fixed seed, so every library gets the same bits on every platform.
+// With the environment variable HARDWIRED_RNN_WEIGHTS set (run.py --trained), the step and
+// lanes cells take weights a model has learned instead, from files train_rnn_weights.cpp writes
+// (make_weights).
 //
 // The signal (`input()`): 4096 samples of two sines and a little noise, cycled through by the
 // step benchmarks so that nothing is folded. The training target (`target()`): a soft clipper
@@ -46,9 +49,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <numbers>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "../splitmix64.hpp"
@@ -67,6 +72,16 @@ inline constexpr std::size_t gates(cell k) {
 
 /// The hidden sizes of the step cells.
 inline constexpr std::array<std::size_t, 5> hidden_sizes{8, 16, 32, 40, 64};
+
+/// f.template operator()<K, H>() for both kinds and every hidden size, LSTMs first.
+template <class F>
+void for_each_cell(F&& f) {
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+        (f.template operator()<cell::lstm, hidden_sizes[I]>(), ...);
+        (f.template operator()<cell::gru, hidden_sizes[I]>(), ...);
+    }
+    (std::make_index_sequence<hidden_sizes.size()>{});
+}
 
 inline constexpr std::size_t stream = 4096;      // samples of the signal, cycled
 inline constexpr std::size_t check_steps = 1000; // time steps of a --check run
@@ -128,7 +143,7 @@ struct weights {
 
 /// A model's weights from U(±1/√H): weight_ih, weight_hh, bias_ih, bias_hh, weight, bias in
 /// order, each row-major. The seed depends on the kind and H, so every cell has its own model.
-inline weights make_weights(cell k, std::size_t hidden) {
+inline weights drawn_weights(cell k, std::size_t hidden) {
     rng r{2024 + 100 * std::uint64_t(k == cell::gru) + hidden};
     const double bound = 1 / std::sqrt(static_cast<double>(hidden));
     const std::size_t rows = gates(k) * hidden;
@@ -143,6 +158,51 @@ inline weights make_weights(cell k, std::size_t hidden) {
     for (const char* n : weights::names)
         for (float& v : *w.tensor(n))
             v = static_cast<float>(r.uniform(-bound, bound));
+    return w;
+}
+
+/// The environment variable that points the suite at trained weights (weights_file).
+inline constexpr const char* weights_variable = "HARDWIRED_RNN_WEIGHTS";
+
+/// The file of the model of `kind` and `hidden` units in the directory `dir`: <dir>/<kind><H>.txt
+/// (lstm16.txt), the six tensors in the order of weights::names, each row-major, as numbers
+/// separated by white space (train_rnn_weights.cpp writes them).
+inline std::string weights_file(std::string const& dir, cell kind, std::size_t hidden) {
+    return dir + "/" + name(kind) + std::to_string(hidden) + ".txt";
+}
+
+/// The weights of the step cells' model of `kind` and `hidden` units: drawn_weights, or, where
+/// the environment variable HARDWIRED_RNN_WEIGHTS names a directory, the model read from its
+/// weights_file, for every library alike (weights a model has learned; drawn ones seldom reach
+/// the ranges where σ and tanh cost more). A missing, short or unreadable file ends the program
+/// with a message.
+inline weights make_weights(cell kind, std::size_t hidden) {
+    weights w = drawn_weights(kind, hidden);
+    const char* dir = std::getenv(weights_variable);
+    if (!dir || !*dir)
+        return w;
+    const std::string path = weights_file(dir, kind, hidden);
+    std::FILE* f = std::fopen(path.c_str(), "r");
+    if (!f) {
+        std::fprintf(stderr, "error: %s=%s, but %s cannot be read\n", weights_variable, dir,
+                     path.c_str());
+        std::exit(2);
+    }
+    for (const char* n : weights::names)
+        for (float& v : *w.tensor(n))
+            if (std::fscanf(f, "%f", &v) != 1) {
+                std::fprintf(stderr, "error: %s ends before tensor %s is complete\n", path.c_str(),
+                             n);
+                std::exit(2);
+            }
+    float extra;
+    const bool more = std::fscanf(f, "%f", &extra) == 1;
+    std::fclose(f);
+    if (more) {
+        std::fprintf(stderr, "error: %s holds more numbers than the %s model of %zu units\n",
+                     path.c_str(), name(kind), hidden);
+        std::exit(2);
+    }
     return w;
 }
 

@@ -2,7 +2,8 @@
 """Runs the recurrent suite (benchmarks/recurrent) and prints a markdown table.
 
     benchmarks/recurrent/run.py [build_dir] [--rounds N] [--min-time S] [--quick]
-                                [--libraries LIBS] [--core C] [--write] [--csv PATH]
+                                [--libraries LIBS] [--core C] [--trained DIR] [--write]
+                                [--csv PATH]
 
 build_dir (default build/bench) holds benchmarks/bench_rnn_<library> for any of scalar,
 hardwired, eigen, libtorch (missing ones are skipped) and benchmarks/peak_fma.
@@ -26,6 +27,12 @@ arrays of 16 and 8 channels, ten dilated causal convolutions of kernel 3 each):
     wavenet/a1/16      the WaveNet, one sample per call over the same stream: ns per sample
                        (scalar, hardwired, libtorch; not eigen); its libtorch chunk column is
                        chunk/wavenet/a1/16, the 4096 samples in one call from zero histories
+
+Weights. By default each model's weights are drawn from U(±1/√H), as PyTorch initialises a
+layer. With --trained DIR every library steps weights a model has learned instead: the files of
+DIR (common.hpp, make_weights), which benchmarks/train_rnn_weights writes first if any is missing
+(each model trained on the suite's task: the soft clipper tanh(2.5·x) of the signal, 200
+epochs). Trained gates and cells reach the ranges where σ and tanh cost more than near zero.
 
 Method. Every executable runs pinned to one core (taskset -c C, default 1) in interleaved
 rounds: round r runs peak_fma, then scalar, hardwired, eigen, libtorch, each one full run
@@ -64,7 +71,8 @@ nonlinearities (an exp or a tanh each, tens of instructions) are a large part of
 so the ideal time is a loose lower bound.
 
 Output. The table goes to stdout (progress to stderr). With --write, also
-benchmarks/results/recurrent.csv (or --csv PATH) with header `library,cell,metric,value`:
+benchmarks/results/recurrent.csv (recurrent_trained.csv with --trained; or --csv PATH) with
+header `library,cell,metric,value`:
 `<library>,<cell>,ns_per_sample,v` for every cell (per sequence-step for lanes32/),
 `<library>,train256/lstm/32,ns_per_step,v`, `hardwired,<cell>,rtf_48k,v`,
 `-,<cell>,flops_per_sample,v` and `peak,-,peak_gflops,v`.
@@ -107,6 +115,7 @@ WAVENET_LAYERS, WAVENET_KERNEL = 10, 3
 CELLS = ([f"step/{k}/{h}" for k in GATES for h in HIDDEN]
          + [f"lanes{LANES}/{k}/{LANES_HIDDEN}" for k in GATES] + [TRAIN_CELL, WAVENET_CELL])
 SAMPLE_RATE = 48000
+WEIGHTS_VARIABLE = "HARDWIRED_RNN_WEIGHTS"  # rnn::weights_variable
 CSV_HEADER = ["library", "cell", "metric", "value"]
 
 
@@ -200,10 +209,12 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--libraries", type=lambda s: [x for x in s.split(",") if x],
                     help=f"comma-separated subset of {','.join(LIBRARIES)}")
     ap.add_argument("--core", type=int, help="the core to pin to (default 1)")
+    ap.add_argument("--trained", metavar="DIR",
+                    help="step learned weights, from DIR (trained first if missing)")
     ap.add_argument("--write", action="store_true",
-                    help="also write the results as CSV (benchmarks/results/recurrent.csv)")
-    ap.add_argument("--csv", default=os.path.join(BENCH, "results", "recurrent.csv"),
-                    help="where --write writes")
+                    help="also write the results as CSV (benchmarks/results/recurrent.csv, "
+                         "recurrent_trained.csv with --trained)")
+    ap.add_argument("--csv", help="where --write writes")
     args = ap.parse_args(argv)
     if args.quick:
         args.rounds, args.min_time = 1, 0.05
@@ -228,6 +239,27 @@ def main(argv: list[str]) -> int:
     if not peak_exe:
         log("peak_fma not built: no ideal times")
     core = pick_core(args.core)
+    if args.csv is None:
+        name = "recurrent_trained.csv" if args.trained else "recurrent.csv"
+        args.csv = os.path.join(BENCH, "results", name)
+    if args.trained:
+        weights_dir = os.path.abspath(args.trained)
+        files = [os.path.join(weights_dir, f"{k}{h}.txt") for k in GATES for h in HIDDEN]
+        if not all(os.path.isfile(f) for f in files):
+            trainer = find_executable(build_dir, "train_rnn_weights")
+            if not trainer:
+                log(f"error: {weights_dir} lacks trained weights and {build_dir}/benchmarks has "
+                    f"no train_rnn_weights to make them (build it: ninja -C {args.build_dir} "
+                    f"train_rnn_weights)")
+                return 1
+            log(f"training the models into {weights_dir}")
+            p = subprocess.run([trainer, weights_dir], capture_output=True, text=True)
+            if p.returncode != 0:
+                log(f"error: train_rnn_weights failed ({p.returncode}): {p.stderr.strip()}")
+                return 1
+        os.environ[WEIGHTS_VARIABLE] = weights_dir
+    else:
+        os.environ.pop(WEIGHTS_VARIABLE, None)  # drawn weights, whatever the shell says
 
     samples: dict[str, dict[str, list[float]]] = {l: {} for l in libs}
     peaks: list[float] = []
@@ -284,6 +316,9 @@ def main(argv: list[str]) -> int:
               f"{len(peaks)}{span}); ideal = FLOPs / peak, FLOPs = 2 per multiply-add of the gate "
               f"products and the dense head (×3 for training), of the WaveNet's convolutions; "
               f"element-wise work not counted")
+    if args.trained:
+        print(f"- Weights: learned, from {os.environ[WEIGHTS_VARIABLE]} (train_rnn_weights), "
+              f"the same for every library; not the drawn ones of a default run")
     if missing:
         print(f"- Not built, skipped: {', '.join(missing)}")
     for lib, err in failed.items():
