@@ -12,7 +12,7 @@ namespace {
 /// train256/lstm/32: ns per training step of 256 samples.
 void bm_train(benchmark::State& state) {
     auto m = std::make_unique<rnn::hardwired_trainer<rnn::train_hidden>>(
-        rnn::make_weights(rnn::cell::lstm, rnn::train_hidden));
+        rnn::drawn_weights(rnn::cell::lstm, rnn::train_hidden));
     std::size_t step = 0;
     for (auto _ : state) {
         float loss = m->train(step++);
@@ -22,7 +22,7 @@ void bm_train(benchmark::State& state) {
 }
 
 bool check_train() {
-    const rnn::weights w0 = rnn::make_weights(rnn::cell::lstm, rnn::train_hidden);
+    const rnn::weights w0 = rnn::drawn_weights(rnn::cell::lstm, rnn::train_hidden);
     auto m = std::make_unique<rnn::hardwired_trainer<rnn::train_hidden>>(w0);
     for (std::size_t s = 0; s < rnn::train_check_steps; ++s)
         m->train(s);

@@ -378,7 +378,7 @@ void bm_wavenet_chunk(benchmark::State& state) {
 /// train256/lstm/32: ns per training step of 256 samples.
 void bm_train(benchmark::State& state) {
     auto m = std::make_unique<libtorch_trainer<rnn::train_hidden>>(
-        rnn::make_weights(rnn::cell::lstm, rnn::train_hidden));
+        rnn::drawn_weights(rnn::cell::lstm, rnn::train_hidden));
     std::size_t step = 0;
     for (auto _ : state) {
         float loss = m->train(step++);
@@ -415,7 +415,7 @@ bool check_wavenet_chunk() {
 }
 
 bool check_train() {
-    const rnn::weights w0 = rnn::make_weights(rnn::cell::lstm, rnn::train_hidden);
+    const rnn::weights w0 = rnn::drawn_weights(rnn::cell::lstm, rnn::train_hidden);
     auto torch_model = std::make_unique<libtorch_trainer<rnn::train_hidden>>(w0);
     auto hw_model = std::make_unique<rnn::hardwired_trainer<rnn::train_hidden>>(w0);
     for (std::size_t s = 0; s < rnn::train_check_steps; ++s) {

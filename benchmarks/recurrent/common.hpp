@@ -17,7 +17,9 @@
 // from a fixed seed, so every library gets the same bits on every platform.
 // With the environment variable HARDWIRED_RNN_WEIGHTS set (run.py --trained), the step and
 // lanes cells take weights a model has learned instead, from files train_rnn_weights.cpp writes
-// (make_weights).
+// (make_weights). The training cell starts from the drawn weights either way: from a learned
+// model, whose gradients are small, its check of the updates against float64 measures float32
+// rounding rather than the training step.
 //
 // The signal (`input()`): 4096 samples of two sines and a little noise, cycled through by the
 // step benchmarks so that nothing is folded. The training target (`target()`): a soft clipper

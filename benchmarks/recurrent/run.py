@@ -29,10 +29,11 @@ arrays of 16 and 8 channels, ten dilated causal convolutions of kernel 3 each):
                        chunk/wavenet/a1/16, the 4096 samples in one call from zero histories
 
 Weights. By default each model's weights are drawn from U(±1/√H), as PyTorch initialises a
-layer. With --trained DIR every library steps weights a model has learned instead: the files of
-DIR (common.hpp, make_weights), which benchmarks/train_rnn_weights writes first if any is missing
-(each model trained on the suite's task: the soft clipper tanh(2.5·x) of the signal, 200
-epochs). Trained gates and cells reach the ranges where σ and tanh cost more than near zero.
+layer. With --trained DIR every library steps weights a model has learned instead in the step
+and lanes cells: the files of DIR (common.hpp, make_weights), which benchmarks/train_rnn_weights
+writes first if any is missing (each model trained on the suite's task: the soft clipper
+tanh(2.5·x) of the signal, 200 epochs). Trained gates and cells reach the ranges where σ and
+tanh cost more than near zero. The training cell starts from the drawn weights either way.
 
 Method. Every executable runs pinned to one core (taskset -c C, default 1) in interleaved
 rounds: round r runs peak_fma, then scalar, hardwired, eigen, libtorch, each one full run
