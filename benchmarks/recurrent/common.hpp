@@ -173,21 +173,14 @@ inline std::string weights_file(std::string const& dir, cell kind, std::size_t h
     return dir + "/" + name(kind) + std::to_string(hidden) + ".txt";
 }
 
-/// The weights of the step cells' model of `kind` and `hidden` units: drawn_weights, or, where
-/// the environment variable HARDWIRED_RNN_WEIGHTS names a directory, the model read from its
-/// weights_file, for every library alike (weights a model has learned; drawn ones seldom reach
-/// the ranges where σ and tanh cost more). A missing, short or unreadable file ends the program
-/// with a message.
-inline weights make_weights(cell kind, std::size_t hidden) {
-    weights w = drawn_weights(kind, hidden);
-    const char* dir = std::getenv(weights_variable);
-    if (!dir || !*dir)
-        return w;
-    const std::string path = weights_file(dir, kind, hidden);
+/// The model of `kind` and `hidden` units read from the file `path` (weights_file's format). A
+/// missing or unreadable file, or one with fewer or more numbers than the model has, ends the
+/// program with a message.
+inline weights read_weights(std::string const& path, cell kind, std::size_t hidden) {
+    weights w = drawn_weights(kind, hidden); // for the tensors' sizes
     std::FILE* f = std::fopen(path.c_str(), "r");
     if (!f) {
-        std::fprintf(stderr, "error: %s=%s, but %s cannot be read\n", weights_variable, dir,
-                     path.c_str());
+        std::fprintf(stderr, "error: %s cannot be read\n", path.c_str());
         std::exit(2);
     }
     for (const char* n : weights::names)
@@ -206,6 +199,17 @@ inline weights make_weights(cell kind, std::size_t hidden) {
         std::exit(2);
     }
     return w;
+}
+
+/// The weights of the step cells' model of `kind` and `hidden` units: drawn_weights, or, where
+/// the environment variable HARDWIRED_RNN_WEIGHTS names a directory, read_weights of its
+/// weights_file, for every library alike (weights a model has learned; drawn ones seldom reach
+/// the ranges where σ and tanh cost more).
+inline weights make_weights(cell kind, std::size_t hidden) {
+    const char* dir = std::getenv(weights_variable);
+    if (!dir || !*dir)
+        return drawn_weights(kind, hidden);
+    return read_weights(weights_file(dir, kind, hidden), kind, hidden);
 }
 
 /// One tensor of the WaveNet: its name in the PyTorch module's state_dict

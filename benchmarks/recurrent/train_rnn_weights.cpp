@@ -18,6 +18,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -28,35 +29,48 @@ namespace {
 namespace hw = hardwired;
 using frame = std::array<float, 1>;
 
-/// Trains the model of K and H for `epochs` epochs and writes it to dir; false where the file
-/// cannot be written.
+/// Trains the model of K and H for `epochs` epochs and writes it to dir, then reads the file back
+/// (rnn::read_weights, as the suite does) and compares it with the trained weights; false where
+/// the file cannot be written or does not hold them bit for bit.
 template <rnn::cell K, std::size_t H>
 bool train_and_write(std::string const& dir, std::size_t epochs) {
     using net = rnn::hardwired_net<K, H>;
-    static hw::params<net> p; // static: the larger models' optimiser state is too big for a stack
-    static hw::adam<net> opt;
-    rnn::load(p, rnn::drawn_weights(K, H));
-    opt = hw::adam<net>{.lr = 0.01f};
+    auto p = std::make_unique<hw::params<net>>();
+    auto opt = std::make_unique<hw::adam<net>>(); // heap: LSTM 64's weights and moments are 200 KB
+    opt->lr = 0.01f;
+    rnn::load(*p, rnn::drawn_weights(K, H));
     std::vector<frame> xs, ys;
     for (std::size_t t = 0; t < rnn::stream; ++t) {
         xs.push_back({rnn::input()[t]});
         ys.push_back({rnn::target()[t]});
     }
     const auto result = hw::fit_sequence<hw::mse_loss>(
-        p, opt, xs, ys, {.epochs = epochs, .warmup = 200, .chunk = 1000});
+        *p, *opt, xs, ys, {.epochs = epochs, .warmup = 200, .chunk = 1000});
     const std::string path = rnn::weights_file(dir, K, H);
     std::FILE* f = std::fopen(path.c_str(), "w");
-    if (!f)
+    if (!f) {
+        std::fprintf(stderr, "error: cannot write %s\n", path.c_str());
         return false;
-    const rnn::weights w = rnn::save(p, K, H);
+    }
+    const rnn::weights w = rnn::save(*p, K, H);
     for (const char* n : rnn::weights::names) {
         for (float v : *w.tensor(n))
             std::fprintf(f, "%.9g ", double(v));
         std::fputc('\n', f);
     }
-    const bool ok = std::fclose(f) == 0;
+    if (std::fclose(f) != 0) {
+        std::fprintf(stderr, "error: cannot write %s\n", path.c_str());
+        return false;
+    }
+    const rnn::weights back = rnn::read_weights(path, K, H);
+    for (const char* n : rnn::weights::names)
+        if (*back.tensor(n) != *w.tensor(n)) {
+            std::fprintf(stderr, "error: %s does not read back as written (tensor %s)\n",
+                         path.c_str(), n);
+            return false;
+        }
     std::printf("%s: final training loss %.3g\n", path.c_str(), double(result.loss_history.back()));
-    return ok;
+    return true;
 }
 
 } // namespace
@@ -76,10 +90,7 @@ int main(int argc, char** argv) {
     std::filesystem::create_directories(dir, ec);
     bool ok = true;
     rnn::for_each_cell([&]<rnn::cell K, std::size_t H>() {
-        if (ok && !train_and_write<K, H>(dir, static_cast<std::size_t>(epochs))) {
-            std::fprintf(stderr, "error: cannot write %s\n", rnn::weights_file(dir, K, H).c_str());
-            ok = false;
-        }
+        ok = ok && train_and_write<K, H>(dir, static_cast<std::size_t>(epochs));
     });
     return ok ? 0 : 1;
 }
